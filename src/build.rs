@@ -1,0 +1,82 @@
+//! The pipeline as functions: [`check`] runs config → load → model → links and reports
+//! every problem; [`render_into`] adds the theme and rendering into any [`Sink`];
+//! [`build`] renders into a staging directory and swaps it in. Nothing here prints,
+//! watches or serves.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Error};
+use crate::links::{self, Graph};
+use crate::model::{self, Site};
+use crate::output::{Sink, Staging};
+use crate::render::{self, Summary, Theme};
+use crate::{config, load};
+
+/// A site that passed every check, with its link graph and the warnings found.
+#[derive(Debug)]
+pub struct Checked {
+    /// The validated site.
+    pub site: Site,
+    /// Its resolved links.
+    pub graph: Graph,
+    /// Problems that do not block a build.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// What a build produced.
+#[derive(Debug)]
+pub struct Built {
+    /// Counts of what was rendered.
+    pub summary: Summary,
+    /// Problems that did not block the build.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads, validates and links the site at `root`, reporting every problem at once.
+pub fn check(root: &Path) -> Result<Checked, Error> {
+    let config = config::load(root)?;
+    let loaded = load::load(root)?;
+    let (site, mut diags) = model::build(config, loaded);
+    let (graph, link_diags) = links::resolve(&site);
+    diags.extend(link_diags);
+    diags.sort_by(|a, b| (&a.path, a.pos, a.severity).cmp(&(&b.path, b.pos, b.severity)));
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(Error::Content(diags));
+    }
+    Ok(Checked {
+        site,
+        graph,
+        warnings: diags,
+    })
+}
+
+/// Checks the site and loads its theme, so that templates are validated too.
+pub fn check_with_theme(root: &Path) -> Result<(Checked, Theme), Error> {
+    let checked = check(root)?;
+    let theme = render::theme(&checked.site.config)?;
+    Ok((checked, theme))
+}
+
+/// Builds the site at `root` into `sink`.
+pub fn render_into(root: &Path, options: render::Options, sink: &dyn Sink) -> Result<Built, Error> {
+    let (checked, theme) = check_with_theme(root)?;
+    let summary = render::render(&checked.site, &checked.graph, &theme, options, sink)?;
+    Ok(Built {
+        summary,
+        warnings: checked.warnings,
+    })
+}
+
+/// The default output directory of the site at `root`.
+pub fn default_out(root: &Path) -> PathBuf {
+    root.join("public")
+}
+
+/// Builds the site at `root` into `out`, replacing the previous output only when the
+/// whole build succeeded.
+pub fn build(root: &Path, out: &Path, options: render::Options) -> Result<Built, Error> {
+    let staging = Staging::create(root, out)?;
+    let built = render_into(root, options, &staging)?;
+    staging.commit()?;
+    Ok(built)
+}

@@ -1,0 +1,531 @@
+//! Site configuration: `archipel.toml` read into a validated [`Config`].
+//!
+//! The file is deserialized into `Raw*` mirrors, then checked and turned into types that
+//! cannot be inconsistent: every kind has a unique id and directory, every reference field
+//! names a declared kind, every required field exists. Nothing here knows the guide's own
+//! kinds; they live in the site's `archipel.toml`.
+
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diag::{Diagnostic, Error, LineIndex, suggest};
+
+/// The name of the configuration file at the site root.
+pub const FILE_NAME: &str = "archipel.toml";
+
+/// The validated site configuration.
+#[derive(Debug)]
+pub struct Config {
+    /// The site root (the directory holding `archipel.toml`).
+    pub root: PathBuf,
+    /// Site-wide settings.
+    pub site: SiteConfig,
+    /// The content kinds, in declaration order.
+    pub kinds: Vec<Kind>,
+    /// The fields of pages that belong to no kind (home, standalone pages).
+    pub page_fields: Vec<Field>,
+}
+
+/// Site-wide settings (`[site]`).
+#[derive(Debug)]
+pub struct SiteConfig {
+    /// The site title.
+    pub title: String,
+    /// One sentence about the site, for the home page, the feed and search engines.
+    pub description: String,
+    /// The language code of the content (`fr`).
+    pub language: String,
+    /// The absolute URL the online site is published at, used only where a format
+    /// demands absolute URLs (sitemap, feed). Empty means "unknown".
+    pub base_url: String,
+    /// The theme directory name under `themes/`.
+    pub theme: String,
+    /// How many entries the Atom feed holds.
+    pub feed_size: usize,
+    /// How many related pages each page lists.
+    pub related: usize,
+    /// The number of headings from which a page gets a table of contents.
+    pub toc_min_headings: usize,
+    /// The label of the `see_also` references.
+    pub see_also_label: String,
+    /// Whether to build the printable guide (all pages of every kind on one page).
+    pub print: bool,
+}
+
+/// One kind of page (`[[kinds]]`).
+#[derive(Debug)]
+pub struct Kind {
+    /// The kind's identifier, as used by `archipel new <kind>` and reference fields.
+    pub id: String,
+    /// Its directory under `content/`, which is also its URL segment.
+    pub dir: String,
+    /// The singular label shown to readers.
+    pub singular: String,
+    /// The plural label shown to readers.
+    pub plural: String,
+    /// An introduction shown on the kind's list page.
+    pub description: String,
+    /// The template that renders its pages.
+    pub template: String,
+    /// How its list is sorted.
+    pub sort: SortOrder,
+    /// Names of the fields a page of this kind must have.
+    pub required: Vec<String>,
+    /// Every field a page of this kind may have, built-in ones first.
+    pub fields: Vec<Field>,
+    /// The body skeleton `archipel new` writes.
+    pub skeleton: String,
+}
+
+impl Kind {
+    /// The field called `name`, if the kind has one.
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+/// The order of a kind's list page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortOrder {
+    /// By the `order` field, then by title.
+    Order,
+    /// Newest first, then by title.
+    Date,
+    /// By title, ignoring case and accents.
+    Title,
+}
+
+/// One front-matter field.
+#[derive(Clone, Debug)]
+pub struct Field {
+    /// The key in the front matter.
+    pub name: String,
+    /// The label shown to readers.
+    pub label: String,
+    /// What the value must be.
+    pub ty: FieldType,
+    /// What the field is for (shown by `archipel schema` and `archipel new`).
+    pub description: String,
+}
+
+/// The type of a front-matter field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldType {
+    /// A string.
+    Text,
+    /// An integer.
+    Integer,
+    /// A date (`2024-09-01`, unquoted).
+    Date,
+    /// `true` or `false`.
+    Bool,
+    /// A list of strings.
+    List,
+    /// A list of tag ids from `content/tags.toml`.
+    Tags,
+    /// A list of page ids, of the given kind (index into `Config::kinds`) or of any kind.
+    Refs(Option<usize>),
+}
+
+impl FieldType {
+    /// The name used in `archipel.toml` and in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            FieldType::Text => "text",
+            FieldType::Integer => "integer",
+            FieldType::Date => "date",
+            FieldType::Bool => "bool",
+            FieldType::List => "list",
+            FieldType::Tags => "tags",
+            FieldType::Refs(_) => "refs",
+        }
+    }
+}
+
+/// Fields every page has, whatever its kind: (name, type, description).
+const BUILTIN_FIELDS: [(&str, FieldType, &str); 8] = [
+    ("title", FieldType::Text, "the page title"),
+    ("date", FieldType::Date, "publication date, YYYY-MM-DD"),
+    (
+        "updated",
+        FieldType::Date,
+        "date of the last significant change",
+    ),
+    (
+        "summary",
+        FieldType::Text,
+        "one sentence shown in lists, search and the feed",
+    ),
+    ("tags", FieldType::Tags, "tag ids from content/tags.toml"),
+    (
+        "order",
+        FieldType::Integer,
+        "position in lists sorted by order",
+    ),
+    (
+        "draft",
+        FieldType::Bool,
+        "true keeps the page out of the build",
+    ),
+    (
+        "see_also",
+        FieldType::Refs(None),
+        "ids of related pages of any kind",
+    ),
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    site: RawSite,
+    #[serde(default)]
+    kinds: Vec<RawKind>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSite {
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default)]
+    base_url: String,
+    #[serde(default = "default_theme")]
+    theme: Spanned<String>,
+    #[serde(default = "default_feed_size")]
+    feed_size: usize,
+    #[serde(default = "default_related")]
+    related: usize,
+    #[serde(default = "default_toc")]
+    toc_min_headings: usize,
+    #[serde(default = "default_see_also")]
+    see_also_label: String,
+    #[serde(default)]
+    print: bool,
+}
+
+fn default_language() -> String {
+    "fr".into()
+}
+fn default_theme() -> Spanned<String> {
+    Spanned::new(0..0, "default".into())
+}
+fn default_feed_size() -> usize {
+    20
+}
+fn default_related() -> usize {
+    5
+}
+fn default_toc() -> usize {
+    3
+}
+fn default_see_also() -> String {
+    "Voir aussi".into()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKind {
+    id: Spanned<String>,
+    dir: Spanned<String>,
+    singular: String,
+    plural: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    template: Option<String>,
+    #[serde(default)]
+    sort: Option<Spanned<String>>,
+    #[serde(default)]
+    required: Vec<Spanned<String>>,
+    #[serde(default)]
+    fields: IndexMap<Spanned<String>, RawField>,
+    #[serde(default)]
+    skeleton: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    #[serde(rename = "type")]
+    ty: Spanned<String>,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    kind: Option<Spanned<String>>,
+    #[serde(default)]
+    description: String,
+}
+
+/// Reads and validates `<root>/archipel.toml`.
+pub fn load(root: &Path) -> Result<Config, Error> {
+    let path = root.join(FILE_NAME);
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    parse(root, &text)
+}
+
+/// Validates the text of an `archipel.toml` found at `root`.
+pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
+    let index = LineIndex::new(text);
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let d = Diagnostic::error("config-syntax", FILE_NAME, e.message().trim().to_string());
+        Error::Config(vec![match e.span() {
+            Some(span) => d.at(&index, span.start),
+            None => d,
+        }])
+    })?;
+    let mut diags = Vec::new();
+    let error = |code, span: std::ops::Range<usize>, msg: String| {
+        Diagnostic::error(code, FILE_NAME, msg).at(&index, span.start)
+    };
+
+    // Kinds must be known before fields can reference them.
+    let kind_ids: Vec<&str> = raw.kinds.iter().map(|k| k.id.get_ref().as_str()).collect();
+    let mut kinds = Vec::new();
+    for (i, rk) in raw.kinds.iter().enumerate() {
+        let id = rk.id.get_ref();
+        if kind_ids[..i].contains(&id.as_str()) {
+            diags.push(error(
+                "duplicate-kind",
+                rk.id.span(),
+                format!("kind `{id}` is declared twice"),
+            ));
+        }
+        let dir = rk.dir.get_ref();
+        let bad_dir = dir.is_empty()
+            || dir.starts_with(['_', '.'])
+            || !dir
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            || matches!(dir.as_str(), "tags" | "search" | "static");
+        if bad_dir {
+            diags.push(
+                error("bad-kind-dir", rk.dir.span(), format!("`{dir}` cannot be a kind directory"))
+                    .help("use lowercase letters, digits and `-`; `tags`, `search` and `static` are reserved"),
+            );
+        }
+        if raw.kinds[..i].iter().any(|k| k.dir.get_ref() == dir) {
+            diags.push(error(
+                "duplicate-kind",
+                rk.dir.span(),
+                format!("directory `{dir}` is used by two kinds"),
+            ));
+        }
+        let sort = match rk.sort.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
+            None | Some(("title", _)) => SortOrder::Title,
+            Some(("order", _)) => SortOrder::Order,
+            Some(("date", _)) => SortOrder::Date,
+            Some((other, span)) => {
+                diags.push(
+                    error("bad-sort", span, format!("unknown sort order `{other}`"))
+                        .help("use `order`, `date` or `title`"),
+                );
+                SortOrder::Title
+            }
+        };
+        let mut fields = builtin_fields(&raw.site.see_also_label);
+        for (name, rf) in &rk.fields {
+            let ty = match rf.ty.get_ref().as_str() {
+                "text" => FieldType::Text,
+                "integer" => FieldType::Integer,
+                "date" => FieldType::Date,
+                "bool" => FieldType::Bool,
+                "list" => FieldType::List,
+                "refs" => {
+                    let target = rf.kind.as_ref().and_then(|k| {
+                        let pos = kind_ids.iter().position(|id| id == k.get_ref());
+                        if pos.is_none() {
+                            diags.push(
+                                error(
+                                    "unknown-kind",
+                                    k.span(),
+                                    format!("unknown kind `{}`", k.get_ref()),
+                                )
+                                .maybe_help(did_you_mean(k.get_ref(), kind_ids.iter().copied())),
+                            );
+                        }
+                        pos
+                    });
+                    FieldType::Refs(target)
+                }
+                other => {
+                    diags.push(
+                        error(
+                            "bad-field-type",
+                            rf.ty.span(),
+                            format!("unknown field type `{other}`"),
+                        )
+                        .help("use text, integer, date, bool, list or refs"),
+                    );
+                    continue;
+                }
+            };
+            if fields.iter().any(|f| f.name == *name.get_ref()) {
+                diags.push(error(
+                    "duplicate-field",
+                    name.span(),
+                    format!("field `{}` is built in or declared twice", name.get_ref()),
+                ));
+                continue;
+            }
+            fields.push(Field {
+                name: name.get_ref().clone(),
+                label: rf.label.clone().unwrap_or_else(|| name.get_ref().clone()),
+                ty,
+                description: rf.description.clone(),
+            });
+        }
+        for req in &rk.required {
+            if !fields.iter().any(|f| f.name == *req.get_ref()) {
+                diags.push(
+                    error(
+                        "unknown-field",
+                        req.span(),
+                        format!(
+                            "required field `{}` is not a field of kind `{id}`",
+                            req.get_ref()
+                        ),
+                    )
+                    .maybe_help(did_you_mean(
+                        req.get_ref(),
+                        fields.iter().map(|f| f.name.as_str()),
+                    )),
+                );
+            }
+        }
+        let mut required: Vec<String> = vec!["title".into()];
+        required.extend(
+            rk.required
+                .iter()
+                .map(|r| r.get_ref().clone())
+                .filter(|r| r != "title"),
+        );
+        kinds.push(Kind {
+            id: id.clone(),
+            dir: dir.clone(),
+            singular: rk.singular.clone(),
+            plural: rk.plural.clone(),
+            description: rk.description.clone(),
+            template: rk.template.clone().unwrap_or_else(|| "page.html".into()),
+            sort,
+            required,
+            fields,
+            skeleton: rk.skeleton.clone(),
+        });
+    }
+    let theme = raw.site.theme.get_ref();
+    if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
+        diags.push(error(
+            "bad-theme",
+            raw.site.theme.span(),
+            format!("`{theme}` is not a theme name"),
+        ));
+    }
+    if !diags.is_empty() {
+        return Err(Error::Config(diags));
+    }
+    Ok(Config {
+        root: root.to_path_buf(),
+        page_fields: builtin_fields(&raw.site.see_also_label),
+        site: SiteConfig {
+            title: raw.site.title,
+            description: raw.site.description,
+            language: raw.site.language,
+            base_url: raw.site.base_url,
+            theme: theme.clone(),
+            feed_size: raw.site.feed_size,
+            related: raw.site.related,
+            toc_min_headings: raw.site.toc_min_headings,
+            see_also_label: raw.site.see_also_label,
+            print: raw.site.print,
+        },
+        kinds,
+    })
+}
+
+fn builtin_fields(see_also_label: &str) -> Vec<Field> {
+    BUILTIN_FIELDS
+        .iter()
+        .map(|&(name, ty, description)| Field {
+            name: name.into(),
+            label: if name == "see_also" {
+                see_also_label.into()
+            } else {
+                name.into()
+            },
+            ty,
+            description: description.into(),
+        })
+        .collect()
+}
+
+/// "did you mean `x`?" for the nearest candidate, if any.
+pub fn did_you_mean<'c>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<String> {
+    suggest(name, candidates).map(|s| format!("did you mean `{s}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[site]
+title = "T"
+
+[[kinds]]
+id = "tool"
+dir = "outils"
+singular = "Outil"
+plural = "Outils"
+
+[[kinds]]
+id = "case"
+dir = "cas"
+singular = "Cas"
+plural = "Cas"
+sort = "date"
+required = ["summary", "tools"]
+[kinds.fields]
+tools = { type = "refs", kind = "tool", label = "Outils" }
+source = { type = "text" }
+"#;
+
+    #[test]
+    fn parses_kinds_and_fields() {
+        let c = parse(Path::new("."), GOOD).unwrap();
+        assert_eq!(c.kinds.len(), 2);
+        let case = &c.kinds[1];
+        assert_eq!(case.sort, SortOrder::Date);
+        assert_eq!(case.required, ["title", "summary", "tools"]);
+        assert_eq!(case.field("tools").unwrap().ty, FieldType::Refs(Some(0)));
+        assert_eq!(case.field("source").unwrap().ty, FieldType::Text);
+        assert_eq!(case.field("tags").unwrap().ty, FieldType::Tags);
+    }
+
+    #[test]
+    fn reports_unknown_kind_with_position_and_suggestion() {
+        let text = GOOD.replace("kind = \"tool\"", "kind = \"tols\"");
+        let Err(Error::Config(d)) = parse(Path::new("."), &text) else {
+            panic!("expected a config error")
+        };
+        assert_eq!(d[0].code, "unknown-kind");
+        assert_eq!(d[0].pos.unwrap().line, 19);
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `tool`?"));
+    }
+
+    #[test]
+    fn syntax_errors_point_into_the_file() {
+        let Err(Error::Config(d)) = parse(Path::new("."), "[site]\ntitle = \n") else {
+            panic!("expected a config error")
+        };
+        assert_eq!(d[0].pos.unwrap().line, 2);
+    }
+}

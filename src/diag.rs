@@ -1,0 +1,386 @@
+//! Diagnostics: what went wrong, where, and how to fix it.
+//!
+//! Every stage reports problems as [`Diagnostic`] values that hold the path, the position,
+//! the message and an optional fix as data. The same values are rendered for a terminal
+//! ([`Format::Human`]), for tools ([`Format::Json`]) and for forge annotations
+//! ([`Format::Github`]), and shown by the dev server's overlay. This module depends on
+//! nothing else of ours.
+
+use std::fmt;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Blocks the build.
+    Error,
+    /// Reported; blocks only `check --deny-warnings`.
+    Warning,
+}
+
+impl Severity {
+    fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A 1-based line and column; the column counts characters, not bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Pos {
+    /// Line number, from 1.
+    pub line: u32,
+    /// Column number in characters, from 1.
+    pub column: u32,
+}
+
+/// One problem found in the site's files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file, relative to the site root when it lies inside it.
+    pub path: PathBuf,
+    /// Where in the file, when known.
+    pub pos: Option<Pos>,
+    /// Error or warning.
+    pub severity: Severity,
+    /// A stable kebab-case identifier of the kind of problem (`unknown-tag`).
+    pub code: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// The likely fix, when there is one.
+    pub help: Option<String>,
+    /// The text of the offending line, shown under the message with a caret.
+    pub line_text: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error about a whole file.
+    pub fn error(code: &'static str, path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.into(),
+            pos: None,
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            help: None,
+            line_text: None,
+        }
+    }
+
+    /// A warning about a whole file.
+    pub fn warning(
+        code: &'static str,
+        path: impl Into<PathBuf>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, path, message)
+        }
+    }
+
+    /// Places the diagnostic at a byte offset of the file that `index` describes.
+    pub fn at(mut self, index: &LineIndex<'_>, offset: usize) -> Self {
+        let pos = index.pos(offset);
+        self.line_text = Some(index.line_text(pos.line).to_string());
+        self.pos = Some(pos);
+        self
+    }
+
+    /// Adds the likely fix.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a fix only when there is one.
+    pub fn maybe_help(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+
+    /// Whether this diagnostic blocks a build.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Turns byte offsets of one text into line and column positions.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Indexes the line starts of `text`.
+    pub fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    /// The position of a byte offset; offsets past the end point at the end.
+    pub fn pos(&self, offset: usize) -> Pos {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        // Offsets from parsers always fall on char boundaries, but never trust them to.
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count());
+        Pos {
+            line: line as u32 + 1,
+            column: column as u32 + 1,
+        }
+    }
+
+    /// The text of a 1-based line, without its line ending.
+    pub fn line_text(&self, line: u32) -> &'a str {
+        let i = (line as usize).saturating_sub(1).min(self.starts.len() - 1);
+        let end = self.starts.get(i + 1).copied().unwrap_or(self.text.len());
+        self.text[self.starts[i]..end].trim_end_matches(['\n', '\r'])
+    }
+}
+
+/// The nearest candidate to `name` by edit distance, if one is close enough to be a typo.
+pub fn suggest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let limit = (name.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (strsim::levenshtein(name, c), c))
+        .filter(|&(d, _)| d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// The error type of every entry point of the library.
+#[derive(Debug)]
+pub enum Error {
+    /// Bad command-line usage (exit code 2).
+    Usage(String),
+    /// Problems in `archipel.toml` or the theme (exit code 2).
+    Config(Vec<Diagnostic>),
+    /// Problems in the content (exit code 1).
+    Content(Vec<Diagnostic>),
+    /// A file system operation failed (exit code 2).
+    Io {
+        /// The path the operation was about.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// The process exit code this error maps to.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Content(_) => 1,
+            Error::Usage(_) | Error::Config(_) | Error::Io { .. } => 2,
+        }
+    }
+
+    /// The diagnostics this error carries, if it carries any.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Error::Config(d) | Error::Content(d) => d,
+            Error::Usage(_) | Error::Io { .. } => &[],
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Usage(m) => write!(f, "{m}"),
+            Error::Config(d) => write!(f, "{} configuration error(s)", d.len()),
+            Error::Content(d) => {
+                let errors = d.iter().filter(|d| d.is_error()).count();
+                write!(f, "{errors} error(s) in the content")
+            }
+            Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// How diagnostics are printed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For people: the line, a caret, and the fix; colour on a terminal.
+    #[default]
+    Human,
+    /// One JSON object per line.
+    Json,
+    /// GitHub workflow commands, shown as annotations on a pull request.
+    Github,
+}
+
+/// Renders diagnostics in the chosen format, one after the other.
+pub fn render(diags: &[Diagnostic], format: Format, color: bool) -> String {
+    let mut out = String::new();
+    for d in diags {
+        match format {
+            Format::Human => human(d, color, &mut out),
+            Format::Json => {
+                out.push_str(&json(d).to_string());
+                out.push('\n');
+            }
+            Format::Github => github(d, &mut out),
+        }
+    }
+    out
+}
+
+/// Whether standard error is a terminal that wants colour.
+pub fn stderr_wants_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn location(path: &Path, pos: Option<Pos>) -> String {
+    match pos {
+        Some(p) => format!("{}:{}:{}", path.display(), p.line, p.column),
+        None => path.display().to_string(),
+    }
+}
+
+fn human(d: &Diagnostic, color: bool, out: &mut String) {
+    use std::fmt::Write;
+    let paint = |code: &str, text: &str| {
+        if color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    };
+    let label = match d.severity {
+        Severity::Error => paint("1;31", "error"),
+        Severity::Warning => paint("1;33", "warning"),
+    };
+    let _ = writeln!(
+        out,
+        "{}: {label}[{}]: {}",
+        paint("1", &location(&d.path, d.pos)),
+        d.code,
+        d.message
+    );
+    if let (Some(pos), Some(text)) = (d.pos, &d.line_text) {
+        let gutter = pos.line.to_string();
+        let pad = " ".repeat(gutter.len());
+        // Tabs are kept so the caret lines up under them.
+        let lead: String = text
+            .chars()
+            .take(pos.column as usize - 1)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let _ = writeln!(out, "{pad} |");
+        let _ = writeln!(out, "{gutter} | {text}");
+        let _ = writeln!(out, "{pad} | {lead}{}", paint("1;31", "^"));
+    }
+    if let Some(help) = &d.help {
+        let _ = writeln!(out, "  = {}: {help}", paint("1;36", "help"));
+    }
+}
+
+/// The JSON object of one diagnostic.
+pub fn json(d: &Diagnostic) -> serde_json::Value {
+    serde_json::json!({
+        "path": d.path.to_string_lossy(),
+        "line": d.pos.map(|p| p.line),
+        "column": d.pos.map(|p| p.column),
+        "severity": d.severity.as_str(),
+        "code": d.code,
+        "message": d.message,
+        "help": d.help,
+    })
+}
+
+fn github(d: &Diagnostic, out: &mut String) {
+    // Workflow commands end at a newline and treat `%`, `:` and `,` specially.
+    let escape_data = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let escape_prop = |s: &str| escape_data(s).replace(':', "%3A").replace(',', "%2C");
+    out.push_str("::");
+    out.push_str(d.severity.as_str());
+    out.push_str(" file=");
+    out.push_str(&escape_prop(&d.path.to_string_lossy()));
+    if let Some(p) = d.pos {
+        out.push_str(&format!(",line={},col={}", p.line, p.column));
+    }
+    out.push_str("::");
+    let mut message = d.message.clone();
+    if let Some(help) = &d.help {
+        message.push_str(&format!(" (help: {help})"));
+    }
+    out.push_str(&escape_data(&message));
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_counts_chars_not_bytes() {
+        let text = "a = 1\ntitre = \"é\" x\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.pos(0), Pos { line: 1, column: 1 });
+        let x = text.find('x').unwrap();
+        assert_eq!(
+            idx.pos(x),
+            Pos {
+                line: 2,
+                column: 13
+            }
+        );
+        assert_eq!(idx.line_text(2), "titre = \"é\" x");
+        assert_eq!(idx.pos(text.len()).line, 3);
+    }
+
+    #[test]
+    fn suggest_finds_near_misses_only() {
+        let tags = ["conflit", "confiance", "gouvernance"];
+        assert_eq!(suggest("conflits", tags), Some("conflit"));
+        assert_eq!(suggest("gouvernanse", tags), Some("gouvernance"));
+        assert_eq!(suggest("zzz", tags), None);
+    }
+
+    #[test]
+    fn human_shows_line_caret_and_help() {
+        let text = "+++\ntags = [\"conflits\"]\n+++\n";
+        let idx = LineIndex::new(text);
+        let d = Diagnostic::error("unknown-tag", "content/a.md", "unknown tag `conflits`")
+            .at(&idx, text.find("\"conflits").unwrap())
+            .help("did you mean `conflit`?");
+        let out = render(&[d], Format::Human, false);
+        assert_eq!(
+            out,
+            "content/a.md:2:9: error[unknown-tag]: unknown tag `conflits`\n  |\n2 | tags = [\"conflits\"]\n  |         ^\n  = help: did you mean `conflit`?\n"
+        );
+    }
+
+    #[test]
+    fn github_escapes_properties_and_data() {
+        let d = Diagnostic::error("x", "content/a,b.md", "50% done\nnext");
+        assert_eq!(
+            render(&[d], Format::Github, false),
+            "::error file=content/a%2Cb.md::50%25 done%0Anext\n"
+        );
+    }
+}

@@ -1,0 +1,16 @@
+//! archipel: a static knowledge-base site generator.
+//!
+//! The pipeline runs in one direction: [`config`] and [`load`] read the site, [`model`]
+//! validates it, [`links`] resolves its cross-references, [`render`] turns it into pages
+//! that [`output`] writes. [`build`] chains the stages; [`serve`] is a loop around it.
+
+pub mod build;
+pub mod config;
+pub mod diag;
+pub mod links;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod slug;

@@ -1,0 +1,359 @@
+//! Links: the site's cross-references resolved into a [`Graph`].
+//!
+//! Front-matter references (by page id or unique bare slug) and relative `.md` links in
+//! bodies become page indexes; each miss is a positioned diagnostic with the nearest id as
+//! a suggestion. From the resolved edges come every page's backlinks, its related pages
+//! (shared tags, rarer tags weighing more, pages already linked left out), and the sorted
+//! page lists of each kind and tag.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::config::{SortOrder, did_you_mean};
+use crate::diag::{Diagnostic, LineIndex};
+use crate::markdown::{self, relative_target};
+use crate::model::{Page, Role, Site};
+use crate::slug::fold;
+
+/// The resolved link structure of a site.
+#[derive(Debug, Default)]
+pub struct Graph {
+    /// For each page, for each of its reference fields, the target pages.
+    pub refs: Vec<Vec<Vec<usize>>>,
+    /// For each page, its relative `.md` link destinations (as written) and their targets.
+    pub body: Vec<HashMap<String, usize>>,
+    /// For each page, the pages that reference or link to it, sorted by title.
+    pub backlinks: Vec<Vec<usize>>,
+    /// For each page, its related pages, best first.
+    pub related: Vec<Vec<usize>>,
+    /// For each kind, its pages in the kind's order.
+    pub kind_pages: Vec<Vec<usize>>,
+    /// For each tag, its pages sorted by title.
+    pub tag_pages: Vec<Vec<usize>>,
+}
+
+/// Tags more common than this are scanned only for their first pages when looking for
+/// related candidates, so that ranking stays linear in the number of pages. Such tags
+/// weigh little anyway: their inverse document frequency is low.
+const CANDIDATES_PER_TAG: usize = 400;
+
+/// Resolves references and links, and derives backlinks, related pages and lists.
+pub fn resolve(site: &Site) -> (Graph, Vec<Diagnostic>) {
+    let per_page: Vec<PageLinks> = site
+        .pages
+        .par_iter()
+        .map(|page| resolve_page(site, page))
+        .collect();
+    let mut graph = Graph::default();
+    let mut diags = Vec::new();
+    for (refs, body, d) in per_page {
+        graph.refs.push(refs);
+        graph.body.push(body);
+        diags.extend(d);
+    }
+    let title_keys: Vec<String> = site.pages.iter().map(|p| fold(&p.title)).collect();
+    let by_title = |a: &usize, b: &usize| title_keys[*a].cmp(&title_keys[*b]).then(a.cmp(b));
+
+    let n = site.pages.len();
+    let mut backlinks = vec![Vec::new(); n];
+    for (from, (refs, body)) in graph.refs.iter().zip(&graph.body).enumerate() {
+        if site.pages[from].role == Role::Home {
+            continue;
+        }
+        for &to in refs.iter().flatten().chain(body.values()) {
+            if to != from {
+                backlinks[to].push(from);
+            }
+        }
+    }
+    for list in &mut backlinks {
+        list.sort_by(by_title);
+        list.dedup();
+    }
+
+    graph.tag_pages = vec![Vec::new(); site.tags.len()];
+    for (i, page) in site.pages.iter().enumerate() {
+        for &t in &page.tags {
+            graph.tag_pages[t].push(i);
+        }
+    }
+    for list in &mut graph.tag_pages {
+        list.sort_by(by_title);
+    }
+
+    graph.kind_pages = vec![Vec::new(); site.config.kinds.len()];
+    for (i, page) in site.pages.iter().enumerate() {
+        if let Role::Kind(k) = page.role {
+            graph.kind_pages[k].push(i);
+        }
+    }
+    for (k, list) in graph.kind_pages.iter_mut().enumerate() {
+        let pages = &site.pages;
+        match site.config.kinds[k].sort {
+            SortOrder::Title => list.sort_by(by_title),
+            SortOrder::Order => list.sort_by(|a, b| {
+                let key = |i: &usize| pages[*i].order.unwrap_or(i64::MAX);
+                key(a).cmp(&key(b)).then_with(|| by_title(a, b))
+            }),
+            SortOrder::Date => list.sort_by(|a, b| {
+                pages[*b]
+                    .date
+                    .cmp(&pages[*a].date)
+                    .then_with(|| by_title(a, b))
+            }),
+        }
+    }
+
+    graph.related = related(site, &graph, &backlinks);
+    graph.backlinks = backlinks;
+    (graph, diags)
+}
+
+/// One page's resolved references, body links and problems.
+type PageLinks = (Vec<Vec<usize>>, HashMap<String, usize>, Vec<Diagnostic>);
+
+fn resolve_page(site: &Site, page: &Page) -> PageLinks {
+    let index = LineIndex::new(&page.source.text);
+    let path = &page.source.path;
+    let mut diags = Vec::new();
+    let mut refs = Vec::with_capacity(page.refs.len());
+    for field in &page.refs {
+        let mut targets = Vec::with_capacity(field.items.len());
+        for (id, span) in &field.items {
+            let error =
+                |code, msg: String| Diagnostic::error(code, path, msg).at(&index, span.start);
+            let found = match site.page_index(id) {
+                Some(i) => Some(i),
+                None => match site.pages_with_slug(id) {
+                    [i] => Some(*i),
+                    [] => None,
+                    many => {
+                        let ids: Vec<&str> =
+                            many.iter().map(|&i| site.pages[i].id.as_str()).collect();
+                        diags.push(
+                            error(
+                                "ambiguous-ref",
+                                format!("`{id}` could be any of several pages"),
+                            )
+                            .help(format!("write the full id, one of: {}", ids.join(", "))),
+                        );
+                        targets.push(usize::MAX);
+                        continue;
+                    }
+                },
+            };
+            let Some(target) = found else {
+                let candidates = site
+                    .pages
+                    .iter()
+                    .filter(|p| field.target.is_none_or(|k| p.role == Role::Kind(k)))
+                    .map(|p| p.id.as_str());
+                diags.push(
+                    error(
+                        "unknown-ref",
+                        format!("`{}` refers to `{id}`, which is no page", field.name),
+                    )
+                    .maybe_help(did_you_mean(id, candidates)),
+                );
+                continue;
+            };
+            if let Some(k) = field.target
+                && site.pages[target].role != Role::Kind(k)
+            {
+                let expected = &site.config.kinds[k];
+                let found = site
+                    .kind_of(target)
+                    .map_or("a page of no kind", |k| k.singular.as_str());
+                diags.push(
+                    error(
+                        "wrong-kind-ref",
+                        format!(
+                            "`{}` expects pages of kind `{}`, but `{id}` is: {found}",
+                            field.name, expected.id
+                        ),
+                    )
+                    .help(format!(
+                        "list here only pages of `content/{}/`",
+                        expected.dir
+                    )),
+                );
+                continue;
+            }
+            if target == site.page_index(&page.id).unwrap_or(usize::MAX) {
+                diags.push(
+                    Diagnostic::warning(
+                        "self-ref",
+                        path,
+                        format!("`{}` refers to the page itself", field.name),
+                    )
+                    .at(&index, span.start),
+                );
+                continue;
+            }
+            targets.push(target);
+        }
+        targets.retain(|&t| t != usize::MAX);
+        targets.dedup();
+        refs.push(targets);
+    }
+
+    let mut body = HashMap::new();
+    for link in markdown::links(page.body()) {
+        let Some((target_path, _)) = relative_target(&link.dest) else {
+            continue;
+        };
+        if link.image || !target_path.ends_with(".md") {
+            continue;
+        }
+        let offset = page.source.body_offset + link.range.start;
+        match join(&page.source.rel, target_path).and_then(|id| site.page_index(&id)) {
+            Some(target) => {
+                body.insert(link.dest, target);
+            }
+            None => {
+                let wanted = join(&page.source.rel, target_path).unwrap_or_default();
+                let help = crate::diag::suggest(&wanted, site.pages.iter().map(|p| p.id.as_str()))
+                    .and_then(|id| site.page_index(id))
+                    .map(|t| {
+                        format!(
+                            "did you mean `{}`?",
+                            relative_md(&page.source.rel, &site.pages[t].source.rel)
+                        )
+                    });
+                diags.push(
+                    Diagnostic::error(
+                        "broken-link",
+                        path,
+                        format!("the link `{}` leads to no page", link.dest),
+                    )
+                    .at(&index, offset)
+                    .maybe_help(help.or_else(|| {
+                        Some("link to another page's .md file, relative to this one".into())
+                    })),
+                );
+            }
+        }
+    }
+    (refs, body, diags)
+}
+
+/// The page id a relative `.md` path points to from the file at `from` (both relative to
+/// `content/`), or `None` when it climbs out of `content/`.
+pub fn join(from: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for segment in target.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let joined = parts.join("/");
+    let id = joined.strip_suffix(".md")?;
+    Some(if id == "_index" {
+        String::new()
+    } else {
+        id.to_string()
+    })
+}
+
+/// The relative path from the file `from` to the file `to` (both relative to `content/`).
+fn relative_md(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').collect();
+    let from_dirs = &from_dirs[..from_dirs.len() - 1];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = "../".repeat(from_dirs.len() - common);
+    out.push_str(&to_parts[common..].join("/"));
+    out
+}
+
+fn related(site: &Site, graph: &Graph, backlinks: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let n = site
+        .pages
+        .iter()
+        .filter(|p| !p.tags.is_empty())
+        .count()
+        .max(1) as f64;
+    let idf: Vec<f64> = graph
+        .tag_pages
+        .iter()
+        .map(|pages| (n / pages.len().max(1) as f64).ln() + 0.01)
+        .collect();
+    let wanted = site.config.site.related;
+    (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let page = &site.pages[i];
+            if page.role == Role::Home || wanted == 0 {
+                return Vec::new();
+            }
+            let linked = |j: usize| {
+                j == i
+                    || graph.refs[i].iter().flatten().any(|&t| t == j)
+                    || graph.body[i].values().any(|&t| t == j)
+                    || backlinks[i].contains(&j)
+            };
+            let mut scores: HashMap<usize, f64> = HashMap::new();
+            for &t in &page.tags {
+                for &j in graph.tag_pages[t].iter().take(CANDIDATES_PER_TAG) {
+                    *scores.entry(j).or_default() += idf[t];
+                }
+            }
+            let mut ranked: Vec<(usize, f64)> =
+                scores.into_iter().filter(|&(j, _)| !linked(j)).collect();
+            ranked.sort_by(|a, b| {
+                b.1.total_cmp(&a.1)
+                    .then_with(|| site.pages[b.0].date.cmp(&site.pages[a.0].date))
+                    .then(a.0.cmp(&b.0))
+            });
+            ranked.truncate(wanted);
+            ranked.into_iter().map(|(j, _)| j).collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_resolves_relative_paths_to_ids() {
+        assert_eq!(
+            join("temoignages/a.md", "../fiches-outils/b.md").as_deref(),
+            Some("fiches-outils/b")
+        );
+        assert_eq!(
+            join("temoignages/a.md", "c.md").as_deref(),
+            Some("temoignages/c")
+        );
+        assert_eq!(
+            join("a-propos.md", "temoignages/c.md").as_deref(),
+            Some("temoignages/c")
+        );
+        assert_eq!(
+            join("temoignages/a.md", "../_index.md").as_deref(),
+            Some("")
+        );
+        assert_eq!(join("a.md", "../../x.md"), None);
+        assert_eq!(join("a.md", "x.png"), None);
+    }
+
+    #[test]
+    fn relative_md_climbs_only_as_needed() {
+        assert_eq!(
+            relative_md("temoignages/a.md", "fiches-outils/b.md"),
+            "../fiches-outils/b.md"
+        );
+        assert_eq!(relative_md("temoignages/a.md", "temoignages/b.md"), "b.md");
+        assert_eq!(relative_md("a.md", "temoignages/b.md"), "temoignages/b.md");
+    }
+}

@@ -1,0 +1,430 @@
+//! Loading: the only module that reads content files.
+//!
+//! It walks `content/`, splits each Markdown file into TOML front matter and body, parses
+//! the front matter into spanned raw values, and reads the tag vocabulary. It checks
+//! syntax only; what the values mean is the model's business. Every span it returns is a
+//! byte offset into the whole file, so later stages can point at the exact spot.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Deserialize;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diag::{Diagnostic, Error, LineIndex};
+
+/// The content directory under the site root.
+pub const CONTENT_DIR: &str = "content";
+/// The tag vocabulary, relative to the content directory.
+pub const TAGS_FILE: &str = "tags.toml";
+
+/// One Markdown file, split and with its front matter parsed.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Path relative to the site root (`content/temoignages/x.md`).
+    pub path: PathBuf,
+    /// Path relative to `content/`, with `/` separators (`temoignages/x.md`).
+    pub rel: String,
+    /// The whole file.
+    pub text: String,
+    /// The front matter entries, in file order.
+    pub front: Vec<Entry>,
+    /// Where the Markdown body starts in `text`.
+    pub body_offset: usize,
+}
+
+impl Source {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+}
+
+/// One `key = value` of a front matter.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The key.
+    pub key: String,
+    /// Where the key is in the file.
+    pub key_span: Range<usize>,
+    /// The value.
+    pub value: Value,
+}
+
+/// A front-matter value with its place in the file.
+#[derive(Debug, Clone)]
+pub struct Value {
+    /// Where the value is in the file.
+    pub span: Range<usize>,
+    /// The value itself.
+    pub data: Data,
+}
+
+/// The TOML value types a front matter can hold.
+#[derive(Debug, Clone)]
+pub enum Data {
+    /// A string.
+    String(String),
+    /// An integer, or `None` when it does not fit in 64 bits.
+    Integer(Option<i64>),
+    /// A float.
+    Float,
+    /// A boolean.
+    Bool(bool),
+    /// A date, time or both.
+    Datetime(toml::value::Datetime),
+    /// An array.
+    Array(Vec<Value>),
+    /// A table.
+    Table,
+}
+
+impl Data {
+    /// The TOML name of the value's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Data::String(_) => "a string",
+            Data::Integer(_) => "an integer",
+            Data::Float => "a float",
+            Data::Bool(_) => "a boolean",
+            Data::Datetime(_) => "a date",
+            Data::Array(_) => "an array",
+            Data::Table => "a table",
+        }
+    }
+}
+
+/// One declared tag, as written in `tags.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTag {
+    /// The identifier pages use.
+    pub id: Spanned<String>,
+    /// The label readers see.
+    pub label: String,
+    /// One sentence about the tag.
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTagsFile {
+    #[serde(default)]
+    tag: Vec<RawTag>,
+}
+
+/// The tag vocabulary file.
+#[derive(Debug, Clone, Default)]
+pub struct TagsSource {
+    /// Path relative to the site root.
+    pub path: PathBuf,
+    /// The whole file, for positions.
+    pub text: String,
+    /// The declared tags, in file order.
+    pub tags: Vec<RawTag>,
+}
+
+/// Everything read from `content/`.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// The Markdown files that could be read and split, sorted by path.
+    pub sources: Vec<Source>,
+    /// The tag vocabulary (empty when the file is absent).
+    pub tags: TagsSource,
+    /// Problems found while reading.
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Reads every Markdown file under `<root>/content` and the tag vocabulary.
+pub fn load(root: &Path) -> Result<Loaded, Error> {
+    let paths = markdown_paths(root)?;
+    let mut loaded = Loaded::default();
+    let results: Vec<Result<Source, Diagnostic>> = paths
+        .par_iter()
+        .map(|rel| read_source(root, rel))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect();
+    for r in results {
+        match r {
+            Ok(s) => loaded.sources.push(s),
+            Err(d) => loaded.diags.push(d),
+        }
+    }
+    let (tags, diags) = read_tags(root);
+    loaded.tags = tags;
+    loaded.diags.extend(diags);
+    Ok(loaded)
+}
+
+/// The `.md` files under `content/`, relative to it, sorted. Hidden entries are skipped.
+pub fn markdown_paths(root: &Path) -> Result<Vec<String>, Error> {
+    let content = root.join(CONTENT_DIR);
+    if !content.is_dir() {
+        return Err(Error::Config(vec![
+            Diagnostic::error(
+                "no-content",
+                CONTENT_DIR,
+                "the site has no `content/` directory",
+            )
+            .help("run archipel from the site root, or pass --root DIR"),
+        ]));
+    }
+    let mut paths = Vec::new();
+    let walker = walkdir::WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(&content).to_path_buf();
+            Error::io(path, e.into())
+        })?;
+        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(&content).unwrap_or(entry.path());
+        // Names that are not UTF-8 are reported by read_source; keep them lossy here.
+        paths.push(rel.to_string_lossy().replace('\\', "/"));
+    }
+    Ok(paths)
+}
+
+/// Reads and splits one file. `Ok(None)` means the file vanished (deleted while reading).
+pub fn read_source(root: &Path, rel: &str) -> Option<Result<Source, Diagnostic>> {
+    let path = Path::new(CONTENT_DIR).join(rel);
+    if rel.contains('\u{FFFD}') {
+        return Some(Err(Diagnostic::error(
+            "bad-file-name",
+            &path,
+            "the file name is not valid UTF-8",
+        )
+        .help("rename the file using letters, digits and `-`")));
+    }
+    let text = match std::fs::read(root.join(&path)) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                let lossy = String::from_utf8_lossy(&bytes);
+                let d = Diagnostic::error("not-utf8", &path, "the file is not valid UTF-8")
+                    .at(&LineIndex::new(&lossy), offset)
+                    .help("save the file with the UTF-8 encoding");
+                return Some(Err(d));
+            }
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => {
+            return Some(Err(Diagnostic::error(
+                "unreadable",
+                &path,
+                format!("cannot read the file: {e}"),
+            )));
+        }
+    };
+    Some(parse_source(path, rel.to_string(), text))
+}
+
+/// Splits and parses one file's text.
+pub fn parse_source(path: PathBuf, rel: String, text: String) -> Result<Source, Diagnostic> {
+    let index = LineIndex::new(&text);
+    let (front_range, body_offset) = split(&text).map_err(|(offset, message, help)| {
+        Diagnostic::error("front-matter", &path, message)
+            .at(&index, offset)
+            .help(help)
+    })?;
+    let front_text = &text[front_range.clone()];
+    let table = DeTable::parse(front_text).map_err(|e| {
+        let offset = front_range.start + e.span().map_or(0, |s| s.start);
+        Diagnostic::error(
+            "front-matter-syntax",
+            &path,
+            format!("invalid TOML: {}", e.message().trim()),
+        )
+        .at(&index, offset)
+        .help(
+            "front matter is TOML: `key = \"text\"`, `tags = [\"a\", \"b\"]`, `date = 2024-09-01`",
+        )
+    })?;
+    let base = front_range.start;
+    let front = table
+        .into_inner()
+        .into_iter()
+        .map(|(k, v)| {
+            let key_span = shift(k.span(), base);
+            Entry {
+                key: k.into_inner().into_owned(),
+                key_span,
+                value: convert(v, base),
+            }
+        })
+        .collect();
+    Ok(Source {
+        path,
+        rel,
+        text,
+        front,
+        body_offset,
+    })
+}
+
+fn shift(span: Range<usize>, base: usize) -> Range<usize> {
+    span.start + base..span.end + base
+}
+
+fn convert(v: Spanned<DeValue<'_>>, base: usize) -> Value {
+    let span = shift(v.span(), base);
+    let data = match v.into_inner() {
+        DeValue::String(s) => Data::String(s.into_owned()),
+        DeValue::Integer(i) => {
+            Data::Integer(i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok())
+        }
+        DeValue::Float(_) => Data::Float,
+        DeValue::Boolean(b) => Data::Bool(b),
+        DeValue::Datetime(d) => Data::Datetime(d),
+        DeValue::Array(a) => Data::Array(a.into_iter().map(|v| convert(v, base)).collect()),
+        DeValue::Table(_) => Data::Table,
+    };
+    Value { span, data }
+}
+
+type SplitError = (usize, &'static str, &'static str);
+
+/// Finds the front matter (between two `+++` lines) and the start of the body.
+fn split(text: &str) -> Result<(Range<usize>, usize), SplitError> {
+    let start = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
+    let mut lines = text[start..]
+        .split_inclusive('\n')
+        .scan(start, |offset, line| {
+            let at = *offset;
+            *offset += line.len();
+            Some((at, line))
+        });
+    match lines.next() {
+        Some((_, first)) if first.trim_end() == "+++" => {}
+        _ => {
+            return Err((
+                start,
+                "the file does not start with front matter",
+                "begin the file with a line `+++`, the TOML fields (at least `title = \"...\"`), then a line `+++`",
+            ));
+        }
+    }
+    let front_start = start
+        + text[start..]
+            .find('\n')
+            .map_or(text.len() - start, |i| i + 1);
+    for (at, line) in lines {
+        if line.trim_end() == "+++" {
+            return Ok((front_start..at, at + line.len()));
+        }
+    }
+    Err((
+        start,
+        "the front matter is never closed",
+        "add a line `+++` after the last front-matter field",
+    ))
+}
+
+fn read_tags(root: &Path) -> (TagsSource, Vec<Diagnostic>) {
+    let path = Path::new(CONTENT_DIR).join(TAGS_FILE);
+    let text = match std::fs::read_to_string(root.join(&path)) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return (
+                TagsSource {
+                    path,
+                    ..TagsSource::default()
+                },
+                Vec::new(),
+            );
+        }
+        Err(e) => {
+            let d = Diagnostic::error(
+                "unreadable",
+                &path,
+                format!("cannot read the tag vocabulary: {e}"),
+            );
+            return (
+                TagsSource {
+                    path,
+                    ..TagsSource::default()
+                },
+                vec![d],
+            );
+        }
+    };
+    match toml::from_str::<RawTagsFile>(&text) {
+        Ok(file) => (
+            TagsSource {
+                path,
+                text,
+                tags: file.tag,
+            },
+            Vec::new(),
+        ),
+        Err(e) => {
+            let index = LineIndex::new(&text);
+            let d = Diagnostic::error("tags-syntax", &path, e.message().trim().to_string())
+                .at(&index, e.span().map_or(0, |s| s.start))
+                .help("each tag is a `[[tag]]` table with `id`, `label` and `description`");
+            (
+                TagsSource {
+                    path,
+                    ..TagsSource::default()
+                },
+                vec![d],
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Source, Diagnostic> {
+        parse_source("content/a.md".into(), "a.md".into(), text.into())
+    }
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let s = parse("+++\ntitle = \"Été\"\ntags = [\"a\", \"b\"]\n+++\n\nCorps.\n").unwrap();
+        assert_eq!(s.body(), "\nCorps.\n");
+        let tags = s.front.iter().find(|e| e.key == "tags").unwrap();
+        let Data::Array(items) = &tags.value.data else {
+            panic!()
+        };
+        assert_eq!(&s.text[items[1].span.clone()], "\"b\"");
+    }
+
+    #[test]
+    fn syntax_errors_point_into_the_file_not_the_block() {
+        let d = parse("+++\ntitle = \"ok\"\ndate = 2024-13-45x\n+++\n").unwrap_err();
+        assert_eq!(d.code, "front-matter-syntax");
+        assert_eq!(d.pos.unwrap().line, 3);
+    }
+
+    #[test]
+    fn missing_or_unclosed_front_matter_is_reported() {
+        assert_eq!(
+            parse("# Titre\n").unwrap_err().message,
+            "the file does not start with front matter"
+        );
+        let d = parse("+++\ntitle = \"x\"\n").unwrap_err();
+        assert_eq!(d.message, "the front matter is never closed");
+        assert_eq!(d.pos.unwrap().line, 1);
+    }
+
+    #[test]
+    fn accepts_bom_and_crlf() {
+        let s = parse("\u{FEFF}+++\r\ntitle = \"x\"\r\n+++\r\nbody").unwrap();
+        assert_eq!(s.body(), "body");
+        assert_eq!(s.front.len(), 1);
+    }
+}

@@ -1,0 +1,113 @@
+//! The `archipel` command line: parses arguments, calls the library, prints diagnostics
+//! and maps the outcome to the exit code (0 success, 1 content errors, 2 usage or
+//! configuration errors). No logic of its own.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use archipel::diag::{self, Diagnostic, Error, Format};
+use archipel::{build, render};
+use clap::{Parser, Subcommand};
+
+/// A static knowledge-base site generator.
+#[derive(Parser)]
+#[command(name = "archipel", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site (into public/ by default).
+    Build {
+        /// The site root (the directory holding archipel.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The output directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Make a copy that works from file://: links name files, no feed.
+        #[arg(long)]
+        offline: bool,
+    },
+    /// Validate the site like a build would, writing nothing.
+    Check {
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Fail on warnings too (for CI).
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = diag::stderr_wants_color();
+    let result = match cli.command {
+        Command::Build { root, out, offline } => {
+            let out = out.unwrap_or_else(|| build::default_out(&root));
+            let started = std::time::Instant::now();
+            build::build(&root, &out, render::Options { offline }).map(|built| {
+                eprint!("{}", diag::render(&built.warnings, Format::Human, color));
+                eprintln!(
+                    "built {} pages ({} files) into {} in {} ms",
+                    built.summary.pages,
+                    built.summary.files,
+                    out.display(),
+                    started.elapsed().as_millis()
+                );
+            })
+        }
+        Command::Check {
+            root,
+            format,
+            deny_warnings,
+        } => match build::check_with_theme(&root) {
+            Ok((checked, _)) => {
+                let warnings = &checked.warnings;
+                print_diags(warnings, format, color);
+                if deny_warnings && !warnings.is_empty() {
+                    eprintln!("{} warning(s), denied by --deny-warnings", warnings.len());
+                    return ExitCode::from(1);
+                }
+                if format == Format::Human {
+                    eprintln!("{} pages checked, no errors", checked.site.pages.len());
+                }
+                Ok(())
+            }
+            Err(e) => Err(e),
+        },
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let format = Format::Human;
+            report(&e, format, color);
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn print_diags(diags: &[Diagnostic], format: Format, color: bool) {
+    let text = diag::render(diags, format, color);
+    match format {
+        Format::Human => eprint!("{text}"),
+        Format::Json | Format::Github => print!("{text}"),
+    }
+}
+
+fn report(e: &Error, format: Format, color: bool) {
+    if e.diagnostics().is_empty() {
+        eprintln!("error: {e}");
+    } else {
+        print_diags(e.diagnostics(), format, color);
+        if format == Format::Human {
+            eprintln!("{e}");
+        }
+    }
+}

@@ -1,0 +1,221 @@
+//! Markdown in one place: the parser options, the links a body holds (with their byte
+//! ranges, for diagnostics), and the HTML of a body with its links rewritten, heading ids
+//! and a table of contents. Pure functions that know nothing of pages or sites.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::slug::slugify;
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// A link or image in a body whose target is a relative path (not a URL, not `#x`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyLink {
+    /// The destination as written (`../fiches-outils/x.md#titre`).
+    pub dest: String,
+    /// The byte range of the whole link in the body.
+    pub range: Range<usize>,
+    /// Whether it is an image.
+    pub image: bool,
+}
+
+/// Splits a destination into path and `#fragment`, if the path is relative and local.
+pub fn relative_target(dest: &str) -> Option<(&str, Option<&str>)> {
+    let is_url = dest.contains("://") || dest.starts_with("mailto:") || dest.starts_with("tel:");
+    if is_url || dest.starts_with('#') || dest.starts_with('/') || dest.is_empty() {
+        return None;
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (dest, None),
+    };
+    let path = path.split_once('?').map_or(path, |(p, _)| p);
+    Some((path, fragment))
+}
+
+/// The relative links and images of a body, in order.
+pub fn links(body: &str) -> Vec<BodyLink> {
+    let mut out = Vec::new();
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let (dest, image) = match &event {
+            Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
+            Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
+            _ => continue,
+        };
+        if relative_target(dest).is_some() {
+            out.push(BodyLink {
+                dest: dest.to_string(),
+                range,
+                image,
+            });
+        }
+    }
+    out
+}
+
+/// One heading of a body, for the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The anchor id.
+    pub id: String,
+    /// The heading's text.
+    pub text: String,
+}
+
+/// A body rendered to HTML.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// The HTML.
+    pub html: String,
+    /// Its headings, in order.
+    pub headings: Vec<Heading>,
+    /// Its text without markup, for search.
+    pub text: String,
+}
+
+/// Renders a body. `rewrite` maps each relative link destination to the URL to write
+/// (or `None` to keep it as written).
+pub fn to_html(body: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered {
+    let mut events: Vec<Event<'_>> = Parser::new_ext(body, options()).collect();
+    let mut rendered = Rendered::default();
+    let mut used_ids = HashSet::new();
+    let mut i = 0;
+    while i < events.len() {
+        match &mut events[i] {
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => {
+                if let Some(url) = relative_target(dest_url).and_then(|_| rewrite(dest_url)) {
+                    *dest_url = CowStr::from(url);
+                }
+            }
+            Event::Start(Tag::Heading { level, .. }) => {
+                let level = heading_level(*level);
+                let end = events[i..]
+                    .iter()
+                    .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
+                    .map_or(events.len(), |p| i + p);
+                let text = plain(&events[i + 1..end]);
+                let Event::Start(Tag::Heading { id, .. }) = &mut events[i] else {
+                    unreachable!()
+                };
+                let base = match id {
+                    Some(explicit) => explicit.to_string(),
+                    None => {
+                        let s = slugify(&text);
+                        if s.is_empty() {
+                            "section".to_string()
+                        } else {
+                            s
+                        }
+                    }
+                };
+                let mut unique = base.clone();
+                let mut n = 1;
+                while !used_ids.insert(unique.clone()) {
+                    n += 1;
+                    unique = format!("{base}-{n}");
+                }
+                *id = Some(CowStr::from(unique.clone()));
+                let anchor =
+                    format!(r##" <a class="anchor" href="#{unique}" aria-hidden="true">#</a>"##);
+                events.insert(end, Event::InlineHtml(CowStr::from(anchor)));
+                rendered.headings.push(Heading {
+                    level,
+                    id: unique,
+                    text,
+                });
+            }
+            Event::Text(t) | Event::Code(t) => {
+                rendered.text.push_str(t);
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                rendered.text.push(' ');
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
+    rendered
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+fn plain(events: &[Event<'_>]) -> String {
+    let mut s = String::new();
+    for e in events {
+        if let Event::Text(t) | Event::Code(t) = e {
+            s.push_str(t);
+        }
+    }
+    s.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_relative_links_with_ranges() {
+        let body =
+            "Voir [la fiche](../fiches-outils/x.md#a), [web](https://e.org) et ![i](img.png).";
+        let found = links(body);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].dest, "../fiches-outils/x.md#a");
+        assert_eq!(
+            &body[found[0].range.clone()],
+            "[la fiche](../fiches-outils/x.md#a)"
+        );
+        assert!(found[1].image);
+    }
+
+    #[test]
+    fn rewrites_links_and_numbers_headings() {
+        let body =
+            "## Étape un\n\n## Étape un\n\n### Custom {#moi}\n\n[x](a.md#t) [y](https://e.org)\n";
+        let r = to_html(body, &|d| Some(format!("REW:{d}")));
+        assert!(
+            r.html
+                .contains(r##"<h2 id="etape-un">Étape un <a class="anchor" href="#etape-un""##),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains(r#"<h2 id="etape-un-2">"#));
+        assert!(r.html.contains(r#"<h3 id="moi">"#));
+        assert!(r.html.contains(r#"href="REW:a.md#t""#));
+        assert!(r.html.contains(r#"href="https://e.org""#));
+        assert_eq!(r.headings.len(), 3);
+        assert_eq!(
+            r.headings[2],
+            Heading {
+                level: 3,
+                id: "moi".into(),
+                text: "Custom".into()
+            }
+        );
+    }
+
+    #[test]
+    fn renders_tables_footnotes_strikethrough() {
+        let r = to_html(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~non~~ oui[^1]\n\n[^1]: note\n",
+            &|_| None,
+        );
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>non</del>"));
+        assert!(r.html.contains("footnote-definition"));
+        assert!(r.text.contains("oui"));
+    }
+}

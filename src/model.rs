@@ -1,0 +1,470 @@
+//! The model: loaded sources turned into a [`Site`] of typed, validated pages.
+//!
+//! Each page gets its role (home, standalone page or page of a kind) from its place under
+//! `content/`, its id (`<kind dir>/<slug>`), and front-matter values checked against the
+//! fields its kind declares. Tags must come from the vocabulary. References are kept as
+//! written, with their positions; `links` resolves them.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::config::{Config, Field, FieldType, did_you_mean};
+use crate::diag::{Diagnostic, LineIndex};
+use crate::load::{Data, Loaded, Source, TagsSource, Value};
+use crate::slug::{is_slug, slugify};
+
+/// A validated site: configuration, tags and pages.
+#[derive(Debug)]
+pub struct Site {
+    /// The configuration.
+    pub config: Config,
+    /// The tag vocabulary, in declaration order.
+    pub tags: Vec<Tag>,
+    /// The pages, sorted by path (drafts left out).
+    pub pages: Vec<Page>,
+    by_id: HashMap<String, usize>,
+    by_slug: HashMap<String, Vec<usize>>,
+}
+
+/// One declared tag.
+#[derive(Debug)]
+pub struct Tag {
+    /// The identifier pages use.
+    pub id: String,
+    /// The label readers see.
+    pub label: String,
+    /// One sentence about the tag.
+    pub description: String,
+}
+
+/// Where a page sits in the site.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// `content/_index.md`, the home page's text.
+    Home,
+    /// A file directly under `content/` (an "about" page).
+    Standalone,
+    /// A page of the kind at this index of `Config::kinds`.
+    Kind(usize),
+}
+
+/// One validated content page.
+#[derive(Debug)]
+pub struct Page {
+    /// `<kind dir>/<slug>`, the bare slug for standalone pages, empty for home.
+    pub id: String,
+    /// Where it sits.
+    pub role: Role,
+    /// The file name without `.md`.
+    pub slug: String,
+    /// The file it comes from.
+    pub source: Source,
+    /// The title.
+    pub title: String,
+    /// `YYYY-MM-DD`, when given.
+    pub date: Option<String>,
+    /// `YYYY-MM-DD` of the last change, when given.
+    pub updated: Option<String>,
+    /// One sentence about the page.
+    pub summary: String,
+    /// Position in lists sorted by order.
+    pub order: Option<i64>,
+    /// Indexes into `Site::tags`.
+    pub tags: Vec<usize>,
+    /// The kind's declared plain fields that the page fills, as display text.
+    pub values: Vec<FieldValue>,
+    /// The reference fields that the page fills, as written.
+    pub refs: Vec<RefField>,
+}
+
+impl Page {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        self.source.body()
+    }
+}
+
+/// A plain declared field's value, ready to show.
+#[derive(Debug)]
+pub struct FieldValue {
+    /// The field name.
+    pub name: String,
+    /// Its label.
+    pub label: String,
+    /// Its value as text.
+    pub text: String,
+}
+
+/// A reference field as written in the front matter.
+#[derive(Debug)]
+pub struct RefField {
+    /// The field name (`practices`, `see_also`).
+    pub name: String,
+    /// Its label.
+    pub label: String,
+    /// The kind its ids must belong to, if restricted.
+    pub target: Option<usize>,
+    /// The ids as written, with their byte spans in the file.
+    pub items: Vec<(String, Range<usize>)>,
+}
+
+impl Site {
+    /// The index of the page with this exact id.
+    pub fn page_index(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The pages whose slug is `slug`.
+    pub fn pages_with_slug(&self, slug: &str) -> &[usize] {
+        self.by_slug.get(slug).map_or(&[], Vec::as_slice)
+    }
+
+    /// The label of the kind of page `i`, if it has a kind.
+    pub fn kind_of(&self, i: usize) -> Option<&crate::config::Kind> {
+        match self.pages[i].role {
+            Role::Kind(k) => Some(&self.config.kinds[k]),
+            Role::Home | Role::Standalone => None,
+        }
+    }
+}
+
+/// Builds the site model, collecting every problem found.
+pub fn build(config: Config, loaded: Loaded) -> (Site, Vec<Diagnostic>) {
+    let mut diags = loaded.diags;
+    let tags = tags(&loaded.tags, &mut diags);
+    let tag_index: HashMap<&str, usize> = tags
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
+    let mut pages = Vec::with_capacity(loaded.sources.len());
+    for source in loaded.sources {
+        if let Some(page) = page(&config, &tags, &tag_index, source, &mut diags) {
+            pages.push(page);
+        }
+    }
+    let by_id = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.clone(), i))
+        .collect();
+    let mut by_slug: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        if p.role != Role::Home {
+            by_slug.entry(p.slug.clone()).or_default().push(i);
+        }
+    }
+    let site = Site {
+        config,
+        tags,
+        pages,
+        by_id,
+        by_slug,
+    };
+    (site, diags)
+}
+
+fn tags(source: &TagsSource, diags: &mut Vec<Diagnostic>) -> Vec<Tag> {
+    let index = LineIndex::new(&source.text);
+    let mut tags: Vec<Tag> = Vec::with_capacity(source.tags.len());
+    for raw in &source.tags {
+        let id = raw.id.get_ref();
+        let error = |code, msg: String| {
+            Diagnostic::error(code, &source.path, msg).at(&index, raw.id.span().start)
+        };
+        if !is_slug(id) {
+            diags.push(
+                error("bad-tag-id", format!("tag id `{id}` is not a slug")).help(format!(
+                    "use lowercase letters, digits and `-`, for example `{}`",
+                    slugify(id)
+                )),
+            );
+            continue;
+        }
+        if tags.iter().any(|t| t.id == *id) {
+            diags.push(error(
+                "duplicate-tag",
+                format!("tag `{id}` is declared twice"),
+            ));
+            continue;
+        }
+        tags.push(Tag {
+            id: id.clone(),
+            label: raw.label.clone(),
+            description: raw.description.clone(),
+        });
+    }
+    tags
+}
+
+fn page(
+    config: &Config,
+    tags: &[Tag],
+    tag_index: &HashMap<&str, usize>,
+    source: Source,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Page> {
+    let text = source.text.clone();
+    let index = LineIndex::new(&text);
+    let path = source.path.clone();
+    let (dir, file) = match source.rel.rsplit_once('/') {
+        Some((d, f)) => (Some(d), f),
+        None => (None, source.rel.as_str()),
+    };
+    let slug = file.trim_end_matches(".md").to_string();
+    let (role, fields) = match dir {
+        None if slug == "_index" => (Role::Home, &config.page_fields),
+        None => (Role::Standalone, &config.page_fields),
+        Some(d) => match config.kinds.iter().position(|k| k.dir == d) {
+            Some(k) => (Role::Kind(k), &config.kinds[k].fields),
+            None => {
+                diags.push(
+                    Diagnostic::error(
+                        "unknown-kind-dir",
+                        &path,
+                        format!("`content/{d}/` is not the directory of any kind"),
+                    )
+                    .maybe_help(
+                        did_you_mean(d, config.kinds.iter().map(|k| k.dir.as_str())).or_else(
+                            || {
+                                Some(
+                                    "kinds and their directories are declared in archipel.toml"
+                                        .into(),
+                                )
+                            },
+                        ),
+                    ),
+                );
+                return None;
+            }
+        },
+    };
+    if role != Role::Home && !is_slug(&slug) {
+        diags.push(
+            Diagnostic::error(
+                "bad-slug",
+                &path,
+                format!("the file name `{file}` is not a valid slug"),
+            )
+            .help(format!(
+                "rename it `{}.md`: lowercase letters, digits and `-`",
+                slugify(&slug)
+            )),
+        );
+        return None;
+    }
+    let mut page = Page {
+        id: match (role, dir) {
+            (Role::Home, _) => String::new(),
+            (_, Some(d)) => format!("{d}/{slug}"),
+            (_, None) => slug.clone(),
+        },
+        role,
+        slug,
+        source,
+        title: String::new(),
+        date: None,
+        updated: None,
+        summary: String::new(),
+        order: None,
+        tags: Vec::new(),
+        values: Vec::new(),
+        refs: Vec::new(),
+    };
+    let mut draft = false;
+    let mut seen: Vec<&str> = Vec::new();
+    let entries = std::mem::take(&mut page.source.front);
+    let at = |d: Diagnostic, offset: usize| d.at(&index, offset);
+    for entry in &entries {
+        let Some(field) = fields.iter().find(|f| f.name == entry.key) else {
+            let help = did_you_mean(&entry.key, fields.iter().map(|f| f.name.as_str()))
+                .unwrap_or_else(|| {
+                    let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+                    format!("the fields of this page are: {}", names.join(", "))
+                });
+            diags.push(at(
+                Diagnostic::error(
+                    "unknown-field",
+                    &path,
+                    format!("unknown field `{}`", entry.key),
+                )
+                .help(help),
+                entry.key_span.start,
+            ));
+            continue;
+        };
+        seen.push(&field.name);
+        let v = &entry.value;
+        match (field.ty, &v.data) {
+            (FieldType::Text, Data::String(s)) => match field.name.as_str() {
+                "title" => page.title = s.trim().to_string(),
+                "summary" => page.summary = s.trim().to_string(),
+                _ => page.values.push(value(field, s.clone())),
+            },
+            (FieldType::Integer, Data::Integer(Some(n))) => match field.name.as_str() {
+                "order" => page.order = Some(*n),
+                _ => page.values.push(value(field, n.to_string())),
+            },
+            (FieldType::Date, Data::Datetime(d)) => match d.date {
+                Some(date) => {
+                    let text = date.to_string();
+                    match field.name.as_str() {
+                        "date" => page.date = Some(text),
+                        "updated" => page.updated = Some(text),
+                        _ => page.values.push(value(field, text)),
+                    }
+                }
+                None => diags.push(at(type_error(&path, field, v), v.span.start)),
+            },
+            (FieldType::Bool, Data::Bool(b)) => match field.name.as_str() {
+                "draft" => draft = *b,
+                _ => page
+                    .values
+                    .push(value(field, if *b { "oui" } else { "non" }.into())),
+            },
+            (FieldType::List | FieldType::Tags | FieldType::Refs(_), Data::Array(items)) => {
+                let mut strings = Vec::with_capacity(items.len());
+                for item in items {
+                    match &item.data {
+                        Data::String(s) => strings.push((s.clone(), item.span.clone())),
+                        _ => diags.push(at(
+                            Diagnostic::error(
+                                "bad-type",
+                                &path,
+                                format!(
+                                    "`{}` must hold strings, not {}",
+                                    field.name,
+                                    item.data.type_name()
+                                ),
+                            ),
+                            item.span.start,
+                        )),
+                    }
+                }
+                match field.ty {
+                    FieldType::Tags => {
+                        for (id, span) in strings {
+                            match tag_index.get(id.as_str()) {
+                                Some(&t) if page.tags.contains(&t) => diags.push(at(
+                                    Diagnostic::warning(
+                                        "duplicate-tag",
+                                        &path,
+                                        format!("tag `{id}` is listed twice"),
+                                    ),
+                                    span.start,
+                                )),
+                                Some(&t) => page.tags.push(t),
+                                None => diags.push(at(
+                                    Diagnostic::error(
+                                        "unknown-tag",
+                                        &path,
+                                        format!("unknown tag `{id}`"),
+                                    )
+                                    .maybe_help(
+                                        did_you_mean(&id, tags.iter().map(|t| t.id.as_str()))
+                                            .or_else(|| {
+                                                Some(
+                                                    "tags are declared in content/tags.toml".into(),
+                                                )
+                                            }),
+                                    ),
+                                    span.start,
+                                )),
+                            }
+                        }
+                    }
+                    FieldType::Refs(target) => page.refs.push(RefField {
+                        name: field.name.clone(),
+                        label: field.label.clone(),
+                        target,
+                        items: strings,
+                    }),
+                    _ => page.values.push(value(
+                        field,
+                        strings
+                            .into_iter()
+                            .map(|(s, _)| s)
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    )),
+                }
+            }
+            _ => diags.push(at(type_error(&path, field, v), v.span.start)),
+        }
+    }
+    let required: &[String] = match role {
+        Role::Kind(k) => &config.kinds[k].required,
+        Role::Home | Role::Standalone => &[],
+    };
+    for name in required
+        .iter()
+        .map(String::as_str)
+        .chain(std::iter::once("title"))
+    {
+        if !seen.contains(&name) {
+            let field = fields.iter().find(|f| f.name == name);
+            let example = field.map_or(String::new(), |f| {
+                format!(": add `{} = {}`", f.name, example(f.ty))
+            });
+            diags.push(at(
+                Diagnostic::error(
+                    "missing-field",
+                    &path,
+                    format!("missing required field `{name}`"),
+                )
+                .help(format!("the front matter needs this field{example}")),
+                0,
+            ));
+            if name == "title" {
+                break;
+            }
+        }
+    }
+    if seen.contains(&"title") && page.title.is_empty() {
+        diags.push(at(
+            Diagnostic::error("empty-title", &path, "the title is empty"),
+            0,
+        ));
+    }
+    // Show fields in the order the kind declares them, whatever the file's order.
+    let rank = |name: &str| fields.iter().position(|f| f.name == name);
+    page.refs.sort_by_key(|r| rank(&r.name));
+    page.values.sort_by_key(|v| rank(&v.name));
+    page.source.front = entries;
+    (!draft).then_some(page)
+}
+
+fn value(field: &Field, text: String) -> FieldValue {
+    FieldValue {
+        name: field.name.clone(),
+        label: field.label.clone(),
+        text,
+    }
+}
+
+fn type_error(path: &std::path::Path, field: &Field, v: &Value) -> Diagnostic {
+    Diagnostic::error(
+        "bad-type",
+        path,
+        format!(
+            "`{}` must be {}, not {}",
+            field.name,
+            field.ty.name(),
+            v.data.type_name()
+        ),
+    )
+    .help(format!("write `{} = {}`", field.name, example(field.ty)))
+}
+
+/// A sample value of a field type, for messages and new pages.
+pub fn example(ty: FieldType) -> &'static str {
+    match ty {
+        FieldType::Text => "\"...\"",
+        FieldType::Integer => "1",
+        FieldType::Date => "2024-09-01",
+        FieldType::Bool => "false",
+        FieldType::List => "[\"...\"]",
+        FieldType::Tags => "[\"tag-id\"]",
+        FieldType::Refs(_) => "[\"kind-dir/slug\"]",
+    }
+}

@@ -1,0 +1,593 @@
+//! Rendering: the site and its link graph turned into files, streamed into a [`Sink`].
+//!
+//! A [`Theme`] is loaded once per build: Tera templates from `themes/<name>/templates/`,
+//! overridden by same-named files in the site's `templates/`, and static files from the
+//! theme's then the site's `static/`. [`render`] renders every page in parallel and writes
+//! each as soon as it is ready, then the kind lists, tag pages, home, search page and
+//! index, 404, printable guide, feed and sitemap.
+
+pub mod feed;
+pub mod search;
+pub mod url;
+pub mod views;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Error};
+use crate::links::Graph;
+use crate::markdown::{self, Heading, relative_target};
+use crate::model::{Role, Site};
+use crate::output::Sink;
+use views::{Linker, PageLink, TagLink};
+
+/// Templates every theme must provide.
+const REQUIRED_TEMPLATES: [&str; 8] = [
+    "index.html",
+    "page.html",
+    "list.html",
+    "tags.html",
+    "tag.html",
+    "search.html",
+    "404.html",
+    "print.html",
+];
+
+/// How many of a kind's pages the home page lists.
+const HOME_PER_KIND: usize = 4;
+
+/// A loaded theme: compiled templates and the static files to copy.
+pub struct Theme {
+    tera: Tera,
+    /// Static files: output path → source file (the site's own win over the theme's).
+    statics: BTreeMap<String, PathBuf>,
+}
+
+/// Build options that change what is rendered.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Links name files and nothing points outside the copy (`build --offline`).
+    pub offline: bool,
+}
+
+/// What a render produced.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Summary {
+    /// Content pages rendered.
+    pub pages: usize,
+    /// Files written in all.
+    pub files: usize,
+}
+
+/// Loads the theme named in the configuration, with the site's overrides.
+pub fn theme(config: &Config) -> Result<Theme, Error> {
+    let theme_dir = config.root.join("themes").join(&config.site.theme);
+    if !theme_dir.is_dir() {
+        return Err(Error::Config(vec![
+            Diagnostic::error(
+                "no-theme",
+                crate::config::FILE_NAME,
+                format!("theme `{}` not found in themes/", config.site.theme),
+            )
+            .help("set `theme` in [site] to a directory of themes/"),
+        ]));
+    }
+    let mut templates: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
+    for dir in [theme_dir.join("templates"), config.root.join("templates")] {
+        for (name, path) in files_under(&config.root, &dir)? {
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            templates.insert(name, (path, text));
+        }
+    }
+    let mut diags = Vec::new();
+    let needed = REQUIRED_TEMPLATES
+        .iter()
+        .map(|s| s.to_string())
+        .chain(config.kinds.iter().map(|k| k.template.clone()));
+    for name in needed {
+        if !templates.contains_key(&name) {
+            diags.push(
+                Diagnostic::error(
+                    "missing-template",
+                    theme_dir.join("templates").join(&name),
+                    format!("template `{name}` is missing"),
+                )
+                .help("add it to the theme, or to the site's templates/"),
+            );
+        }
+    }
+    let mut tera = Tera::default();
+    if let Err(e) =
+        tera.add_raw_templates(templates.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())))
+    {
+        let message = chain(&e);
+        let path = templates
+            .iter()
+            .find(|(name, _)| message.contains(&format!("'{name}'")))
+            .map_or_else(|| theme_dir.join("templates"), |(_, (p, _))| p.clone());
+        diags.push(Diagnostic::error(
+            "template",
+            relative(&config.root, &path),
+            message,
+        ));
+    }
+    if !diags.is_empty() {
+        return Err(Error::Config(diags));
+    }
+    let language = config.site.language.clone();
+    tera.register_filter(
+        "human_date",
+        move |v: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
+            let s = tera::try_get_value!("human_date", "value", String, v);
+            Ok(tera::Value::String(human_date(&s, &language)))
+        },
+    );
+    let mut statics = BTreeMap::new();
+    for dir in [theme_dir.join("static"), config.root.join("static")] {
+        statics.extend(files_under(&config.root, &dir)?);
+    }
+    Ok(Theme { tera, statics })
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Files under `dir` (if it exists), keyed by their `/`-separated path relative to it.
+fn files_under(root: &Path, dir: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::io(relative(root, dir), e.into()))?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            out.push((
+                rel.to_string_lossy().replace('\\', "/"),
+                entry.path().to_path_buf(),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The messages of an error and all its sources, which is where Tera puts the details.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message
+}
+
+/// `2024-09-01` as readers say it (`1 septembre 2024` in French).
+fn human_date(iso: &str, language: &str) -> String {
+    const MONTHS_FR: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    let parts: Vec<&str> = iso.split('-').collect();
+    match (language.starts_with("fr"), parts.as_slice()) {
+        (true, [y, m, d]) => match (m.parse::<usize>(), d.parse::<u32>()) {
+            (Ok(m @ 1..=12), Ok(d)) => {
+                let day = if d == 1 {
+                    "1er".to_string()
+                } else {
+                    d.to_string()
+                };
+                format!("{day} {} {y}", MONTHS_FR[m - 1])
+            }
+            _ => iso.to_string(),
+        },
+        _ => iso.to_string(),
+    }
+}
+
+/// What rendering one content page leaves behind for the site-wide outputs.
+struct PageOut {
+    search: search::IndexedDoc,
+    /// Body HTML, kept only when the home or the printable guide needs it.
+    html: Option<String>,
+}
+
+impl Theme {
+    fn render(
+        &self,
+        template: &str,
+        context: &impl Serialize,
+        file: &str,
+    ) -> Result<Vec<u8>, Error> {
+        let context =
+            Context::from_serialize(context).map_err(|e| template_error(template, file, &e))?;
+        self.tera
+            .render(template, &context)
+            .map(String::into_bytes)
+            .map_err(|e| template_error(template, file, &e))
+    }
+}
+
+fn template_error(template: &str, file: &str, e: &tera::Error) -> Error {
+    Error::Config(vec![Diagnostic::error(
+        "template",
+        format!("templates/{template}"),
+        format!("rendering {file}: {}", chain(e)),
+    )])
+}
+
+/// Renders the whole site into `sink`.
+pub fn render(
+    site: &Site,
+    graph: &Graph,
+    theme: &Theme,
+    options: Options,
+    sink: &dyn Sink,
+) -> Result<Summary, Error> {
+    let offline = options.offline;
+    let print = site.config.site.print;
+    let outs: Vec<PageOut> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| render_page(site, graph, theme, options, print, i, sink))
+        .collect::<Result<_, _>>()?;
+    let mut files = site.pages.iter().filter(|p| p.role != Role::Home).count();
+
+    let mut put = |file: &str, bytes: Vec<u8>| -> Result<(), Error> {
+        files += 1;
+        sink.put(file, &bytes)
+    };
+
+    #[derive(Serialize)]
+    struct ListView<'a> {
+        id: &'a str,
+        singular: &'a str,
+        plural: &'a str,
+        description: &'a str,
+        pages: Vec<PageLink<'a>>,
+    }
+    for (k, kind) in site.config.kinds.iter().enumerate() {
+        let file = url::kind_file(&kind.dir);
+        let l = Linker {
+            site,
+            from: &file,
+            offline,
+        };
+        let list = ListView {
+            id: &kind.id,
+            singular: &kind.singular,
+            plural: &kind.plural,
+            description: &kind.description,
+            pages: l.pages(&graph.kind_pages[k]),
+        };
+        let ctx = serde_json::json!({ "site": l.site_view(Some(k), print), "list": list });
+        put(&file, theme.render("list.html", &ctx, &file)?)?;
+    }
+
+    #[derive(Serialize)]
+    struct TagSummary<'a> {
+        #[serde(flatten)]
+        link: TagLink<'a>,
+        description: &'a str,
+        count: usize,
+    }
+    {
+        let l = Linker {
+            site,
+            from: url::TAGS_FILE,
+            offline,
+        };
+        let tags: Vec<TagSummary<'_>> = l
+            .tags(&(0..site.tags.len()).collect::<Vec<_>>())
+            .into_iter()
+            .zip(&site.tags)
+            .zip(&graph.tag_pages)
+            .map(|((link, tag), pages)| TagSummary {
+                link,
+                description: &tag.description,
+                count: pages.len(),
+            })
+            .collect();
+        let ctx = serde_json::json!({ "site": l.site_view(None, print), "tags": tags });
+        put(
+            url::TAGS_FILE,
+            theme.render("tags.html", &ctx, url::TAGS_FILE)?,
+        )?;
+    }
+    #[derive(Serialize)]
+    struct Group<'a> {
+        label: &'a str,
+        pages: Vec<PageLink<'a>>,
+    }
+    for (t, tag) in site.tags.iter().enumerate() {
+        let file = url::tag_file(&tag.id);
+        let l = Linker {
+            site,
+            from: &file,
+            offline,
+        };
+        let mut groups: Vec<Group<'_>> = site
+            .config
+            .kinds
+            .iter()
+            .enumerate()
+            .map(|(k, kind)| Group {
+                label: &kind.plural,
+                pages: graph.tag_pages[t]
+                    .iter()
+                    .filter(|&&i| site.pages[i].role == Role::Kind(k))
+                    .map(|&i| l.page(i))
+                    .collect(),
+            })
+            .collect();
+        let others: Vec<PageLink<'_>> = graph.tag_pages[t]
+            .iter()
+            .filter(|&&i| !matches!(site.pages[i].role, Role::Kind(_)))
+            .map(|&i| l.page(i))
+            .collect();
+        if !others.is_empty() {
+            groups.push(Group {
+                label: "",
+                pages: others,
+            });
+        }
+        groups.retain(|g| !g.pages.is_empty());
+        let ctx = serde_json::json!({
+            "site": l.site_view(None, print),
+            "tag": { "id": tag.id, "label": tag.label, "description": tag.description,
+                     "count": graph.tag_pages[t].len(), "groups": groups },
+        });
+        put(&file, theme.render("tag.html", &ctx, &file)?)?;
+    }
+
+    {
+        let file = url::page_file("");
+        let l = Linker {
+            site,
+            from: &file,
+            offline,
+        };
+        let home = site.page_index("");
+        let content = home.and_then(|i| outs[i].html.as_deref()).unwrap_or("");
+        let kinds: Vec<serde_json::Value> = site
+            .config
+            .kinds
+            .iter()
+            .enumerate()
+            .map(|(k, kind)| {
+                let pages = &graph.kind_pages[k];
+                serde_json::json!({
+                    "id": kind.id, "singular": kind.singular, "plural": kind.plural,
+                    "description": kind.description, "href": l.href(&url::kind_file(&kind.dir)),
+                    "count": pages.len(), "pages": l.pages(&pages[..pages.len().min(HOME_PER_KIND)]),
+                })
+            })
+            .collect();
+        let ctx = serde_json::json!({
+            "site": l.site_view(None, print),
+            "home": {
+                "title": home.map_or(site.config.site.title.as_str(), |i| site.pages[i].title.as_str()),
+                "summary": home.map_or(site.config.site.description.as_str(), |i| site.pages[i].summary.as_str()),
+                "content": content,
+                "kinds": kinds,
+            },
+        });
+        put(&file, theme.render("index.html", &ctx, &file)?)?;
+    }
+
+    for (template, file) in [
+        ("search.html", url::SEARCH_FILE),
+        ("404.html", url::NOT_FOUND_FILE),
+    ] {
+        let l = Linker {
+            site,
+            from: file,
+            offline,
+        };
+        let mut site_view = serde_json::to_value(l.site_view(None, print)).unwrap_or_default();
+        // A host serves 404.html at any depth; with a known base URL, links stay right.
+        let base =
+            (file == url::NOT_FOUND_FILE && !offline && !site.config.site.base_url.is_empty())
+                .then(|| site.config.site.base_url.clone());
+        site_view["base"] = serde_json::json!(base);
+        let ctx = serde_json::json!({ "site": site_view });
+        put(file, theme.render(template, &ctx, file)?)?;
+    }
+
+    if print {
+        let file = url::PRINT_FILE;
+        let l = Linker {
+            site,
+            from: file,
+            offline,
+        };
+        let sections: Vec<serde_json::Value> = site
+            .config
+            .kinds
+            .iter()
+            .enumerate()
+            .map(|(k, kind)| {
+                let pages: Vec<serde_json::Value> = graph.kind_pages[k]
+                    .iter()
+                    .map(|&i| {
+                        let p = &site.pages[i];
+                        serde_json::json!({
+                            "id": p.id, "anchor": print_anchor(&p.id), "title": p.title, "summary": p.summary,
+                            "date": p.date, "content": outs[i].html, "tags": l.tags(&p.tags),
+                        })
+                    })
+                    .collect();
+                serde_json::json!({ "id": kind.id, "plural": kind.plural, "pages": pages })
+            })
+            .collect();
+        let ctx = serde_json::json!({ "site": l.site_view(None, print), "sections": sections });
+        put(file, theme.render("print.html", &ctx, file)?)?;
+    }
+
+    let docs: Vec<&search::IndexedDoc> = outs.iter().map(|o| &o.search).collect();
+    put(
+        url::SEARCH_INDEX_FILE,
+        search::index_script(&docs).into_bytes(),
+    )?;
+
+    if !offline {
+        let mut dated: Vec<usize> = (0..site.pages.len())
+            .filter(|&i| site.pages[i].role != Role::Home)
+            .collect();
+        dated.sort_by(|&a, &b| {
+            let key = |i: usize| {
+                site.pages[i]
+                    .updated
+                    .as_ref()
+                    .or(site.pages[i].date.as_ref())
+            };
+            key(b).cmp(&key(a)).then(a.cmp(&b))
+        });
+        let entry = |i: usize| {
+            let p = &site.pages[i];
+            feed::Entry {
+                title: &p.title,
+                url: url::href("index.html", &url::page_file(&p.id), false),
+                date: p.date.as_deref(),
+                updated: p.updated.as_deref(),
+                summary: &p.summary,
+            }
+        };
+        let entries: Vec<feed::Entry<'_>> = dated
+            .iter()
+            .take(site.config.site.feed_size)
+            .map(|&i| entry(i))
+            .collect();
+        put(
+            url::FEED_FILE,
+            feed::atom(
+                &site.config.site.title,
+                &site.config.site.base_url,
+                &entries,
+            )
+            .into_bytes(),
+        )?;
+        if !site.config.site.base_url.is_empty() {
+            let mut all: Vec<feed::Entry<'_>> = (0..site.pages.len()).map(entry).collect();
+            for kind in &site.config.kinds {
+                all.push(feed::Entry {
+                    title: "",
+                    url: format!("{}/", kind.dir),
+                    date: None,
+                    updated: None,
+                    summary: "",
+                });
+            }
+            put(
+                url::SITEMAP_FILE,
+                feed::sitemap(&site.config.site.base_url, &all).into_bytes(),
+            )?;
+        }
+    }
+
+    for (file, path) in &theme.statics {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        put(file, bytes)?;
+    }
+    Ok(Summary {
+        pages: site.pages.len(),
+        files,
+    })
+}
+
+/// The anchor of a page inside the printable guide.
+fn print_anchor(id: &str) -> String {
+    id.replace('/', "--")
+}
+
+fn render_page(
+    site: &Site,
+    graph: &Graph,
+    theme: &Theme,
+    options: Options,
+    print: bool,
+    i: usize,
+    sink: &dyn Sink,
+) -> Result<PageOut, Error> {
+    let page = &site.pages[i];
+    let file = url::page_file(&page.id);
+    let l = Linker {
+        site,
+        from: &file,
+        offline: options.offline,
+    };
+    let links = &graph.body[i];
+    let rewrite = |dest: &str| {
+        let target = links.get(dest)?;
+        let fragment = relative_target(dest).and_then(|(_, f)| f);
+        let mut href = l.href(&url::page_file(&site.pages[*target].id));
+        if let Some(f) = fragment {
+            href.push('#');
+            href.push_str(f);
+        }
+        Some(href)
+    };
+    let body = markdown::to_html(page.body(), &rewrite);
+    let toc: &[Heading] = if body.headings.len() >= site.config.site.toc_min_headings {
+        &body.headings
+    } else {
+        &[]
+    };
+    let kind = match page.role {
+        Role::Kind(k) => Some(k),
+        Role::Home | Role::Standalone => None,
+    };
+    if page.role != Role::Home {
+        let template = kind.map_or("page.html", |k| site.config.kinds[k].template.as_str());
+        let ctx = serde_json::json!({
+            "site": l.site_view(kind, print),
+            "page": l.page_view(i, graph, &body.html, toc),
+        });
+        sink.put(&file, &theme.render(template, &ctx, &file)?)?;
+    }
+    let headings: Vec<&str> = body.headings.iter().map(|h| h.text.as_str()).collect();
+    let tags: Vec<&str> = page
+        .tags
+        .iter()
+        .map(|&t| site.tags[t].label.as_str())
+        .collect();
+    let search = search::indexed(&search::Doc {
+        title: &page.title,
+        kind: site.kind_of(i).map_or("", |k| k.singular.as_str()),
+        url: url::href("index.html", &file, options.offline),
+        summary: &page.summary,
+        tags,
+        headings,
+        text: &body.text,
+    });
+    // The printable guide holds every page: links between pages become in-page anchors.
+    let html = match page.role {
+        Role::Home => Some(body.html),
+        Role::Kind(_) if print => {
+            let to_anchor = |dest: &str| {
+                links
+                    .get(dest)
+                    .map(|&t| format!("#{}", print_anchor(&site.pages[t].id)))
+            };
+            Some(markdown::to_html(page.body(), &to_anchor).html)
+        }
+        Role::Kind(_) | Role::Standalone => None,
+    };
+    Ok(PageOut { search, html })
+}

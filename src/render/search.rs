@@ -1,0 +1,230 @@
+//! The search index: a compact term index written as a script, so that the theme's
+//! search works from `file://` without fetching anything.
+//!
+//! Terms are folded (case, accents) and lightly stemmed for French; the theme's
+//! `search.js` applies the same [`stem`] to what the reader types. Each term maps to the
+//! documents holding it with a weight: title and tag matches weigh more than body ones.
+//! No full text is stored: only a short snippet per document.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use crate::slug::fold;
+
+/// One document to index.
+pub struct Doc<'a> {
+    /// The title.
+    pub title: &'a str,
+    /// The kind's singular label, or empty.
+    pub kind: &'a str,
+    /// The URL relative to the site root.
+    pub url: String,
+    /// The summary, shown as the result's snippet when present.
+    pub summary: &'a str,
+    /// Tag labels.
+    pub tags: Vec<&'a str>,
+    /// Heading texts.
+    pub headings: Vec<&'a str>,
+    /// The body text without markup.
+    pub text: &'a str,
+}
+
+/// Weights of where a term appears.
+const TITLE: u32 = 16;
+const TAG: u32 = 8;
+const SUMMARY: u32 = 4;
+const HEADING: u32 = 4;
+const BODY: u32 = 1;
+/// A body term counts at most this many times, so long pages do not drown short ones.
+const BODY_CAP: u32 = 5;
+/// Snippet length in characters when a page has no summary.
+const SNIPPET: usize = 180;
+
+/// Words too common to help a search.
+const STOP_WORDS: &[&str] = &[
+    "au", "aux", "avec", "ce", "ces", "dans", "de", "des", "du", "elle", "en", "et", "eux", "il",
+    "je", "la", "le", "les", "leur", "lui", "ma", "mais", "me", "meme", "mes", "moi", "mon", "ne",
+    "nos", "notre", "nous", "on", "ou", "par", "pas", "pour", "qu", "que", "qui", "sa", "se",
+    "ses", "son", "sur", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "vos", "votre",
+    "vous", "est", "sont", "ont", "the", "and", "of", "to", "a", "d", "l", "c", "s", "n", "y",
+];
+
+/// Suffixes removed by [`stem`], longest first. Must match `search.js`.
+const SUFFIXES: &[&str] = &[
+    "issement", "ations", "ation", "ements", "ement", "ments", "ment", "istes", "iste", "ismes",
+    "isme", "iques", "ique", "ables", "able", "ances", "ance", "ences", "ence", "euses", "euse",
+    "eurs", "eur", "ites", "ite", "ives", "ive", "ifs", "if", "ees", "ee", "er", "es", "e", "s",
+    "x",
+];
+
+/// A light French stemmer over folded words: strips one common suffix, keeping at least
+/// four characters. `cooperations`, `cooperation` and `cooperer` all give `cooper`.
+pub fn stem(word: &str) -> String {
+    if word.len() <= 4 || !word.is_ascii() {
+        return word.to_string();
+    }
+    if let Some(base) = word.strip_suffix("aux")
+        && base.len() >= 3
+    {
+        return format!("{base}al");
+    }
+    for suffix in SUFFIXES {
+        if let Some(base) = word.strip_suffix(suffix)
+            && base.len() >= 4
+        {
+            return base.to_string();
+        }
+    }
+    word.to_string()
+}
+
+/// The search terms of a text: folded, split on non-alphanumerics, stop words dropped,
+/// stemmed.
+pub fn terms(text: &str) -> impl Iterator<Item = String> + '_ {
+    let folded = fold(text);
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() >= 2 && !STOP_WORDS.contains(w))
+        .map(stem)
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+/// A document reduced to what the index keeps.
+pub struct IndexedDoc {
+    /// `[title, kind, url, snippet]`, as the script stores them.
+    fields: [String; 4],
+    /// Each term of the document with its weight.
+    terms: Vec<(String, u32)>,
+}
+
+/// Weighs the terms of one document (done per page, in parallel).
+pub fn indexed(doc: &Doc<'_>) -> IndexedDoc {
+    let mut weights: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+    let mut add = |text: &str, weight: u32| {
+        for term in terms(text) {
+            let entry = weights.entry(term).or_default();
+            if weight == BODY {
+                if entry.1 < BODY_CAP {
+                    entry.1 += 1;
+                    entry.0 += BODY;
+                }
+            } else {
+                entry.0 += weight;
+            }
+        }
+    };
+    add(doc.title, TITLE);
+    for t in &doc.tags {
+        add(t, TAG);
+    }
+    add(doc.summary, SUMMARY);
+    for h in &doc.headings {
+        add(h, HEADING);
+    }
+    add(doc.text, BODY);
+    let snippet = if doc.summary.is_empty() {
+        excerpt(doc.text)
+    } else {
+        doc.summary.to_string()
+    };
+    IndexedDoc {
+        fields: [
+            doc.title.to_string(),
+            doc.kind.to_string(),
+            doc.url.clone(),
+            snippet,
+        ],
+        terms: weights.into_iter().map(|(t, (w, _))| (t, w)).collect(),
+    }
+}
+
+/// Builds the index script: `window.ARCHIPEL_SEARCH = {docs: [[title, kind, url,
+/// snippet], ...], terms: {term: [doc, weight, doc, weight, ...], ...}}`.
+pub fn index_script(docs: &[&IndexedDoc]) -> String {
+    let mut postings: BTreeMap<&str, Vec<(usize, u32)>> = BTreeMap::new();
+    for (d, doc) in docs.iter().enumerate() {
+        for (term, w) in &doc.terms {
+            postings.entry(term).or_default().push((d, *w));
+        }
+    }
+    let mut out = String::with_capacity(64 * docs.len() + 32 * postings.len());
+    out.push_str("window.ARCHIPEL_SEARCH={\"docs\":[");
+    for (i, doc) in docs.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(&doc.fields).unwrap_or_default());
+    }
+    out.push_str("],\"terms\":{");
+    for (i, (term, list)) in postings.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "\"{term}\":[");
+        for (j, (d, w)) in list.iter().enumerate() {
+            let sep = if j > 0 { "," } else { "" };
+            let _ = write!(out, "{sep}{d},{w}");
+        }
+        out.push(']');
+    }
+    out.push_str("}};\n");
+    out
+}
+
+fn excerpt(text: &str) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(SNIPPET) {
+        None => text.to_string(),
+        Some((cut, _)) => {
+            let cut = text[..cut].rfind(' ').unwrap_or(cut);
+            format!("{}…", &text[..cut])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_french_variants_together() {
+        for w in ["cooperation", "cooperations", "cooperer"] {
+            assert_eq!(stem(w), "cooper", "{w}");
+        }
+        assert_eq!(stem("conflits"), "conflit");
+        assert_eq!(stem("locaux"), "local");
+        assert_eq!(stem("gouvernance"), "gouvern");
+        assert_eq!(stem("ess"), "ess");
+    }
+
+    #[test]
+    fn terms_fold_and_drop_stop_words() {
+        let t: Vec<String> = terms("La COOPÉRATION et les Coopérations").collect();
+        assert_eq!(t, ["cooper", "cooper"]);
+    }
+
+    #[test]
+    fn index_weighs_titles_over_bodies() {
+        let doc = |title, text| Doc {
+            title,
+            kind: "K",
+            url: "x/".into(),
+            summary: "",
+            tags: vec![],
+            headings: vec![],
+            text,
+        };
+        let docs = [
+            indexed(&doc("Conflit", "rien")),
+            indexed(&doc("Autre", "un conflit ici")),
+        ];
+        let script = index_script(&docs.iter().collect::<Vec<_>>());
+        assert!(script.contains("\"conflit\":[0,16,1,1]"), "{script}");
+        assert!(
+            script.starts_with(
+                "window.ARCHIPEL_SEARCH={\"docs\":[[\"Conflit\",\"K\",\"x/\",\"rien\"]"
+            )
+        );
+    }
+}

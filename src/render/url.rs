@@ -1,0 +1,94 @@
+//! The URL scheme, in one place: which file each output lives in, and the relative
+//! `href` from one output file to another. Every link archipel writes goes through
+//! [`href`], online and offline, so a site works under any sub-path and from `file://`.
+
+/// The output file of a content page (`""` is the home page).
+pub fn page_file(id: &str) -> String {
+    if id.is_empty() {
+        "index.html".into()
+    } else {
+        format!("{id}/index.html")
+    }
+}
+
+/// The output file of a kind's list page.
+pub fn kind_file(dir: &str) -> String {
+    format!("{dir}/index.html")
+}
+
+/// The tag index.
+pub const TAGS_FILE: &str = "tags/index.html";
+
+/// The output file of a tag's page.
+pub fn tag_file(id: &str) -> String {
+    format!("tags/{id}/index.html")
+}
+
+/// The search page.
+pub const SEARCH_FILE: &str = "search/index.html";
+/// The page that holds the whole guide, for printing.
+pub const PRINT_FILE: &str = "print/index.html";
+/// The page shown for unknown URLs.
+pub const NOT_FOUND_FILE: &str = "404.html";
+/// The search index script.
+pub const SEARCH_INDEX_FILE: &str = "search-index.js";
+/// The Atom feed.
+pub const FEED_FILE: &str = "atom.xml";
+/// The sitemap.
+pub const SITEMAP_FILE: &str = "sitemap.xml";
+
+/// The relative link from output file `from` to output file `to`. Online links to an
+/// `index.html` stop at its directory; offline links always name the file, so that a copy
+/// opened from `file://` never lands on a directory listing.
+pub fn href(from: &str, to: &str, offline: bool) -> String {
+    let mut out = "../".repeat(from.matches('/').count());
+    let target = if offline {
+        to
+    } else if to == "index.html" {
+        ""
+    } else {
+        to.strip_suffix("/index.html")
+            .map_or(to, |dir| &to[..dir.len() + 1])
+    };
+    out.push_str(target);
+    if out.is_empty() { "./".into() } else { out }
+}
+
+/// The prefix that leads from output file `from` to the site root (`""` or `../../`).
+pub fn root(from: &str) -> String {
+    "../".repeat(from.matches('/').count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn online_hrefs_are_relative_directories() {
+        let from = page_file("temoignages/a");
+        assert_eq!(
+            href(&from, &page_file("fiches-outils/b"), false),
+            "../../fiches-outils/b/"
+        );
+        assert_eq!(href(&from, &page_file(""), false), "../../");
+        assert_eq!(href("index.html", &page_file(""), false), "./");
+        assert_eq!(
+            href("index.html", &kind_file("temoignages"), false),
+            "temoignages/"
+        );
+        assert_eq!(href("index.html", "style.css", false), "style.css");
+        assert_eq!(href(&tag_file("x"), "style.css", false), "../../style.css");
+    }
+
+    #[test]
+    fn offline_hrefs_name_files() {
+        let from = page_file("temoignages/a");
+        assert_eq!(
+            href(&from, &page_file("fiches-outils/b"), true),
+            "../../fiches-outils/b/index.html"
+        );
+        assert_eq!(href(&from, &page_file(""), true), "../../index.html");
+        assert_eq!(href("index.html", &page_file(""), true), "index.html");
+        assert_eq!(root(&from), "../../");
+    }
+}

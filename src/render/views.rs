@@ -1,0 +1,274 @@
+//! Template contexts: borrowed views of the site, with every `href` already computed
+//! relative to the page being rendered. Templates get all they need through these views;
+//! no Tera function reaches into the site.
+
+use serde::Serialize;
+
+use super::url;
+use crate::links::Graph;
+use crate::markdown::Heading;
+use crate::model::{Page, Role, Site};
+
+/// What every template gets as `site`.
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    /// Site title.
+    pub title: &'a str,
+    /// Site description.
+    pub description: &'a str,
+    /// Content language.
+    pub language: &'a str,
+    /// Prefix from the current page to the site root, for static files.
+    pub root: String,
+    /// Link to the home page.
+    pub home_href: String,
+    /// Link to the tag index.
+    pub tags_href: String,
+    /// Link to the search page.
+    pub search_href: String,
+    /// Link to the printable guide, when it is built.
+    pub print_href: Option<String>,
+    /// Link to the search index script.
+    pub search_index_src: String,
+    /// Link to the Atom feed (online builds).
+    pub feed_href: Option<String>,
+    /// One entry per kind, for navigation.
+    pub nav: Vec<NavView>,
+    /// Whether this is an offline build.
+    pub offline: bool,
+}
+
+/// A navigation entry.
+#[derive(Serialize)]
+pub struct NavView {
+    /// Its label.
+    pub label: String,
+    /// Its link.
+    pub href: String,
+    /// Whether the current page belongs to it.
+    pub current: bool,
+}
+
+/// A link to a page, as lists show it.
+#[derive(Serialize)]
+pub struct PageLink<'a> {
+    /// The page title.
+    pub title: &'a str,
+    /// The link.
+    pub href: String,
+    /// The summary.
+    pub summary: &'a str,
+    /// The kind's singular label, or empty.
+    pub kind: &'a str,
+    /// The publication date, if any.
+    pub date: Option<&'a str>,
+}
+
+/// A link to a tag.
+#[derive(Serialize)]
+pub struct TagLink<'a> {
+    /// The tag id.
+    pub id: &'a str,
+    /// The tag label.
+    pub label: &'a str,
+    /// The link to its page.
+    pub href: String,
+}
+
+/// A reference field with its resolved pages.
+#[derive(Serialize)]
+pub struct RefView<'a> {
+    /// The field name.
+    pub name: &'a str,
+    /// The field label.
+    pub label: &'a str,
+    /// The referenced pages.
+    pub pages: Vec<PageLink<'a>>,
+}
+
+/// A plain field shown on a page.
+#[derive(Serialize)]
+pub struct FieldView<'a> {
+    /// The field name.
+    pub name: &'a str,
+    /// The field label.
+    pub label: &'a str,
+    /// Its value.
+    pub value: &'a str,
+}
+
+/// The page's kind, for breadcrumbs.
+#[derive(Serialize)]
+pub struct KindView<'a> {
+    /// The kind id.
+    pub id: &'a str,
+    /// Singular label.
+    pub singular: &'a str,
+    /// Plural label.
+    pub plural: &'a str,
+    /// Link to the kind's list.
+    pub href: String,
+}
+
+/// What `page.html` (and a kind's own template) gets as `page`.
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    /// The page id.
+    pub id: &'a str,
+    /// The title.
+    pub title: &'a str,
+    /// The summary.
+    pub summary: &'a str,
+    /// Publication date.
+    pub date: Option<&'a str>,
+    /// Last change.
+    pub updated: Option<&'a str>,
+    /// Its kind, if any.
+    pub kind: Option<KindView<'a>>,
+    /// Its tags.
+    pub tags: Vec<TagLink<'a>>,
+    /// The body HTML.
+    pub content: &'a str,
+    /// The table of contents, when the page is long enough to need one.
+    pub toc: &'a [Heading],
+    /// Declared plain fields.
+    pub fields: Vec<FieldView<'a>>,
+    /// Declared reference fields.
+    pub references: Vec<RefView<'a>>,
+    /// Pages that link here.
+    pub backlinks: Vec<PageLink<'a>>,
+    /// Pages on close subjects.
+    pub related: Vec<PageLink<'a>>,
+}
+
+/// Computes links relative to one output file.
+pub struct Linker<'a> {
+    /// The site.
+    pub site: &'a Site,
+    /// The output file being rendered.
+    pub from: &'a str,
+    /// Whether links must name files.
+    pub offline: bool,
+}
+
+impl<'a> Linker<'a> {
+    /// A link to an output file.
+    pub fn href(&self, to: &str) -> String {
+        url::href(self.from, to, self.offline)
+    }
+
+    /// A link to page `i`.
+    pub fn page(&self, i: usize) -> PageLink<'a> {
+        let page = &self.site.pages[i];
+        PageLink {
+            title: &page.title,
+            href: self.href(&url::page_file(&page.id)),
+            summary: &page.summary,
+            kind: self.site.kind_of(i).map_or("", |k| k.singular.as_str()),
+            date: page.date.as_deref(),
+        }
+    }
+
+    /// Links to pages `list`.
+    pub fn pages(&self, list: &[usize]) -> Vec<PageLink<'a>> {
+        list.iter().map(|&i| self.page(i)).collect()
+    }
+
+    /// Links to the tags `list`.
+    pub fn tags(&self, list: &[usize]) -> Vec<TagLink<'a>> {
+        list.iter()
+            .map(|&t| {
+                let tag = &self.site.tags[t];
+                TagLink {
+                    id: &tag.id,
+                    label: &tag.label,
+                    href: self.href(&url::tag_file(&tag.id)),
+                }
+            })
+            .collect()
+    }
+
+    /// The `site` view for this output file.
+    pub fn site_view(&self, current_kind: Option<usize>, print: bool) -> SiteView<'a> {
+        let config = &self.site.config;
+        SiteView {
+            title: &config.site.title,
+            description: &config.site.description,
+            language: &config.site.language,
+            root: url::root(self.from),
+            home_href: self.href(&url::page_file("")),
+            tags_href: self.href(url::TAGS_FILE),
+            search_href: self.href(url::SEARCH_FILE),
+            print_href: print.then(|| self.href(url::PRINT_FILE)),
+            search_index_src: self.href(url::SEARCH_INDEX_FILE),
+            feed_href: (!self.offline).then(|| self.href(url::FEED_FILE)),
+            nav: config
+                .kinds
+                .iter()
+                .enumerate()
+                .map(|(k, kind)| NavView {
+                    label: kind.plural.clone(),
+                    href: self.href(&url::kind_file(&kind.dir)),
+                    current: current_kind == Some(k),
+                })
+                .collect(),
+            offline: self.offline,
+        }
+    }
+
+    /// The `page` view of page `i`.
+    pub fn page_view(
+        &self,
+        i: usize,
+        graph: &Graph,
+        content: &'a str,
+        toc: &'a [Heading],
+    ) -> PageView<'a> {
+        let page: &'a Page = &self.site.pages[i];
+        let kind = match page.role {
+            Role::Kind(k) => {
+                let kind = &self.site.config.kinds[k];
+                Some(KindView {
+                    id: &kind.id,
+                    singular: &kind.singular,
+                    plural: &kind.plural,
+                    href: self.href(&url::kind_file(&kind.dir)),
+                })
+            }
+            Role::Home | Role::Standalone => None,
+        };
+        PageView {
+            id: &page.id,
+            title: &page.title,
+            summary: &page.summary,
+            date: page.date.as_deref(),
+            updated: page.updated.as_deref(),
+            kind,
+            tags: self.tags(&page.tags),
+            content,
+            toc,
+            fields: page
+                .values
+                .iter()
+                .map(|v| FieldView {
+                    name: &v.name,
+                    label: &v.label,
+                    value: &v.text,
+                })
+                .collect(),
+            references: page
+                .refs
+                .iter()
+                .zip(&graph.refs[i])
+                .filter(|(_, targets)| !targets.is_empty())
+                .map(|(field, targets)| RefView {
+                    name: &field.name,
+                    label: &field.label,
+                    pages: self.pages(targets),
+                })
+                .collect(),
+            backlinks: self.pages(&graph.backlinks[i]),
+            related: self.pages(&graph.related[i]),
+        }
+    }
+}

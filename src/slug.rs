@@ -1,0 +1,91 @@
+//! Text folding and slugs: French titles to URL-safe identifiers.
+//!
+//! A leaf module shared by the model (valid file names), `new` (file names from titles),
+//! Markdown (heading ids) and search (accent-insensitive terms). It uses nothing of ours.
+
+/// Whether `s` is a slug: lowercase ASCII letters, digits and single inner `-`.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Turns a title into a slug: accents folded, case lowered, everything else a `-`.
+pub fn slugify(title: &str) -> String {
+    let mut slug = String::with_capacity(title.len());
+    for c in title.chars().flat_map(fold_char) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug
+}
+
+/// Folds one character to its unaccented ASCII form where French needs it.
+pub fn fold_char(c: char) -> impl Iterator<Item = char> {
+    let folded: &str = match c {
+        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => "a",
+        'À' | 'Á' | 'Â' | 'Ä' | 'Ã' | 'Å' => "A",
+        'ç' => "c",
+        'Ç' => "C",
+        'è' | 'é' | 'ê' | 'ë' => "e",
+        'È' | 'É' | 'Ê' | 'Ë' => "E",
+        'ì' | 'í' | 'î' | 'ï' => "i",
+        'Ì' | 'Í' | 'Î' | 'Ï' => "I",
+        'ñ' => "n",
+        'Ñ' => "N",
+        'ò' | 'ó' | 'ô' | 'ö' | 'õ' => "o",
+        'Ò' | 'Ó' | 'Ô' | 'Ö' | 'Õ' => "O",
+        'ù' | 'ú' | 'û' | 'ü' => "u",
+        'Ù' | 'Ú' | 'Û' | 'Ü' => "U",
+        'ÿ' => "y",
+        'Ÿ' => "Y",
+        'œ' => "oe",
+        'Œ' => "OE",
+        'æ' => "ae",
+        'Æ' => "AE",
+        '’' | '\'' => " ",
+        _ => "",
+    };
+    let single = folded.is_empty().then_some(c);
+    single.into_iter().chain(folded.chars())
+}
+
+/// Lowercases and folds accents of a whole text (`Coopération` → `cooperation`).
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .flat_map(fold_char)
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugify_folds_french() {
+        assert_eq!(
+            slugify("Coopération : l'œuvre d'Évry !"),
+            "cooperation-l-oeuvre-d-evry"
+        );
+        assert_eq!(slugify("  Ça marche — ou pas ?  "), "ca-marche-ou-pas");
+        assert_eq!(slugify("Fiche n°3"), "fiche-n-3");
+        assert!(is_slug("fiche-3"));
+        assert!(!is_slug("Fiche-3"));
+        assert!(!is_slug("a--b"));
+    }
+
+    #[test]
+    fn fold_lowercases_and_strips_accents() {
+        assert_eq!(fold("COOPÉRATION Œuvre"), "cooperation oeuvre");
+    }
+}
