@@ -48,6 +48,10 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = diag::stderr_wants_color();
+    let format = match &cli.command {
+        Command::Check { format, .. } => *format,
+        Command::Build { .. } => Format::Human,
+    };
     let result = match cli.command {
         Command::Build { root, out, offline } => {
             let out = out.unwrap_or_else(|| build::default_out(&root));
@@ -86,7 +90,6 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let format = Format::Human;
             report(&e, format, color);
             ExitCode::from(e.exit_code())
         }

@@ -102,6 +102,8 @@ pub fn theme(config: &Config) -> Result<Theme, Error> {
         }
     }
     let mut tera = Tera::default();
+    // Tera's default also escapes `/`, which makes every href unreadable; HTML needs only these.
+    tera.set_escape_fn(escape_html);
     if let Err(e) =
         tera.add_raw_templates(templates.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())))
     {
@@ -155,6 +157,22 @@ fn files_under(root: &Path, dir: &Path) -> Result<Vec<(String, PathBuf)>, Error>
         }
     }
     Ok(out)
+}
+
+/// Escapes text for HTML content and quoted attribute values.
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The messages of an error and all its sources, which is where Tera puts the details.

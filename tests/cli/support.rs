@@ -1,0 +1,181 @@
+//! Test support: a fixture site copied into a temporary directory, and the real
+//! `archipel` binary run against it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A site in a temporary directory.
+pub struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+/// The outcome of one run of the binary.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Asserts the exit code, showing the output when it differs.
+    #[track_caller]
+    pub fn expect(self, code: i32) -> Self {
+        assert_eq!(
+            self.code, code,
+            "exit code\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+impl Fixture {
+    /// Copies `tests/fixtures/<name>/` into a fresh directory, adding the repository's
+    /// default theme unless the fixture has its own `themes/`.
+    pub fn copy(name: &str) -> Self {
+        let fixture = Fixture::empty();
+        copy_dir(&repo().join("tests/fixtures").join(name), fixture.root());
+        if !fixture.root().join("themes").exists() {
+            copy_dir(
+                &repo().join("themes/default"),
+                &fixture.root().join("themes/default"),
+            );
+        }
+        fixture
+    }
+
+    /// A copy of the repository's own site: the guide, its configuration and theme.
+    pub fn guide() -> Self {
+        let fixture = Fixture::empty();
+        for dir in ["content", "themes"] {
+            copy_dir(&repo().join(dir), &fixture.root().join(dir));
+        }
+        std::fs::copy(
+            repo().join("archipel.toml"),
+            fixture.root().join("archipel.toml"),
+        )
+        .unwrap();
+        fixture
+    }
+
+    /// An empty directory.
+    pub fn empty() -> Self {
+        Fixture {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// The site root.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A path under the site root.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    /// Writes a file under the site root, creating directories.
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// Reads a file under the site root.
+    #[track_caller]
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// Runs `archipel` with `args` in the site root.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = self.command(args).output().unwrap();
+        self.finish(output)
+    }
+
+    /// The command that runs `archipel` with `args` in the site root.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_archipel"));
+        cmd.args(args).current_dir(self.root()).env("NO_COLOR", "1");
+        cmd
+    }
+
+    fn finish(&self, output: Output) -> Run {
+        let root = self.root().to_string_lossy().into_owned();
+        let clean = |b: &[u8]| String::from_utf8_lossy(b).replace(&root, "[ROOT]");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: clean(&output.stdout),
+            stderr: clean(&output.stderr),
+        }
+    }
+
+    /// Every file under `dir` (relative to the root), with its bytes, sorted.
+    pub fn tree(&self, dir: &str) -> Vec<(String, Vec<u8>)> {
+        let base = self.path(dir);
+        let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(&base)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(&base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                (rel, std::fs::read(e.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    }
+}
+
+/// Copies a directory tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The `href` values of an HTML page, in order.
+pub fn hrefs(html: &str) -> Vec<String> {
+    attr_values(html, "href")
+}
+
+/// The values of `name="..."` attributes in an HTML text.
+pub fn attr_values(html: &str, name: &str) -> Vec<String> {
+    let needle = format!(" {name}=\"");
+    html.match_indices(&needle)
+        .map(|(i, _)| {
+            let rest = &html[i + needle.len()..];
+            rest[..rest.find('"').unwrap()].replace("&amp;", "&")
+        })
+        .collect()
+}
+
+/// The text of the first element with `class="{class}"`, up to its closing tag
+/// `</{tag}>` — enough to look into one section of a page.
+pub fn section<'a>(html: &'a str, class: &str, tag: &str) -> &'a str {
+    let start = html
+        .find(&format!("class=\"{class}"))
+        .unwrap_or_else(|| panic!("no element of class {class}"));
+    let end = html[start..]
+        .find(&format!("</{tag}>"))
+        .map_or(html.len(), |e| start + e);
+    &html[start..end]
+}
