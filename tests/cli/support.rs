@@ -5,27 +5,27 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The repository root.
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A site in a temporary directory.
-pub struct Fixture {
+pub(crate) struct Fixture {
     dir: tempfile::TempDir,
 }
 
 /// The outcome of one run of the binary.
 #[derive(Debug)]
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl Run {
     /// Asserts the exit code, showing the output when it differs.
     #[track_caller]
-    pub fn expect(self, code: i32) -> Self {
+    pub(crate) fn expect(self, code: i32) -> Self {
         assert_eq!(
             self.code, code,
             "exit code\nstdout:\n{}\nstderr:\n{}",
@@ -38,7 +38,7 @@ impl Run {
 impl Fixture {
     /// Copies `tests/fixtures/<name>/` into a fresh directory, adding the repository's
     /// default theme unless the fixture has its own `themes/`.
-    pub fn copy(name: &str) -> Self {
+    pub(crate) fn copy(name: &str) -> Self {
         let fixture = Fixture::empty();
         copy_dir(&repo().join("tests/fixtures").join(name), fixture.root());
         if !fixture.root().join("themes").exists() {
@@ -51,7 +51,7 @@ impl Fixture {
     }
 
     /// A copy of the repository's own site: the guide, its configuration and theme.
-    pub fn guide() -> Self {
+    pub(crate) fn guide() -> Self {
         let fixture = Fixture::empty();
         for dir in ["content", "themes"] {
             copy_dir(&repo().join(dir), &fixture.root().join(dir));
@@ -65,24 +65,24 @@ impl Fixture {
     }
 
     /// An empty directory.
-    pub fn empty() -> Self {
+    pub(crate) fn empty() -> Self {
         Fixture {
             dir: tempfile::tempdir().unwrap(),
         }
     }
 
     /// The site root.
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         self.dir.path()
     }
 
     /// A path under the site root.
-    pub fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.root().join(rel)
     }
 
     /// Writes a file under the site root, creating directories.
-    pub fn write(&self, rel: &str, text: &str) {
+    pub(crate) fn write(&self, rel: &str, text: &str) {
         let path = self.path(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
@@ -90,18 +90,18 @@ impl Fixture {
 
     /// Reads a file under the site root.
     #[track_caller]
-    pub fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
 
     /// Runs `archipel` with `args` in the site root.
-    pub fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         let output = self.command(args).output().unwrap();
         self.finish(output)
     }
 
     /// The command that runs `archipel` with `args` in the site root.
-    pub fn command(&self, args: &[&str]) -> Command {
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_archipel"));
         cmd.args(args).current_dir(self.root()).env("NO_COLOR", "1");
         cmd
@@ -118,7 +118,7 @@ impl Fixture {
     }
 
     /// Every file under `dir` (relative to the root), with its bytes, sorted.
-    pub fn tree(&self, dir: &str) -> Vec<(String, Vec<u8>)> {
+    pub(crate) fn tree(&self, dir: &str) -> Vec<(String, Vec<u8>)> {
         let base = self.path(dir);
         let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(&base)
             .into_iter()
@@ -140,7 +140,7 @@ impl Fixture {
 }
 
 /// Copies a directory tree.
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let target = to.join(entry.path().strip_prefix(from).unwrap());
@@ -153,12 +153,12 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// The `href` values of an HTML page, in order.
-pub fn hrefs(html: &str) -> Vec<String> {
+pub(crate) fn hrefs(html: &str) -> Vec<String> {
     attr_values(html, "href")
 }
 
 /// The values of `name="..."` attributes in an HTML text.
-pub fn attr_values(html: &str, name: &str) -> Vec<String> {
+pub(crate) fn attr_values(html: &str, name: &str) -> Vec<String> {
     let needle = format!(" {name}=\"");
     html.match_indices(&needle)
         .map(|(i, _)| {
@@ -170,7 +170,7 @@ pub fn attr_values(html: &str, name: &str) -> Vec<String> {
 
 /// The text of the first element with `class="{class}"`, up to its closing tag
 /// `</{tag}>` — enough to look into one section of a page.
-pub fn section<'a>(html: &'a str, class: &str, tag: &str) -> &'a str {
+pub(crate) fn section<'a>(html: &'a str, class: &str, tag: &str) -> &'a str {
     let start = html
         .find(&format!("class=\"{class}"))
         .unwrap_or_else(|| panic!("no element of class {class}"));
