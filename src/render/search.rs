@@ -2,7 +2,9 @@
 //! search works from `file://` without fetching anything.
 //!
 //! Terms are folded (case, accents) and lightly stemmed for French; the theme's
-//! `search.js` applies the same [`stem`] to what the reader types. Each term maps to the
+//! `search.js` (themes/default/static/) applies the same folding, stop words and [`stem`]
+//! to what the reader types. The two must change together: the test vectors of
+//! `tests/fixtures/search/terms.tsv` are checked here and by `tests/browser`. Each term maps to the
 //! documents holding it with a weight: title and tag matches weigh more than body ones.
 //! No full text is stored: only a short snippet per document.
 
@@ -40,7 +42,7 @@ const BODY_CAP: u32 = 5;
 /// Snippet length in characters when a page has no summary.
 const SNIPPET: usize = 180;
 
-/// Words too common to help a search.
+/// Words too common to help a search. Must match `search.js`.
 const STOP_WORDS: &[&str] = &[
     "au", "aux", "avec", "ce", "ces", "dans", "de", "des", "du", "elle", "en", "et", "eux", "il",
     "je", "la", "le", "les", "leur", "lui", "ma", "mais", "me", "meme", "mes", "moi", "mon", "ne",
@@ -62,6 +64,10 @@ const SUFFIXES: &[&str] = &[
 pub fn stem(word: &str) -> String {
     if word.len() <= 4 || !word.is_ascii() {
         return word.to_string();
+    }
+    // `reseaux` → `reseau`, as its singular stays.
+    if let Some(base) = word.strip_suffix("eaux") {
+        return format!("{base}eau");
     }
     if let Some(base) = word.strip_suffix("aux")
         && base.len() >= 3
@@ -194,8 +200,27 @@ mod tests {
         }
         assert_eq!(stem("conflits"), "conflit");
         assert_eq!(stem("locaux"), "local");
+        assert_eq!(stem("reseaux"), stem("reseau"));
         assert_eq!(stem("gouvernance"), "gouvern");
         assert_eq!(stem("ess"), "ess");
+    }
+
+    /// The vectors that `search.js` is checked against too (tests/browser), so that what
+    /// the reader types gives the terms the build indexed.
+    #[test]
+    fn terms_match_the_shared_vectors() {
+        let vectors = include_str!("../../tests/fixtures/search/terms.tsv");
+        let mut checked = 0;
+        for line in vectors
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            let (text, expected) = line.split_once('\t').expect("text<TAB>terms");
+            let got: Vec<String> = terms(text).collect();
+            assert_eq!(got.join(" "), expected, "terms of {text:?}");
+            checked += 1;
+        }
+        assert!(checked >= 20, "only {checked} vectors");
     }
 
     #[test]
