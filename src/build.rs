@@ -10,7 +10,7 @@ use crate::links::{self, Graph};
 use crate::model::{self, Site};
 use crate::output::{Sink, Staging};
 use crate::render::{self, Summary, Theme};
-use crate::{config, load};
+use crate::{config, load, review};
 
 /// A site that passed every check, with its link graph and the warnings found.
 #[derive(Debug)]
@@ -39,6 +39,7 @@ pub fn check(root: &Path) -> Result<Checked, Error> {
     let (site, mut diags) = model::build(config, loaded);
     let (graph, link_diags) = links::resolve(&site);
     diags.extend(link_diags);
+    diags.extend(review::review(&site, &graph));
     diags.sort_by(|a, b| (&a.path, a.pos, a.severity).cmp(&(&b.path, b.pos, b.severity)));
     if diags.iter().any(Diagnostic::is_error) {
         return Err(Error::Content(diags));

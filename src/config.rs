@@ -183,6 +183,9 @@ struct RawConfig {
     site: RawSite,
     #[serde(default)]
     kinds: Vec<RawKind>,
+    /// Contributor-facing descriptions of built-in fields, in the site's language.
+    #[serde(default)]
+    field_help: IndexMap<Spanned<String>, String>,
 }
 
 #[derive(Deserialize)]
@@ -280,6 +283,26 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
         }])
     })?;
     let mut diags = Vec::new();
+    let mut help = IndexMap::new();
+    for (name, text) in &raw.field_help {
+        if BUILTIN_FIELDS.iter().any(|(n, _, _)| n == name.get_ref()) {
+            help.insert(name.get_ref().clone(), text.clone());
+        } else {
+            let names = BUILTIN_FIELDS.map(|(n, _, _)| n);
+            diags.push(
+                Diagnostic::error(
+                    "unknown-field",
+                    FILE_NAME,
+                    format!("`{}` is not a built-in field", name.get_ref()),
+                )
+                .at(&index, name.span().start)
+                .help(format!(
+                    "[field_help] describes built-in fields: {}",
+                    names.join(", ")
+                )),
+            );
+        }
+    }
     let error = |code, span: std::ops::Range<usize>, msg: String| {
         Diagnostic::error(code, FILE_NAME, msg).at(&index, span.start)
     };
@@ -328,7 +351,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
                 SortOrder::Title
             }
         };
-        let mut fields = builtin_fields(&raw.site.see_also_label);
+        let mut fields = builtin_fields(&raw.site.see_also_label, &help);
         for (name, rf) in &rk.fields {
             let ty = match rf.ty.get_ref().as_str() {
                 "text" => FieldType::Text,
@@ -431,7 +454,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
     }
     Ok(Config {
         root: root.to_path_buf(),
-        page_fields: builtin_fields(&raw.site.see_also_label),
+        page_fields: builtin_fields(&raw.site.see_also_label, &help),
         site: SiteConfig {
             title: raw.site.title,
             description: raw.site.description,
@@ -448,7 +471,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
     })
 }
 
-fn builtin_fields(see_also_label: &str) -> Vec<Field> {
+fn builtin_fields(see_also_label: &str, help: &IndexMap<String, String>) -> Vec<Field> {
     BUILTIN_FIELDS
         .iter()
         .map(|&(name, ty, description)| Field {
@@ -459,7 +482,7 @@ fn builtin_fields(see_also_label: &str) -> Vec<Field> {
                 name.into()
             },
             ty,
-            description: description.into(),
+            description: help.get(name).map_or(description, String::as_str).into(),
         })
         .collect()
 }

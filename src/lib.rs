@@ -7,10 +7,13 @@
 pub mod build;
 pub mod config;
 pub mod diag;
+pub mod info;
 pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod new;
 pub mod output;
 pub mod render;
+pub mod review;
 pub mod slug;

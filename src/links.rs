@@ -23,6 +23,9 @@ pub struct Graph {
     pub refs: Vec<Vec<Vec<usize>>>,
     /// For each page, its relative `.md` link destinations (as written) and their targets.
     pub body: Vec<HashMap<String, usize>>,
+    /// For each page, its links and images to other files of `content/` (as written), and
+    /// those files' paths relative to `content/`.
+    pub assets: Vec<HashMap<String, String>>,
     /// For each page, the pages that reference or link to it, sorted by title.
     pub backlinks: Vec<Vec<usize>>,
     /// For each page, its related pages, best first.
@@ -47,10 +50,11 @@ pub fn resolve(site: &Site) -> (Graph, Vec<Diagnostic>) {
         .collect();
     let mut graph = Graph::default();
     let mut diags = Vec::new();
-    for (refs, body, d) in per_page {
-        graph.refs.push(refs);
-        graph.body.push(body);
-        diags.extend(d);
+    for links in per_page {
+        graph.refs.push(links.refs);
+        graph.body.push(links.body);
+        graph.assets.push(links.assets);
+        diags.extend(links.diags);
     }
     let title_keys: Vec<String> = site.pages.iter().map(|p| fold(&p.title)).collect();
     let by_title = |a: &usize, b: &usize| title_keys[*a].cmp(&title_keys[*b]).then(a.cmp(b));
@@ -111,7 +115,12 @@ pub fn resolve(site: &Site) -> (Graph, Vec<Diagnostic>) {
 }
 
 /// One page's resolved references, body links and problems.
-type PageLinks = (Vec<Vec<usize>>, HashMap<String, usize>, Vec<Diagnostic>);
+struct PageLinks {
+    refs: Vec<Vec<usize>>,
+    body: HashMap<String, usize>,
+    assets: HashMap<String, String>,
+    diags: Vec<Diagnostic>,
+}
 
 fn resolve_page(site: &Site, page: &Page) -> PageLinks {
     let index = LineIndex::new(&page.source.text);
@@ -199,47 +208,72 @@ fn resolve_page(site: &Site, page: &Page) -> PageLinks {
     }
 
     let mut body = HashMap::new();
+    let mut assets = HashMap::new();
     for link in markdown::links(page.body()) {
         let Some((target_path, _)) = relative_target(&link.dest) else {
             continue;
         };
-        if link.image || !target_path.ends_with(".md") {
+        let offset = page.source.body_offset + link.range.start;
+        let joined = join(&page.source.rel, target_path);
+        if !link.image && target_path.ends_with(".md") {
+            match joined.as_deref().and_then(|p| site.page_index(page_id(p))) {
+                Some(target) => {
+                    body.insert(link.dest, target);
+                }
+                None => {
+                    let wanted = joined.as_deref().map_or("", page_id);
+                    let help =
+                        crate::diag::suggest(wanted, site.pages.iter().map(|p| p.id.as_str()))
+                            .and_then(|id| site.page_index(id))
+                            .map(|t| {
+                                format!(
+                                    "did you mean `{}`?",
+                                    relative_md(&page.source.rel, &site.pages[t].source.rel)
+                                )
+                            });
+                    diags.push(
+                        Diagnostic::error(
+                            "broken-link",
+                            path,
+                            format!("the link `{}` leads to no page", link.dest),
+                        )
+                        .at(&index, offset)
+                        .maybe_help(help.or_else(|| {
+                            Some("link to another page's .md file, relative to this one".into())
+                        })),
+                    );
+                }
+            }
             continue;
         }
-        let offset = page.source.body_offset + link.range.start;
-        match join(&page.source.rel, target_path).and_then(|id| site.page_index(&id)) {
-            Some(target) => {
-                body.insert(link.dest, target);
+        match joined.filter(|p| site.assets.binary_search(p).is_ok()) {
+            Some(file) => {
+                assets.insert(link.dest, file);
             }
             None => {
-                let wanted = join(&page.source.rel, target_path).unwrap_or_default();
-                let help = crate::diag::suggest(&wanted, site.pages.iter().map(|p| p.id.as_str()))
-                    .and_then(|id| site.page_index(id))
-                    .map(|t| {
-                        format!(
-                            "did you mean `{}`?",
-                            relative_md(&page.source.rel, &site.pages[t].source.rel)
-                        )
-                    });
+                let what = if link.image { "image" } else { "file" };
                 diags.push(
                     Diagnostic::error(
-                        "broken-link",
+                        "missing-file",
                         path,
-                        format!("the link `{}` leads to no page", link.dest),
+                        format!("the {what} `{}` does not exist", link.dest),
                     )
                     .at(&index, offset)
-                    .maybe_help(help.or_else(|| {
-                        Some("link to another page's .md file, relative to this one".into())
-                    })),
+                    .help("put the file under content/ and link to it relative to this page"),
                 );
             }
         }
     }
-    (refs, body, diags)
+    PageLinks {
+        refs,
+        body,
+        assets,
+        diags,
+    }
 }
 
-/// The page id a relative `.md` path points to from the file at `from` (both relative to
-/// `content/`), or `None` when it climbs out of `content/`.
+/// The path (relative to `content/`) that `target`, relative to the file `from`, points
+/// to; `None` when it climbs out of `content/`.
 pub fn join(from: &str, target: &str) -> Option<String> {
     let mut parts: Vec<&str> = from.split('/').collect();
     parts.pop();
@@ -252,13 +286,16 @@ pub fn join(from: &str, target: &str) -> Option<String> {
             s => parts.push(s),
         }
     }
-    let joined = parts.join("/");
-    let id = joined.strip_suffix(".md")?;
-    Some(if id == "_index" {
-        String::new()
-    } else {
-        id.to_string()
-    })
+    Some(parts.join("/"))
+}
+
+/// The page id of a `.md` path relative to `content/` (`_index.md` is the home page).
+fn page_id(path: &str) -> &str {
+    match path.strip_suffix(".md") {
+        Some("_index") => "",
+        Some(id) => id,
+        None => path,
+    }
 }
 
 /// The relative path from the file `from` to the file `to` (both relative to `content/`).
@@ -326,25 +363,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn join_resolves_relative_paths_to_ids() {
+    fn join_resolves_relative_paths() {
+        let join = |from, to| super::join(from, to);
         assert_eq!(
             join("temoignages/a.md", "../fiches-outils/b.md").as_deref(),
-            Some("fiches-outils/b")
+            Some("fiches-outils/b.md")
         );
         assert_eq!(
-            join("temoignages/a.md", "c.md").as_deref(),
-            Some("temoignages/c")
+            join("temoignages/a.md", "./c.md").as_deref(),
+            Some("temoignages/c.md")
         );
         assert_eq!(
-            join("a-propos.md", "temoignages/c.md").as_deref(),
-            Some("temoignages/c")
-        );
-        assert_eq!(
-            join("temoignages/a.md", "../_index.md").as_deref(),
-            Some("")
+            join("a-propos.md", "images/x.png").as_deref(),
+            Some("images/x.png")
         );
         assert_eq!(join("a.md", "../../x.md"), None);
-        assert_eq!(join("a.md", "x.png"), None);
+        assert_eq!(page_id("temoignages/c.md"), "temoignages/c");
+        assert_eq!(page_id("_index.md"), "");
     }
 
     #[test]

@@ -134,14 +134,19 @@ pub struct Loaded {
     pub sources: Vec<Source>,
     /// The tag vocabulary (empty when the file is absent).
     pub tags: TagsSource,
+    /// Other files under `content/` (images, documents), relative to it, sorted.
+    pub assets: Vec<String>,
     /// Problems found while reading.
     pub diags: Vec<Diagnostic>,
 }
 
 /// Reads every Markdown file under `<root>/content` and the tag vocabulary.
 pub fn load(root: &Path) -> Result<Loaded, Error> {
-    let paths = markdown_paths(root)?;
-    let mut loaded = Loaded::default();
+    let (paths, assets) = content_paths(root)?;
+    let mut loaded = Loaded {
+        assets,
+        ..Loaded::default()
+    };
     let results: Vec<Result<Source, Diagnostic>> = paths
         .par_iter()
         .map(|rel| read_source(root, rel))
@@ -161,8 +166,9 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
     Ok(loaded)
 }
 
-/// The `.md` files under `content/`, relative to it, sorted. Hidden entries are skipped.
-pub fn markdown_paths(root: &Path) -> Result<Vec<String>, Error> {
+/// The `.md` files and the other files under `content/`, relative to it, sorted. Hidden
+/// entries and the tag vocabulary are skipped.
+pub fn content_paths(root: &Path) -> Result<(Vec<String>, Vec<String>), Error> {
     let content = root.join(CONTENT_DIR);
     if !content.is_dir() {
         return Err(Error::Config(vec![
@@ -175,6 +181,7 @@ pub fn markdown_paths(root: &Path) -> Result<Vec<String>, Error> {
         ]));
     }
     let mut paths = Vec::new();
+    let mut assets = Vec::new();
     let walker = walkdir::WalkDir::new(&content)
         .sort_by_file_name()
         .into_iter()
@@ -184,14 +191,19 @@ pub fn markdown_paths(root: &Path) -> Result<Vec<String>, Error> {
             let path = e.path().unwrap_or(&content).to_path_buf();
             Error::io(path, e.into())
         })?;
-        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "md") {
+        if !entry.file_type().is_file() {
             continue;
         }
         let rel = entry.path().strip_prefix(&content).unwrap_or(entry.path());
         // Names that are not UTF-8 are reported by read_source; keep them lossy here.
-        paths.push(rel.to_string_lossy().replace('\\', "/"));
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if rel.ends_with(".md") {
+            paths.push(rel);
+        } else if rel != TAGS_FILE {
+            assets.push(rel);
+        }
     }
-    Ok(paths)
+    Ok((paths, assets))
 }
 
 /// Reads and splits one file. `Ok(None)` means the file vanished (deleted while reading).

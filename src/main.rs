@@ -43,6 +43,28 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Create a page of a kind, filled with its fields, and print its path.
+    New {
+        /// The kind: its id or its directory (`testimony`, `temoignages`).
+        kind: String,
+        /// The page title, in quotes.
+        title: String,
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// List the tag vocabulary with the number of pages using each tag.
+    Tags {
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Print, for each kind, its fields, their types and what they reference.
+    Schema {
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -50,7 +72,7 @@ fn main() -> ExitCode {
     let color = diag::stderr_wants_color();
     let format = match &cli.command {
         Command::Check { format, .. } => *format,
-        Command::Build { .. } => Format::Human,
+        _ => Format::Human,
     };
     let result = match cli.command {
         Command::Build { root, out, offline } => {
@@ -80,12 +102,27 @@ fn main() -> ExitCode {
                     return ExitCode::from(1);
                 }
                 if format == Format::Human {
-                    eprintln!("{} pages checked, no errors", checked.site.pages.len());
+                    let pages = checked.site.pages.len();
+                    match warnings.len() {
+                        0 => eprintln!("{pages} pages checked, no errors"),
+                        n => eprintln!("{pages} pages checked, no errors, {n} warning(s)"),
+                    }
                 }
                 Ok(())
             }
             Err(e) => Err(e),
         },
+        Command::New { kind, title, root } => {
+            archipel::new::new_page(&root, &kind, &title, &archipel::new::today()).map(|created| {
+                println!("{}", created.path.display());
+                eprintln!(
+                    "next: write your text in {}, then run `archipel check`",
+                    created.path.display()
+                );
+            })
+        }
+        Command::Tags { root } => archipel::info::tags(&root).map(|text| print!("{text}")),
+        Command::Schema { root } => archipel::info::schema(&root).map(|text| print!("{text}")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -22,6 +22,8 @@ pub struct Site {
     pub tags: Vec<Tag>,
     /// The pages, sorted by path (drafts left out).
     pub pages: Vec<Page>,
+    /// Other files under `content/` (images, documents), relative to it, sorted.
+    pub assets: Vec<String>,
     by_id: HashMap<String, usize>,
     by_slug: HashMap<String, Vec<usize>>,
 }
@@ -158,6 +160,7 @@ pub fn build(config: Config, loaded: Loaded) -> (Site, Vec<Diagnostic>) {
         config,
         tags,
         pages,
+        assets: loaded.assets,
         by_id,
         by_slug,
     };

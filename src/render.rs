@@ -519,6 +519,10 @@ pub fn render(
         }
     }
 
+    for file in &site.assets {
+        let path = site.config.root.join(crate::load::CONTENT_DIR).join(file);
+        put(file, std::fs::read(&path).map_err(|e| Error::io(&path, e))?)?;
+    }
     for (file, path) in &theme.statics {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         put(file, bytes)?;
@@ -552,6 +556,9 @@ fn render_page(
     };
     let links = &graph.body[i];
     let rewrite = |dest: &str| {
+        if let Some(file) = graph.assets[i].get(dest) {
+            return Some(l.href(file));
+        }
         let target = links.get(dest)?;
         let fragment = relative_target(dest).and_then(|(_, f)| f);
         let mut href = l.href(&url::page_file(&site.pages[*target].id));
@@ -598,10 +605,11 @@ fn render_page(
     let html = match page.role {
         Role::Home => Some(body.html),
         Role::Kind(_) if print => {
-            let to_anchor = |dest: &str| {
-                links
+            let to_anchor = |dest: &str| match graph.assets[i].get(dest) {
+                Some(file) => Some(url::href(url::PRINT_FILE, file, options.offline)),
+                None => links
                     .get(dest)
-                    .map(|&t| format!("#{}", print_anchor(&site.pages[t].id)))
+                    .map(|&t| format!("#{}", print_anchor(&site.pages[t].id))),
             };
             Some(markdown::to_html(page.body(), &to_anchor).html)
         }

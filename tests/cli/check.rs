@@ -25,7 +25,7 @@ fn the_good_fixture_checks_clean_and_writes_nothing() {
 fn unknown_tag_names_position_and_nearest_tag() {
     let site = site_with(
         "content/cas/second.md",
-        "+++\ntitle = \"Second\"\ntags = [\"vote\", \"ecoutte\"]\nmethods = [\"vote\"]\n+++\n",
+        "+++\ntitle = \"Second\"\ntags = [\"vote\", \"ecoutte\"]\nmethods = [\"vote\"]\n+++\n\nTexte.\n",
     );
     let run = site.run(&["check"]).expect(1);
     assert_eq!(
@@ -112,7 +112,8 @@ fn github_format_annotates_the_file() {
     let run = site.run(&["check", "--format", "github"]).expect(1);
     assert_eq!(
         run.stdout,
-        "::error file=content/cas/second.md,line=1,col=1::missing required field `methods` (help: the front matter needs this field: add `methods = [\"kind-dir/slug\"]`)\n"
+        "::error file=content/cas/second.md,line=1,col=1::missing required field `methods` (help: the front matter needs this field: add `methods = [\"kind-dir/slug\"]`)\n\
+         ::warning file=content/cas/second.md,line=5,col=1::the page has no text (help: write the page below the closing `+++`)\n"
     );
 }
 

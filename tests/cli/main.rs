@@ -4,4 +4,5 @@
 mod build;
 mod check;
 mod guide;
+mod new;
 mod support;

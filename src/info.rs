@@ -1,0 +1,88 @@
+//! `archipel tags` and `archipel schema`: the vocabulary and the content model, printed
+//! from the site itself so that documentation never drifts from the configuration.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use crate::config::{self, FieldType, SortOrder};
+use crate::diag::Error;
+use crate::{load, model};
+
+/// The tag vocabulary with each tag's use count, as an aligned table.
+pub fn tags(root: &Path) -> Result<String, Error> {
+    let config = config::load(root)?;
+    let loaded = load::load(root)?;
+    // Counting works on whatever validates; `check` is the place for the errors.
+    let (site, _) = model::build(config, loaded);
+    let mut counts = vec![0usize; site.tags.len()];
+    for page in &site.pages {
+        for &t in &page.tags {
+            counts[t] += 1;
+        }
+    }
+    let id_width = site
+        .tags
+        .iter()
+        .map(|t| t.id.chars().count())
+        .max()
+        .unwrap_or(2)
+        .max(2);
+    let label_width = site
+        .tags
+        .iter()
+        .map(|t| t.label.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let mut out = format!("{:id_width$}  {:label_width$}  pages\n", "id", "label");
+    for (tag, count) in site.tags.iter().zip(counts) {
+        let _ = writeln!(
+            out,
+            "{:id_width$}  {:label_width$}  {count:>5}",
+            tag.id, tag.label
+        );
+    }
+    Ok(out)
+}
+
+/// Each kind's fields, types, references and required status, as Markdown.
+pub fn schema(root: &Path) -> Result<String, Error> {
+    let config = config::load(root)?;
+    let mut out = String::new();
+    for kind in &config.kinds {
+        let sort = match kind.sort {
+            SortOrder::Order => "by `order`, then title",
+            SortOrder::Date => "newest first",
+            SortOrder::Title => "by title",
+        };
+        let _ = writeln!(
+            out,
+            "## `{}`: {} / {}\n\nFiles: `content/{}/<slug>.md`. Template: `{}`. Lists sorted {sort}.\n",
+            kind.id, kind.singular, kind.plural, kind.dir, kind.template
+        );
+        out.push_str("| field | type | required | description |\n|---|---|---|---|\n");
+        for field in &kind.fields {
+            let ty = match field.ty {
+                FieldType::Refs(Some(k)) => {
+                    let target = &config.kinds[k];
+                    format!("page ids of `{}` (`{}/…`)", target.id, target.dir)
+                }
+                FieldType::Refs(None) => "page ids of any kind".to_string(),
+                FieldType::Tags => "tag ids from `content/tags.toml`".to_string(),
+                other => other.name().to_string(),
+            };
+            let required = if kind.required.contains(&field.name) {
+                "yes"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "| `{}` | {ty} | {required} | {} |",
+                field.name, field.description
+            );
+        }
+        out.push('\n');
+    }
+    Ok(out)
+}

@@ -1,0 +1,220 @@
+//! `archipel new <kind> "<title>"`: creates a correctly filled page of a kind.
+//!
+//! The slug comes from the title (accents folded, punctuation dropped) and is made unique
+//! in the kind's directory. The front matter holds every field the kind requires, today's
+//! date, and comments that list what the contributor can choose from (declared tags,
+//! pages a reference field accepts); optional fields are written commented out. The body
+//! is the kind's skeleton from `archipel.toml`. Existing files are never overwritten.
+
+use std::fmt::Write;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::config::{self, Field, FieldType, Kind, did_you_mean};
+use crate::diag::Error;
+use crate::load::{self, CONTENT_DIR};
+use crate::model::{self, Role, Site};
+use crate::slug::slugify;
+
+/// Fields `new` leaves out even as comments: they are for later edits.
+const LATER_FIELDS: [&str; 3] = ["updated", "draft", "order"];
+
+/// A page created by [`new_page`].
+#[derive(Debug)]
+pub struct Created {
+    /// Its path relative to the site root.
+    pub path: PathBuf,
+}
+
+/// Creates a page of `kind` (its id or directory) titled `title`, dated `today`.
+pub fn new_page(root: &Path, kind: &str, title: &str, today: &str) -> Result<Created, Error> {
+    let config = config::load(root)?;
+    let title = title.trim();
+    let Some(k) = config
+        .kinds
+        .iter()
+        .position(|k| k.id == kind || k.dir == kind)
+    else {
+        let ids = config.kinds.iter().map(|k| k.id.as_str());
+        let hint = did_you_mean(kind, ids.clone()).unwrap_or_else(|| {
+            format!(
+                "the kinds of this site are: {}",
+                ids.collect::<Vec<_>>().join(", ")
+            )
+        });
+        return Err(Error::Usage(format!("unknown kind `{kind}`; {hint}")));
+    };
+    let base = slugify(title);
+    if base.is_empty() {
+        return Err(Error::Usage(
+            "the title needs at least one letter or digit".into(),
+        ));
+    }
+    // Existing pages give the hints; a site with errors elsewhere can still get new pages.
+    let loaded = load::load(root)?;
+    let (site, _) = model::build(config, loaded);
+    let kind_ref = &site.config.kinds[k];
+    let dir = root.join(CONTENT_DIR).join(&kind_ref.dir);
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let text = page_text(&site, kind_ref, title, today);
+    // `create_new` makes the uniqueness check and the write one atomic step.
+    let mut n = 1;
+    loop {
+        let slug = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        let path = Path::new(CONTENT_DIR)
+            .join(&kind_ref.dir)
+            .join(format!("{slug}.md"));
+        match std::fs::File::options()
+            .write(true)
+            .create_new(true)
+            .open(root.join(&path))
+        {
+            Ok(mut file) => {
+                file.write_all(text.as_bytes())
+                    .map_err(|e| Error::io(&path, e))?;
+                return Ok(Created { path });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => n += 1,
+            Err(e) => return Err(Error::io(path, e)),
+        }
+    }
+}
+
+fn page_text(site: &Site, kind: &Kind, title: &str, today: &str) -> String {
+    let mut out = String::from("+++\n");
+    let _ = writeln!(out, "title = {}", toml_string(title));
+    let _ = writeln!(out, "date = {today}");
+    for field in &kind.fields {
+        if matches!(field.name.as_str(), "title" | "date")
+            || LATER_FIELDS.contains(&field.name.as_str())
+        {
+            continue;
+        }
+        let required = kind.required.contains(&field.name);
+        if !field.description.is_empty() {
+            let _ = writeln!(out, "# {}", field.description);
+        }
+        if let Some(choices) = choices(site, field) {
+            for line in wrap(&choices, 86) {
+                let _ = writeln!(out, "#   {line}");
+            }
+        }
+        let empty = empty_value(field.ty);
+        if required {
+            let _ = writeln!(out, "{} = {empty}", field.name);
+        } else {
+            let _ = writeln!(out, "# {} = {empty}", field.name);
+        }
+    }
+    out.push_str("+++\n");
+    if !kind.skeleton.trim().is_empty() {
+        out.push('\n');
+        out.push_str(kind.skeleton.trim_start_matches('\n'));
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The values a field can take, when they form a known set.
+fn choices(site: &Site, field: &Field) -> Option<Vec<String>> {
+    match field.ty {
+        FieldType::Tags => Some(site.tags.iter().map(|t| format!("\"{}\"", t.id)).collect()),
+        FieldType::Refs(Some(k)) => Some(
+            site.pages
+                .iter()
+                .filter(|p| p.role == Role::Kind(k))
+                .map(|p| format!("\"{}\"", p.id))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+fn empty_value(ty: FieldType) -> &'static str {
+    match ty {
+        FieldType::Text => "\"\"",
+        FieldType::Integer => "0",
+        FieldType::Date => "2024-01-01",
+        FieldType::Bool => "false",
+        FieldType::List | FieldType::Tags | FieldType::Refs(_) => "[]",
+    }
+}
+
+/// Joins items with `, ` into lines of at most `width` characters.
+fn wrap(items: &[String], width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for item in items {
+        let line = lines.last_mut().expect("lines is never empty");
+        if !line.is_empty() && line.len() + item.len() + 2 > width {
+            line.push(',');
+            lines.push(item.clone());
+        } else {
+            if !line.is_empty() {
+                line.push_str(", ");
+            }
+            line.push_str(item);
+        }
+    }
+    lines.retain(|l| !l.is_empty());
+    lines
+}
+
+fn toml_string(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// Today's date as `YYYY-MM-DD` (UTC), or the date of `SOURCE_DATE_EPOCH` when set, so
+/// that tests and reproducible builds get a fixed date.
+pub fn today() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        });
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_967), (2024, 9, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+    }
+
+    #[test]
+    fn wrap_keeps_lines_short() {
+        let items: Vec<String> = (0..30).map(|i| format!("\"tag-{i}\"")).collect();
+        let lines = wrap(&items, 40);
+        assert!(lines.iter().all(|l| l.len() <= 41));
+        assert_eq!(lines.join(" ").matches("tag-").count(), 30);
+    }
+}

@@ -1,0 +1,99 @@
+//! Review: what a careful reviewer of a contribution would point out, though a build
+//! could go on. Takes the validated site and its link graph, returns warnings: duplicate
+//! titles, empty required fields, bodies left empty or still the skeleton of
+//! `archipel new`, pages no other page or tag reaches.
+
+use std::collections::HashMap;
+
+use crate::diag::{Diagnostic, LineIndex};
+use crate::links::Graph;
+use crate::load::Data;
+use crate::model::{Role, Site};
+use crate::slug::fold;
+
+/// The warnings of a site.
+pub fn review(site: &Site, graph: &Graph) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let mut titles: HashMap<String, usize> = HashMap::new();
+    for (i, page) in site.pages.iter().enumerate() {
+        let path = &page.source.path;
+        let index = LineIndex::new(&page.source.text);
+        let Role::Kind(k) = page.role else { continue };
+        let kind = &site.config.kinds[k];
+
+        if let Some(&first) = titles.get(&fold(&page.title)) {
+            diags.push(
+                Diagnostic::warning(
+                    "duplicate-title",
+                    path,
+                    format!(
+                        "the title `{}` is also the title of `{}`",
+                        page.title, site.pages[first].id
+                    ),
+                )
+                .at(&index, key_offset(site, i, "title"))
+                .help("give each page a title of its own, so readers can tell them apart"),
+            );
+        } else {
+            titles.insert(fold(&page.title), i);
+        }
+
+        for entry in &page.source.front {
+            let empty = match &entry.value.data {
+                Data::String(s) => s.trim().is_empty(),
+                Data::Array(items) => items.is_empty(),
+                _ => false,
+            };
+            if empty && kind.required.contains(&entry.key) {
+                diags.push(
+                    Diagnostic::warning("empty-field", path, format!("the required field `{}` is empty", entry.key))
+                        .at(&index, entry.value.span.start)
+                        .help("fill it in: the comments above it, written by `archipel new`, list the choices"),
+                );
+            }
+        }
+
+        let body = page.body().trim();
+        let body_start = page.source.text.len() - page.body().trim_start().len();
+        if body.is_empty() {
+            diags.push(
+                Diagnostic::warning("empty-body", path, "the page has no text")
+                    .at(&index, page.source.body_offset)
+                    .help("write the page below the closing `+++`"),
+            );
+        } else if !kind.skeleton.trim().is_empty() && body == kind.skeleton.trim() {
+            diags.push(
+                Diagnostic::warning(
+                    "unwritten-body",
+                    path,
+                    "the text is still the skeleton written by `archipel new`",
+                )
+                .at(&index, body_start)
+                .help("replace the hints under each heading with your own text"),
+            );
+        }
+
+        if page.tags.is_empty() && graph.backlinks[i].is_empty() {
+            diags.push(
+                Diagnostic::warning(
+                    "unreachable",
+                    path,
+                    "no other page links here and the page has no tag",
+                )
+                .at(&index, 0)
+                .help("add tags, or link to it from a related page"),
+            );
+        }
+    }
+    diags
+}
+
+/// Where the key `name` is in page `i`'s front matter (its start when absent).
+fn key_offset(site: &Site, i: usize, name: &str) -> usize {
+    let page = &site.pages[i];
+    page.source
+        .front
+        .iter()
+        .find(|e| e.key == name)
+        .map_or(0, |e| e.key_span.start)
+}
