@@ -58,7 +58,10 @@ pub fn review(site: &Site, graph: &Graph) -> Vec<Diagnostic> {
         if body.is_empty() {
             diags.push(
                 Diagnostic::warning("empty-body", path, "the page has no text")
-                    .at(&index, page.source.body_offset)
+                    .at(
+                        &index,
+                        closing_fence(&page.source.text[..page.source.body_offset]),
+                    )
                     .help("write the page below the closing `+++`"),
             );
         } else if !kind.skeleton.trim().is_empty() && body == kind.skeleton.trim() {
@@ -86,6 +89,13 @@ pub fn review(site: &Site, graph: &Graph) -> Vec<Diagnostic> {
         }
     }
     diags
+}
+
+/// The offset of the last line of `head` (the front matter's closing `+++`).
+fn closing_fence(head: &str) -> usize {
+    head.trim_end_matches(['\n', '\r'])
+        .rfind('\n')
+        .map_or(0, |i| i + 1)
 }
 
 /// Where the key `name` is in page `i`'s front matter (its start when absent).

@@ -113,7 +113,7 @@ fn github_format_annotates_the_file() {
     assert_eq!(
         run.stdout,
         "::error file=content/cas/second.md,line=1,col=1::missing required field `methods` (help: the front matter needs this field: add `methods = [\"kind-dir/slug\"]`)\n\
-         ::warning file=content/cas/second.md,line=5,col=1::the page has no text (help: write the page below the closing `+++`)\n"
+         ::warning file=content/cas/second.md,line=4,col=1::the page has no text (help: write the page below the closing `+++`)\n"
     );
 }
 

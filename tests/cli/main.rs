@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod codes;
 mod guide;
 mod new;
 mod support;
