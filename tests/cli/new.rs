@@ -177,3 +177,15 @@ fn schema_is_generated_from_the_configuration() {
     assert!(run.stdout.contains("| `lieu` | text |  |"));
     assert!(run.stdout.contains("Lists sorted newest first."));
 }
+
+/// The filled example of CONTRIBUTING.md is a valid testimony of the guide.
+#[test]
+fn the_contributing_example_checks_clean() {
+    let guide = Fixture::guide();
+    let doc = std::fs::read_to_string(crate::support::repo().join("CONTRIBUTING.md")).unwrap();
+    let start = doc.find("```markdown\n+++").expect("CONTRIBUTING.md has a filled example") + "```markdown\n".len();
+    let end = start + doc[start..].find("\n```").unwrap() + 1;
+    guide.write("content/temoignages/exemple-epicerie.md", &doc[start..end]);
+    let run = guide.run(&["check", "--deny-warnings"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
