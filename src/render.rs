@@ -103,7 +103,7 @@ pub fn theme(config: &Config) -> Result<Theme, Error> {
     }
     let mut tera = Tera::default();
     // Tera's default also escapes `/`, which makes every href unreadable; HTML needs only these.
-    tera.set_escape_fn(escape_html);
+    tera.set_escape_fn(feed::xml_escape);
     if let Err(e) =
         tera.add_raw_templates(templates.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())))
     {
@@ -157,22 +157,6 @@ fn files_under(root: &Path, dir: &Path) -> Result<Vec<(String, PathBuf)>, Error>
         }
     }
     Ok(out)
-}
-
-/// Escapes text for HTML content and quoted attribute values.
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The messages of an error and all its sources, which is where Tera puts the details.

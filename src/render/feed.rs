@@ -16,7 +16,7 @@ pub struct Entry<'a> {
     pub summary: &'a str,
 }
 
-/// Escapes text for XML content and attributes.
+/// Escapes text for XML and HTML content and quoted attributes.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

@@ -48,7 +48,7 @@ fn kind_lists_follow_their_declared_order() {
         .collect();
     assert!(titles.windows(2).all(|w| w[0] < w[1]), "{titles:?}");
     let methods = site.read("public/methodes/index.html");
-    assert!(methods.find("Le vote").unwrap() < methods.find("L&#39;écoute active").unwrap());
+    assert!(methods.find("Le vote").unwrap() < methods.find("L&apos;écoute active").unwrap());
 }
 
 #[test]

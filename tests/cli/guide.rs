@@ -63,29 +63,13 @@ fn the_guide_has_its_pages_and_cross_links() {
             .get(id)
             .is_some_and(|s| s.iter().any(|f| f.starts_with(kind)))
     };
-    for entry in std::fs::read_dir(guide.path("content/fiches-pratiques")).unwrap() {
-        let slug = entry
-            .unwrap()
-            .path()
-            .file_stem()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
-        let id = format!("fiches-pratiques/{slug}");
+    for id in ids(&guide, "fiches-pratiques") {
         assert!(
             from_kind(&id, "temoignages/"),
             "{id} is linked from no testimony"
         );
     }
-    for entry in std::fs::read_dir(guide.path("content/fiches-outils")).unwrap() {
-        let slug = entry
-            .unwrap()
-            .path()
-            .file_stem()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
-        let id = format!("fiches-outils/{slug}");
+    for id in ids(&guide, "fiches-outils") {
         assert!(
             from_kind(&id, "fiches-pratiques/") || from_kind(&id, "temoignages/"),
             "{id} is reachable from no practice sheet or testimony"
@@ -128,4 +112,17 @@ fn every_guide_page_names_its_source_and_tags_are_used_twice() {
             "tag {t} is used by fewer than 2 pages"
         );
     }
+}
+
+/// The page ids of a kind directory of the guide's content.
+fn ids(guide: &Fixture, kind: &str) -> Vec<String> {
+    std::fs::read_dir(guide.path("content").join(kind))
+        .unwrap()
+        .map(|e| {
+            format!(
+                "{kind}/{}",
+                e.unwrap().path().file_stem().unwrap().to_string_lossy()
+            )
+        })
+        .collect()
 }
