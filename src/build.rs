@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::diag::{Diagnostic, Error};
 use crate::links::{self, Graph};
 use crate::model::{self, Site};
+use crate::output::archive::Archive;
 use crate::output::{Sink, Staging};
 use crate::render::{self, Summary, Theme};
 use crate::{config, load, review};
@@ -79,5 +80,14 @@ pub fn build(root: &Path, out: &Path, options: render::Options) -> Result<Built,
     let staging = Staging::create(root, out)?;
     let built = render_into(root, options, &staging)?;
     staging.commit()?;
+    Ok(built)
+}
+
+/// Builds the site at `root` into the zip archive `zip` (see [`Archive`]), replacing a
+/// previous archive only when the whole build succeeded.
+pub fn build_zip(root: &Path, zip: &Path, options: render::Options) -> Result<Built, Error> {
+    let archive = Archive::create(root, zip)?;
+    let built = render_into(root, options, &archive)?;
+    archive.commit()?;
     Ok(built)
 }

@@ -30,6 +30,10 @@ enum Command {
         /// Make a copy that works from file://: links name files, no feed.
         #[arg(long)]
         offline: bool,
+        /// Write the site as a zip archive FILE instead of a directory; its top folder
+        /// is named after FILE. With --offline, readers unzip it and open index.html.
+        #[arg(long, value_name = "FILE", conflicts_with = "out")]
+        zip: Option<PathBuf>,
     },
     /// Validate the site like a build would, writing nothing.
     Check {
@@ -75,10 +79,22 @@ fn main() -> ExitCode {
         _ => Format::Human,
     };
     let result = match cli.command {
-        Command::Build { root, out, offline } => {
-            let out = out.unwrap_or_else(|| build::default_out(&root));
+        Command::Build {
+            root,
+            out,
+            offline,
+            zip,
+        } => {
+            let options = render::Options { offline };
             let started = std::time::Instant::now();
-            build::build(&root, &out, render::Options { offline }).map(|built| {
+            let (built, out) = match zip {
+                Some(zip) => (build::build_zip(&root, &zip, options), zip),
+                None => {
+                    let out = out.unwrap_or_else(|| build::default_out(&root));
+                    (build::build(&root, &out, options), out)
+                }
+            };
+            built.map(|built| {
                 eprint!("{}", diag::render(&built.warnings, Format::Human, color));
                 eprintln!(
                     "built {} pages ({} files) into {} in {} ms",

@@ -6,6 +6,8 @@
 //! output untouched. Before anything is written, the output path is checked: archipel
 //! never writes into, or deletes, a directory it did not create.
 
+pub mod archive;
+
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Error};

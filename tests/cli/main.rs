@@ -6,4 +6,5 @@ mod check;
 mod codes;
 mod guide;
 mod new;
+mod offline;
 mod support;
