@@ -138,15 +138,43 @@ pub fn to_html(body: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered
             Event::Text(t) | Event::Code(t) => {
                 rendered.text.push_str(t);
             }
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item) => {
-                rendered.text.push(' ');
-            }
+            // Blocks separate words: without a space, the last word of a list item and
+            // the first of its nested list would become one search term (#5).
+            Event::SoftBreak | Event::HardBreak | Event::Rule => rendered.text.push(' '),
+            Event::Start(tag) if !is_inline(tag) => rendered.text.push(' '),
+            Event::End(end) if !is_inline_end(end) => rendered.text.push(' '),
             _ => {}
         }
         i += 1;
     }
     pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
     rendered
+}
+
+fn is_inline(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+    )
+}
+
+fn is_inline_end(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -217,5 +245,28 @@ mod tests {
         assert!(r.html.contains("<del>non</del>"));
         assert!(r.html.contains("footnote-definition"));
         assert!(r.text.contains("oui"));
+    }
+
+    #[test]
+    fn text_keeps_words_of_adjacent_blocks_apart() {
+        let r = to_html(
+            "## Titre\nSuite\n\n- un\n  - deux\n\n| a | b |\n|---|---|\n| c | d |\n\nco**op**ération",
+            &|_| None,
+        );
+        let words: Vec<&str> = r.text.split_whitespace().collect();
+        assert_eq!(
+            words,
+            [
+                "Titre",
+                "Suite",
+                "un",
+                "deux",
+                "a",
+                "b",
+                "c",
+                "d",
+                "coopération"
+            ]
+        );
     }
 }

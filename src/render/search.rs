@@ -179,7 +179,8 @@ pub fn index_script(docs: &[&IndexedDoc]) -> String {
 }
 
 fn excerpt(text: &str) -> String {
-    let text = text.trim();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = text.as_str();
     match text.char_indices().nth(SNIPPET) {
         None => text.to_string(),
         Some((cut, _)) => {
