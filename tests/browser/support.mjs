@@ -1,0 +1,139 @@
+// Support for the browser tests: builds the guide with the archipel binary, serves a
+// directory on loopback, launches Debian's chromium through playwright-core, and records
+// what each page requests and logs.
+
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+import { chromium } from "playwright-core";
+
+/** The repository root. */
+export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** The browser: Debian's chromium unless told otherwise. Missing, the tests fail. */
+export const CHROMIUM = process.env.ARCHIPEL_CHROMIUM || "/usr/bin/chromium";
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { encoding: "utf8", ...options });
+  if (result.error) throw new Error(`${command}: ${result.error.message}`);
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(" ")} failed (${result.status}):\n${result.stderr}`);
+  }
+  return result;
+}
+
+/**
+ * Builds the guide twice into a fresh temporary directory, online and offline, with
+ * $ARCHIPEL_BIN or else the debug binary that `cargo build` brings up to date.
+ */
+export function buildGuide() {
+  let bin = process.env.ARCHIPEL_BIN;
+  if (!bin) {
+    run("cargo", ["build", "--quiet", "--bin", "archipel"], { cwd: repo, stdio: "inherit" });
+    const target = process.env.CARGO_TARGET_DIR || path.join(repo, "target");
+    bin = path.join(target, "debug", "archipel");
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "archipel-browser-"));
+  const online = path.join(dir, "online");
+  const offline = path.join(dir, "offline");
+  run(bin, ["build", "--root", repo, "--out", online]);
+  run(bin, ["build", "--root", repo, "--offline", "--out", offline]);
+  return {
+    online,
+    offline,
+    /** The file:// URL of a file of the offline copy. */
+    offlineUrl: (file) => pathToFileURL(path.join(offline, file)).href,
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".xml": "application/xml",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+};
+
+/**
+ * Serves `root` on 127.0.0.1 at a free port, as a static host would: `dir/` serves
+ * `dir/index.html`, `dir` redirects to `dir/`, anything else missing gets 404.html.
+ */
+export async function serve(root) {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, "http://127.0.0.1");
+    let file = path.join(root, decodeURIComponent(url.pathname));
+    if (!file.startsWith(root)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
+      if (!url.pathname.endsWith("/")) {
+        res.writeHead(301, { location: url.pathname + "/" + url.search }).end();
+        return;
+      }
+      file = path.join(file, "index.html");
+    }
+    let status = 200;
+    if (!fs.existsSync(file)) {
+      status = 404;
+      file = path.join(root, "404.html");
+    }
+    const type = TYPES[path.extname(file)] || "application/octet-stream";
+    res.writeHead(status, { "content-type": type });
+    res.end(fs.readFileSync(file));
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    origin: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/** Launches chromium headless, with nothing of its own going to the network. */
+export async function launch() {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(
+      `chromium not found at ${CHROMIUM}: install it (apt-get install chromium) ` +
+        "or set ARCHIPEL_CHROMIUM to a chromium binary",
+    );
+  }
+  // playwright-core gives each launch a fresh temporary profile (user-data-dir).
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    timeout: 60_000,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  });
+}
+
+/**
+ * A new page in a fresh context, with every request URL and every console error (and
+ * uncaught exception) it causes recorded.
+ */
+export async function openPage(browser, contextOptions = {}) {
+  const context = await browser.newContext(contextOptions);
+  const page = await context.newPage();
+  const requests = [];
+  const errors = [];
+  context.on("request", (r) => requests.push(r.url()));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => errors.push(`exception: ${e.message}`));
+  return { context, page, requests, errors };
+}
