@@ -1,0 +1,54 @@
+// Takes the theme's screenshots into docs/screenshots/: home, a practice sheet, a tag
+// page and search results, at desktop and phone width, from the offline build of the
+// guide. Not a test: run `node tests/browser/screenshots.mjs` after a theme change, look
+// at the pictures, and commit them with the change.
+
+import fs from "node:fs";
+import path from "node:path";
+
+import { buildGuide, launch, repo } from "./support.mjs";
+
+const PAGES = [
+  { name: "accueil", file: "index.html" },
+  { name: "fiche-pratique", file: "fiches-pratiques/5-recreer-la-confiance/index.html" },
+  { name: "theme", file: "tags/confiance/index.html" },
+  { name: "recherche", file: "search/index.html", query: "coopération" },
+  { name: "recherche-entete", file: "index.html", type: "confian" },
+];
+
+const SIZES = [
+  { name: "bureau", viewport: { width: 1280, height: 860 } },
+  { name: "mobile", viewport: { width: 390, height: 780 }, isMobile: true, hasTouch: true },
+];
+
+const out = path.join(repo, "docs/screenshots");
+fs.mkdirSync(out, { recursive: true });
+const site = buildGuide();
+const browser = await launch();
+try {
+  for (const size of SIZES) {
+    const context = await browser.newContext({
+      viewport: size.viewport,
+      isMobile: size.isMobile || false,
+      hasTouch: size.hasTouch || false,
+      offline: true,
+    });
+    const page = await context.newPage();
+    for (const p of PAGES) {
+      const query = p.query ? `?q=${encodeURIComponent(p.query)}` : "";
+      await page.goto(site.offlineUrl(p.file) + query);
+      if (p.type) {
+        await page.locator("#recherche-entete").pressSequentially(p.type);
+        await page.locator("#resultats-entete").waitFor({ state: "visible" });
+        await page.keyboard.press("ArrowDown");
+      }
+      const file = path.join(out, `${p.name}-${size.name}.png`);
+      await page.screenshot({ path: file });
+      console.log(`${path.relative(repo, file)}: ${fs.statSync(file).size} bytes`);
+    }
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  site.cleanup();
+}
