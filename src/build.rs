@@ -3,6 +3,8 @@
 //! [`build`] renders into a staging directory and swaps it in. Nothing here prints,
 //! watches or serves.
 
+mod incremental;
+
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Error};
@@ -12,6 +14,8 @@ use crate::output::archive::Archive;
 use crate::output::{Sink, Staging};
 use crate::render::{self, Summary, Theme};
 use crate::{config, load, review};
+
+pub use incremental::{Cache, Rebuilt, rebuild};
 
 /// A site that passed every check, with its link graph and the warnings found.
 #[derive(Debug)]

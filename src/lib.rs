@@ -16,4 +16,5 @@ pub mod new;
 pub mod output;
 pub mod render;
 pub mod review;
+pub mod serve;
 pub mod slug;

@@ -47,6 +47,21 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Build the site, serve it on loopback, rebuild what changes and reload open pages.
+    Serve {
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// The port; 0, or a port in use, picks a free one.
+        #[arg(long, default_value_t = archipel::serve::DEFAULT_PORT)]
+        port: u16,
+        /// Where to write the site [default: a temporary directory, removed on exit].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Create a page of a kind, filled with its fields, and print its path.
     New {
         /// The kind: its id or its directory (`testimony`, `temoignages`).
@@ -137,6 +152,18 @@ fn main() -> ExitCode {
                 );
             })
         }
+        Command::Serve {
+            root,
+            bind,
+            port,
+            out,
+        } => archipel::serve::serve(&archipel::serve::Options {
+            root,
+            bind,
+            port,
+            out,
+            color,
+        }),
         Command::Tags { root } => archipel::info::tags(&root).map(|text| print!("{text}")),
         Command::Schema { root } => archipel::info::schema(&root).map(|text| print!("{text}")),
     };

@@ -7,6 +7,7 @@
 //! never writes into, or deletes, a directory it did not create.
 
 pub mod archive;
+pub mod update;
 
 use std::path::{Path, PathBuf};
 

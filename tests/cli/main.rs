@@ -7,4 +7,5 @@ mod codes;
 mod guide;
 mod new;
 mod offline;
+mod serve;
 mod support;

@@ -1,0 +1,270 @@
+//! In-place updates of an output directory that a previous build wrote, for incremental
+//! rebuilds (`archipel serve`, #4).
+//!
+//! An [`Update`] knows the hash of every file the previous build left. Files that are put
+//! with the same bytes are not rewritten; changed or new ones are written into a pending
+//! directory beside the output. Only [`Update::commit`] touches the output: it renames
+//! each pending file into place (one atomic rename per file, so a reader never sees half a
+//! file) and removes the files this build no longer produces. Dropped without a commit (a
+//! failed build), it removes the pending directory and the output stays as it was.
+
+use std::collections::HashMap;
+use std::hash::Hasher;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use super::{MARKER, Sink, check_target, remove_ours, write_file};
+use crate::diag::Error;
+
+/// The hash of an output file's bytes, as [`Update`] compares them.
+pub fn hash(bytes: &[u8]) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    h.write(bytes);
+    h.finish()
+}
+
+/// Output path → hash of its bytes.
+pub type Hashes = HashMap<String, u64>;
+
+/// A sink that changes an existing output directory file by file.
+#[derive(Debug)]
+pub struct Update {
+    out: PathBuf,
+    pending: PathBuf,
+    previous: Hashes,
+    state: Mutex<State>,
+    committed: bool,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    /// Every file of the new tree with its hash.
+    current: Hashes,
+    /// The files whose bytes differ from the previous build's, written under `pending`.
+    written: Vec<String>,
+}
+
+/// What a committed update changed.
+#[derive(Debug, Default)]
+pub struct Applied {
+    /// Every file of the new tree with its hash, for the next update.
+    pub hashes: Hashes,
+    /// Files written (new or changed), sorted.
+    pub written: Vec<String>,
+    /// Files removed, sorted.
+    pub removed: Vec<String>,
+}
+
+impl Update {
+    /// Prepares an update of `out`, which the previous build of the site at `root` wrote
+    /// with the files and hashes `previous`.
+    pub fn create(root: &Path, out: &Path, previous: Hashes) -> Result<Self, Error> {
+        let out = check_target(root, out)?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let pending =
+            out.with_file_name(format!(".{name}.archipel-pending-{}", std::process::id()));
+        if pending.exists() {
+            remove_ours(&pending)?;
+        }
+        std::fs::create_dir_all(&pending).map_err(|e| Error::io(&pending, e))?;
+        // The marker makes a pending directory left by a killed process ours to remove.
+        write_file(&pending, MARKER, b"")?;
+        Ok(Update {
+            out,
+            pending,
+            previous,
+            state: Mutex::new(State::default()),
+            committed: false,
+        })
+    }
+
+    /// Declares that `path` is part of the new tree with the same bytes as before, without
+    /// rendering it again. Returns false when the previous build did not write it.
+    pub fn keep(&self, path: &str) -> bool {
+        let Some(&h) = self.previous.get(path) else {
+            return false;
+        };
+        self.lock().current.insert(path.to_string(), h);
+        true
+    }
+
+    /// Moves the changed files into the output and removes the files no longer produced.
+    pub fn commit(mut self) -> Result<Applied, Error> {
+        let state = std::mem::take(&mut *self.lock());
+        let mut written = state.written;
+        written.sort();
+        for file in &written {
+            let to = self.out.join(file);
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            let from = self.pending.join(file);
+            std::fs::rename(&from, &to).map_err(|e| Error::io(&to, e))?;
+        }
+        // The marker is the output directory's own, not a file of the site.
+        let mut removed: Vec<String> = self
+            .previous
+            .keys()
+            .filter(|k| !state.current.contains_key(*k) && *k != MARKER)
+            .cloned()
+            .collect();
+        removed.sort();
+        for file in &removed {
+            let path = self.out.join(file);
+            match std::fs::remove_file(&path) {
+                Ok(()) => self.prune(&path),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&path, e)),
+            }
+        }
+        self.committed = true;
+        let _ = remove_ours(&self.pending);
+        Ok(Applied {
+            hashes: state.current,
+            written,
+            removed,
+        })
+    }
+
+    /// Removes the directories that `removed` left empty, up to the output directory, so
+    /// that the tree matches a clean build's.
+    fn prune(&self, removed: &Path) {
+        let mut dir = removed.parent();
+        while let Some(d) = dir {
+            if d == self.out || std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for Update {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
+        let h = hash(bytes);
+        let changed = self.previous.get(path) != Some(&h);
+        if changed {
+            write_file(&self.pending, path, bytes)?;
+        }
+        let mut state = self.lock();
+        state.current.insert(path.to_string(), h);
+        if changed {
+            state.written.push(path.to_string());
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Update {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = remove_ours(&self.pending);
+        }
+    }
+}
+
+/// A sink that records the hash of every file it passes on, so that a first build can
+/// seed the next [`Update`].
+pub struct Recording<'a> {
+    inner: &'a dyn Sink,
+    hashes: Mutex<Hashes>,
+}
+
+impl<'a> Recording<'a> {
+    /// Records what goes into `inner`.
+    pub fn new(inner: &'a dyn Sink) -> Self {
+        Recording {
+            inner,
+            hashes: Mutex::new(Hashes::new()),
+        }
+    }
+
+    /// The hashes recorded.
+    pub fn into_hashes(self) -> Hashes {
+        self.hashes.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for Recording<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
+        self.inner.put(path, bytes)?;
+        self.hashes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), hash(bytes));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(dir: &Path) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap();
+                (
+                    rel.to_string_lossy().into_owned(),
+                    std::fs::read_to_string(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn writes_only_changes_and_removes_what_is_gone() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        for (f, t) in [(MARKER, ""), ("a/index.html", "a"), ("b/index.html", "b")] {
+            write_file(&out, f, t.as_bytes()).unwrap();
+        }
+        let previous: Hashes = [("a/index.html", "a"), ("b/index.html", "b")]
+            .into_iter()
+            .map(|(f, t)| (f.to_string(), hash(t.as_bytes())))
+            .collect();
+        let update = Update::create(root.path(), &out, previous).unwrap();
+        update.put("a/index.html", b"a").unwrap();
+        update.put("c/index.html", b"c").unwrap();
+        let applied = update.commit().unwrap();
+        assert_eq!(applied.written, ["c/index.html"]);
+        assert_eq!(applied.removed, ["b/index.html"]);
+        assert!(!out.join("b").exists(), "empty directories are pruned");
+        assert_eq!(
+            files(&out),
+            [
+                (MARKER.to_string(), String::new()),
+                ("a/index.html".into(), "a".into()),
+                ("c/index.html".into(), "c".into())
+            ]
+        );
+        assert_eq!(applied.hashes.len(), 2);
+    }
+
+    #[test]
+    fn a_dropped_update_leaves_the_output_alone() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        write_file(&out, MARKER, b"").unwrap();
+        write_file(&out, "a.html", b"old").unwrap();
+        let previous: Hashes = [("a.html".to_string(), hash(b"old"))].into();
+        let update = Update::create(root.path(), &out, previous).unwrap();
+        update.put("a.html", b"new").unwrap();
+        drop(update);
+        assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "old");
+        let leftovers: Vec<_> = std::fs::read_dir(root.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "only public/ remains");
+    }
+}

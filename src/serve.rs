@@ -1,0 +1,253 @@
+//! `archipel serve`: a loop around the build. It builds the site into an output
+//! directory, serves that directory over HTTP on loopback, watches the sources, rebuilds
+//! what changed through [`build::rebuild`] and tells open pages to reload.
+//!
+//! The build never learns it is served: the live-reload script and the error overlay are
+//! added to HTML at response time ([`reload`]). When a rebuild fails, the output directory
+//! keeps the last good site, which goes on being served, and the diagnostics go to the
+//! terminal and to every open page.
+
+pub mod http;
+pub mod reload;
+pub mod watch;
+
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use crate::build::{self, Cache, Rebuilt};
+use crate::diag::{self, Error, Format};
+use crate::render;
+use reload::{Hub, after_rebuild};
+
+/// The port tried first when none is given.
+pub const DEFAULT_PORT: u16 = 8000;
+
+/// What `archipel serve` is told.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The site root.
+    pub root: PathBuf,
+    /// The address to listen on (loopback unless told otherwise).
+    pub bind: IpAddr,
+    /// The port; 0, or a port already in use, means any free port.
+    pub port: u16,
+    /// Where to write the site. `None`: a fresh directory under the system's temporary
+    /// directory, removed when the server stops, so that serving never touches
+    /// `public/`.
+    pub out: Option<PathBuf>,
+    /// Whether to colour diagnostics on the terminal.
+    pub color: bool,
+}
+
+/// State shared by the HTTP threads and the rebuild loop.
+struct Shared {
+    /// The canonical output directory, once a build succeeded.
+    out: RwLock<Option<PathBuf>>,
+    hub: Hub,
+}
+
+/// Builds, serves and rebuilds until Ctrl-C. Prints the site's URL as the first line of
+/// standard output, then one line per rebuild on standard error.
+pub fn serve(options: &Options) -> Result<(), Error> {
+    let root = options
+        .root
+        .canonicalize()
+        .map_err(|e| Error::io(&options.root, e))?;
+    crate::config::load(&root)?;
+    let temporary = options.out.is_none();
+    let out = match &options.out {
+        Some(out) => out.clone(),
+        None => std::env::temp_dir().join(format!("archipel-serve-{}", std::process::id())),
+    };
+    // Refuse an unsafe --out before anything else happens.
+    crate::output::check_target(&root, &out)?;
+    let listener = bind(options.bind, options.port)?;
+    let addr = listener.local_addr().map_err(|e| Error::io(&out, e))?;
+
+    let shared = Arc::new(Shared {
+        out: RwLock::new(None),
+        hub: Hub::default(),
+    });
+    let mut cache = Cache::new();
+    let started = Instant::now();
+    let first = build::rebuild(&root, &out, render::Options::default(), &mut cache);
+    match &first {
+        Ok(built) => {
+            eprint!(
+                "{}",
+                diag::render(&built.warnings, Format::Human, options.color)
+            );
+            eprintln!(
+                "built {} pages ({} files) into {} in {} ms",
+                built.summary.pages,
+                built.summary.files,
+                out.display(),
+                started.elapsed().as_millis()
+            );
+        }
+        Err(e) => failed(e, &shared.hub, options.color),
+    }
+    if first.is_ok() {
+        *shared.out.write().unwrap_or_else(|e| e.into_inner()) = out.canonicalize().ok();
+    }
+    let watch = watch::Watch::start(&root)?;
+
+    let server = tiny_http::Server::from_listener(listener, None)
+        .map_err(|e| Error::io(&out, std::io::Error::other(e.to_string())))?;
+    let server = Arc::new(server);
+    let stopping = Arc::new(AtomicBool::new(false));
+    {
+        let server = Arc::clone(&server);
+        let stopping = Arc::clone(&stopping);
+        ctrlc::set_handler(move || {
+            stopping.store(true, Ordering::SeqCst);
+            server.unblock();
+        })
+        .map_err(|e| Error::io(&root, std::io::Error::other(e.to_string())))?;
+    }
+    if !addr.ip().is_loopback() {
+        eprintln!("warning: listening on {addr}: other machines can read the site");
+    }
+    // Tests and scripts read the URL from the first line of standard output.
+    println!("http://{}/", display_addr(addr));
+    let _ = std::io::stdout().flush();
+
+    {
+        let shared = Arc::clone(&shared);
+        let color = options.color;
+        let out = out.clone();
+        std::thread::spawn(move || rebuild_loop(watch, &root, &out, cache, &shared, color));
+    }
+
+    while !stopping.load(Ordering::SeqCst) {
+        let Ok(request) = server.recv() else {
+            continue;
+        };
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            let out = shared.out.read().unwrap_or_else(|e| e.into_inner()).clone();
+            let site = http::Site {
+                out: out.as_deref(),
+                hub: &shared.hub,
+            };
+            http::handle(request, &site);
+        });
+    }
+    eprintln!("stopped");
+    if temporary && out.join(crate::output::MARKER).is_file() {
+        let _ = std::fs::remove_dir_all(&out);
+    }
+    Ok(())
+}
+
+/// Listens on `ip:port`, or on any free port when `port` is 0 or taken.
+fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, Error> {
+    let io = |e| Error::io(format!("{ip}:{port}"), e);
+    match TcpListener::bind((ip, port)) {
+        Ok(l) => Ok(l),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && port != 0 => {
+            eprintln!("port {port} is in use; using a free one");
+            TcpListener::bind((ip, 0)).map_err(io)
+        }
+        Err(e) => Err(io(e)),
+    }
+}
+
+/// The address as it goes in a URL: IPv6 in brackets, the unspecified address as
+/// loopback (which reaches it too).
+fn display_addr(addr: SocketAddr) -> String {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => format!("127.0.0.1:{}", addr.port()),
+        IpAddr::V6(ip) if ip.is_unspecified() => format!("[::1]:{}", addr.port()),
+        _ => addr.to_string(),
+    }
+}
+
+/// Waits for changes, rebuilds, and tells the terminal and the open pages.
+fn rebuild_loop(
+    mut watch: watch::Watch,
+    root: &Path,
+    out: &Path,
+    mut cache: Cache,
+    shared: &Shared,
+    color: bool,
+) {
+    while let Some(batch) = watch.wait() {
+        let started = Instant::now();
+        if batch.rescan {
+            cache.invalidate_all();
+        }
+        for path in &batch.paths {
+            cache.invalidate(path);
+        }
+        let what = describe(root, &batch);
+        match build::rebuild(root, out, render::Options::default(), &mut cache) {
+            Ok(rebuilt) => {
+                let mut out_dir = shared.out.write().unwrap_or_else(|e| e.into_inner());
+                if out_dir.is_none() {
+                    *out_dir = out.canonicalize().ok();
+                }
+                drop(out_dir);
+                if shared.hub.failure().is_some() {
+                    shared.hub.broadcast(reload::Event::Ok);
+                }
+                if let Some(event) = after_rebuild(&rebuilt.written, &rebuilt.removed) {
+                    shared.hub.broadcast(event);
+                }
+                eprintln!("{what}: {}", summary(&rebuilt, started));
+            }
+            Err(e) => {
+                eprintln!("{what}: the site does not build; still serving the last good version");
+                failed(&e, &shared.hub, color);
+            }
+        }
+    }
+}
+
+/// Prints a failed build's diagnostics and shows them on open pages.
+fn failed(e: &Error, hub: &Hub, color: bool) {
+    if e.diagnostics().is_empty() {
+        eprintln!("error: {e}");
+    } else {
+        eprint!("{}", diag::render(e.diagnostics(), Format::Human, color));
+    }
+    hub.broadcast(reload::Event::Failed(reload::overlay(e)));
+}
+
+/// `content/a.md changed`, or `content/a.md and 3 other paths changed`. Paths that no
+/// longer exist (editors' temporary files) are named only when nothing else changed.
+fn describe(root: &Path, batch: &watch::Batch) -> String {
+    if batch.rescan {
+        return "files changed (full rescan)".to_string();
+    }
+    let existing: Vec<&PathBuf> = batch
+        .paths
+        .iter()
+        .filter(|p| root.join(p).exists())
+        .collect();
+    let paths: Vec<&PathBuf> = if existing.is_empty() {
+        batch.paths.iter().collect()
+    } else {
+        existing
+    };
+    match paths.as_slice() {
+        [] => "files changed".to_string(),
+        [one] => format!("{} changed", one.display()),
+        [first, rest @ ..] => format!("{} and {} other paths changed", first.display(), rest.len()),
+    }
+}
+
+/// `2 pages re-rendered, 3 files written, 0 removed in 12 ms`.
+fn summary(r: &Rebuilt, started: Instant) -> String {
+    format!(
+        "{} pages re-rendered, {} files written, {} removed in {} ms",
+        r.rendered,
+        r.written.len(),
+        r.removed.len(),
+        started.elapsed().as_millis()
+    )
+}

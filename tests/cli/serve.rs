@@ -1,0 +1,401 @@
+//! `archipel serve` (#4): the real server on port 0, driven over plain HTTP/1.1 on a
+//! `TcpStream`, against a copy of the `site` fixture that the tests edit.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::Fixture;
+
+/// How long a change may take to show before a test fails. Generous: CI machines are
+/// slow and shared; a passing run takes milliseconds.
+const DEADLINE: Duration = Duration::from_secs(20);
+
+/// A running `archipel serve`, killed when dropped.
+struct Server {
+    child: Child,
+    /// `127.0.0.1:port`.
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One HTTP response.
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|l| {
+            let (n, v) = l.split_once(':')?;
+            n.eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+}
+
+impl Server {
+    /// Starts `archipel serve --port 0 <extra>`.
+    fn start(site: &Fixture, extra: &[&str]) -> Server {
+        let mut args = vec!["--port", "0"];
+        args.extend(extra);
+        Server::start_with(site, &args)
+    }
+
+    /// Starts `archipel serve <args>`.
+    fn start_with(site: &Fixture, args: &[&str]) -> Server {
+        let args: Vec<&str> = ["serve"].iter().chain(args).copied().collect();
+        let mut child = site
+            .command(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .trim()
+            .strip_prefix("http://")
+            .and_then(|a| a.strip_suffix('/'))
+            .unwrap_or_else(|| panic!("first line is not a URL: {line:?}"))
+            .to_string();
+        Server { child, addr }
+    }
+
+    /// Sends `method target` and reads the whole response.
+    fn request(&self, method: &str, target: &str) -> Reply {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        stream.set_read_timeout(Some(DEADLINE)).unwrap();
+        write!(
+            stream,
+            "{method} {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.addr
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap();
+        let raw = String::from_utf8_lossy(&raw).into_owned();
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no status in {head:?}"));
+        Reply {
+            status,
+            head: head.to_string(),
+            body: body.to_string(),
+        }
+    }
+
+    fn get(&self, target: &str) -> Reply {
+        self.request("GET", target)
+    }
+
+    /// Fetches `target` until `ok` holds for the reply, or fails after the deadline.
+    #[track_caller]
+    fn poll(&self, target: &str, what: &str, ok: impl Fn(&Reply) -> bool) -> Reply {
+        let start = Instant::now();
+        loop {
+            let reply = self.get(target);
+            if ok(&reply) {
+                return reply;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "{target}: {what} never happened; last reply: {} {}",
+                reply.status,
+                reply.body
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Opens the live-reload event stream.
+    fn events(&self) -> Events {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        write!(
+            stream,
+            "GET /__archipel/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+            self.addr
+        )
+        .unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(100)))
+            .unwrap();
+        let mut events = Events {
+            stream,
+            seen: String::new(),
+        };
+        events.wait_for("retry:");
+        events
+    }
+}
+
+/// An open event stream and everything read from it so far.
+struct Events {
+    stream: TcpStream,
+    seen: String,
+}
+
+impl Events {
+    /// Reads until the stream holds `needle` after what was already consumed, and
+    /// returns the text up to the end of that event.
+    #[track_caller]
+    fn wait_for(&mut self, needle: &str) -> String {
+        let start = Instant::now();
+        let mut buf = [0u8; 8192];
+        loop {
+            if let Some(at) = self.seen.find(needle) {
+                let end = self.seen[at..]
+                    .find("\n\n")
+                    .map_or(self.seen.len(), |e| at + e + 2);
+                let event: String = self.seen.drain(..end).collect();
+                return event;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "no `{needle}` on the event stream; saw {:?}",
+                self.seen
+            );
+            match self.stream.read(&mut buf) {
+                Ok(0) => panic!("event stream closed; saw {:?}", self.seen),
+                Ok(n) => self.seen.push_str(&String::from_utf8_lossy(&buf[..n])),
+                Err(_) => {}
+            }
+        }
+    }
+}
+
+#[test]
+fn serves_pages_static_files_and_the_404_page() {
+    let site = Fixture::copy("site");
+    let server = Server::start(&site, &[]);
+
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(home.body.contains("Commencez par"));
+    assert!(
+        home.body.contains("/__archipel/events"),
+        "the live-reload script is injected"
+    );
+
+    let page = server.get("/cas/premier/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Premier cas"));
+    assert_eq!(server.get("/cas/premier/index.html").status, 200);
+
+    let moved = server.get("/cas/premier?x=1");
+    assert_eq!(moved.status, 301);
+    assert_eq!(moved.header("Location"), Some("/cas/premier/?x=1"));
+
+    let css = server.get("/style.css");
+    assert_eq!(css.status, 200);
+    assert_eq!(css.header("Content-Type"), Some("text/css; charset=utf-8"));
+    assert!(
+        !css.body.contains("__archipel"),
+        "only HTML gets the script"
+    );
+    let js = server.get("/search-index.js");
+    assert_eq!(
+        js.header("Content-Type"),
+        Some("text/javascript; charset=utf-8")
+    );
+
+    let missing = server.get("/cas/nulle-part/");
+    assert_eq!(missing.status, 404);
+    let not_found_page = site_404(&site);
+    assert!(
+        missing.body.contains(&not_found_page),
+        "the site's own 404 page is served"
+    );
+
+    let head = server.request("HEAD", "/cas/premier/");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty(), "HEAD has no body");
+    assert_eq!(
+        head.header("Content-Length"),
+        Some(page.body.len().to_string().as_str())
+    );
+
+    // The build output is what `archipel build` writes: no script in the files.
+    assert!(!site.path("public").exists(), "serve leaves public/ alone");
+}
+
+/// A distinctive line of the 404 page that `archipel build` writes.
+fn site_404(site: &Fixture) -> String {
+    site.run(&["build", "--out", "built"]).expect(0);
+    let page = site.read("built/404.html");
+    let start = page.find("<main").expect("404 page has a <main>");
+    let end = start + page[start..].find('\n').unwrap();
+    page[start..end].to_string()
+}
+
+#[test]
+fn nothing_outside_the_output_is_served() {
+    let site = Fixture::copy("site");
+    site.write("secret.txt", "TOP-SECRET");
+    let server = Server::start(&site, &["--out", "public"]);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(site.path("secret.txt"), site.path("public/escape.txt")).unwrap();
+    for target in [
+        "/../secret.txt",
+        "/cas/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/cas/..%2f..%2fsecret.txt",
+        "/..\\secret.txt",
+        "/%5c..%5csecret.txt",
+        "//..//secret.txt",
+        "http://localhost/../secret.txt",
+        "/escape.txt",
+        &format!("/{}", site.path("secret.txt").display()),
+    ] {
+        let reply = server.get(target);
+        assert_ne!(reply.status, 200, "{target}");
+        assert!(!reply.body.contains("TOP-SECRET"), "{target}");
+    }
+}
+
+#[test]
+fn an_edited_page_is_served_and_open_pages_reload() {
+    let site = Fixture::copy("site");
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+
+    let text = site.read("content/cas/premier.md");
+    site.write(
+        "content/cas/premier.md",
+        &text.replace("On a suivi", "Nous avons d'abord suivi"),
+    );
+    server.poll("/cas/premier/", "the new text", |r| {
+        r.body.contains("Nous avons d&#39;abord suivi")
+            || r.body.contains("Nous avons d'abord suivi")
+    });
+    let event = events.wait_for("event: reload");
+    assert!(event.contains("cas/premier/index.html"), "{event}");
+
+    // A new title shows in the kind's list and on the pages of the page's tags.
+    site.write(
+        "content/cas/premier.md",
+        &text.replace("Premier cas", "Tout premier cas"),
+    );
+    server.poll("/cas/", "the new title in the list", |r| {
+        r.body.contains("Tout premier cas")
+    });
+    server.poll("/tags/rare/", "the new title on the tag page", |r| {
+        r.body.contains("Tout premier cas")
+    });
+}
+
+#[test]
+fn a_broken_edit_keeps_the_last_good_site_and_shows_the_error() {
+    let site = Fixture::copy("site");
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    let good = site.read("content/cas/premier.md");
+
+    site.write(
+        "content/cas/premier.md",
+        &good.replace("lieu = \"Lyon\"", "lieu = \"Lyon\" <oops>"),
+    );
+    let failed = events.wait_for("event: failed");
+    assert!(
+        failed.contains("content/cas/premier.md:7:"),
+        "the overlay names the place: {failed}"
+    );
+    assert!(failed.contains("&lt;oops&gt;") || !failed.contains("<oops>"));
+    let page = server.get("/cas/premier/");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Premier cas"),
+        "the last good page is served"
+    );
+    assert!(page.body.contains("archipel-overlay"), "with the overlay");
+
+    site.write(
+        "content/cas/premier.md",
+        &good.replace("Premier cas", "Premier cas réparé"),
+    );
+    events.wait_for("event: ok");
+    let page = server.poll("/cas/premier/", "the repaired page", |r| {
+        r.body.contains("Premier cas réparé")
+    });
+    assert!(
+        !page.body.contains("role=\"alert\""),
+        "the overlay is gone once the site builds"
+    );
+}
+
+#[test]
+fn deleted_and_renamed_pages_leave_lists_and_tag_pages() {
+    let site = Fixture::copy("site");
+    let server = Server::start(&site, &[]);
+    assert!(server.get("/cas/").body.contains("Troisième cas"));
+
+    std::fs::rename(
+        site.path("content/cas/troisieme.md"),
+        site.path("content/cas/quatrieme.md"),
+    )
+    .unwrap();
+    server.poll("/cas/quatrieme/", "the renamed page", |r| r.status == 200);
+    server.poll("/cas/", "the list to follow the rename", |r| {
+        r.body.contains("quatrieme/") && !r.body.contains("troisieme/")
+    });
+    assert_eq!(server.get("/cas/troisieme/").status, 404);
+
+    std::fs::remove_file(site.path("content/cas/quatrieme.md")).unwrap();
+    server.poll("/cas/quatrieme/", "the deleted page to go", |r| {
+        r.status == 404
+    });
+    let list = server.get("/cas/");
+    assert!(!list.body.contains("Troisième cas"), "{}", list.body);
+    let tag = server.get("/tags/rare/");
+    assert!(!tag.body.contains("Troisième cas"), "{}", tag.body);
+    assert!(tag.body.contains("Premier cas"));
+}
+
+#[test]
+fn a_stylesheet_change_swaps_styles_without_a_reload() {
+    let site = Fixture::copy("site");
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    let css = site.read("themes/default/static/style.css");
+    site.write(
+        "themes/default/static/style.css",
+        &format!("{css}\n.archipel-test {{ color: red; }}\n"),
+    );
+    events.wait_for("event: css");
+    server.poll("/style.css", "the new stylesheet", |r| {
+        r.body.contains(".archipel-test")
+    });
+}
+
+#[test]
+fn a_busy_port_falls_back_to_a_free_one() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let site = Fixture::copy("site");
+    let server = Server::start_with(&site, &["--port", &port]);
+    assert!(
+        !server.addr.ends_with(&format!(":{port}")),
+        "{}",
+        server.addr
+    );
+    assert_eq!(server.get("/").status, 200);
+}
