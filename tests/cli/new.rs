@@ -183,7 +183,10 @@ fn schema_is_generated_from_the_configuration() {
 fn the_contributing_example_checks_clean() {
     let guide = Fixture::guide();
     let doc = std::fs::read_to_string(crate::support::repo().join("CONTRIBUTING.md")).unwrap();
-    let start = doc.find("```markdown\n+++").expect("CONTRIBUTING.md has a filled example") + "```markdown\n".len();
+    let start = doc
+        .find("```markdown\n+++")
+        .expect("CONTRIBUTING.md has a filled example")
+        + "```markdown\n".len();
     let end = start + doc[start..].find("\n```").unwrap() + 1;
     guide.write("content/temoignages/exemple-epicerie.md", &doc[start..end]);
     let run = guide.run(&["check", "--deny-warnings"]);
