@@ -8,8 +8,10 @@
 //! documents holding it with a weight: title and tag matches weigh more than body ones.
 //! No full text is stored: only a short snippet per document.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write;
+use std::sync::LazyLock;
 
 use crate::slug::fold;
 
@@ -62,36 +64,60 @@ const SUFFIXES: &[&str] = &[
 /// A light French stemmer over folded words: strips one common suffix, keeping at least
 /// four characters. `cooperations`, `cooperation` and `cooperer` all give `cooper`.
 pub fn stem(word: &str) -> String {
+    stem_str(word).into_owned()
+}
+
+/// [`stem`] without an allocation when the stem is a prefix of the word (almost always).
+fn stem_str(word: &str) -> Cow<'_, str> {
     if word.len() <= 4 || !word.is_ascii() {
-        return word.to_string();
+        return Cow::Borrowed(word);
     }
     // `reseaux` → `reseau`, as its singular stays.
     if let Some(base) = word.strip_suffix("eaux") {
-        return format!("{base}eau");
+        return Cow::Owned(format!("{base}eau"));
     }
     if let Some(base) = word.strip_suffix("aux")
         && base.len() >= 3
     {
-        return format!("{base}al");
+        return Cow::Owned(format!("{base}al"));
     }
+    let last = word.as_bytes()[word.len() - 1];
     for suffix in SUFFIXES {
+        // Comparing the last byte first skips most suffixes without a call to memcmp,
+        // which the profile of a 10,000-page build showed as the top symbol (see
+        // benches/README.md).
+        if suffix.as_bytes()[suffix.len() - 1] != last {
+            continue;
+        }
         if let Some(base) = word.strip_suffix(suffix)
             && base.len() >= 4
         {
-            return base.to_string();
+            return Cow::Borrowed(base);
         }
     }
-    word.to_string()
+    Cow::Borrowed(word)
+}
+
+fn is_stop_word(word: &str) -> bool {
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+    SET.contains(word)
+}
+
+/// The terms of an already folded text, borrowed from it where possible.
+fn folded_terms(folded: &str) -> impl Iterator<Item = Cow<'_, str>> {
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() >= 2 && !is_stop_word(w))
+        .map(stem_str)
 }
 
 /// The search terms of a text: folded, split on non-alphanumerics, stop words dropped,
 /// stemmed.
 pub fn terms(text: &str) -> impl Iterator<Item = String> + '_ {
     let folded = fold(text);
-    folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.len() >= 2 && !STOP_WORDS.contains(w))
-        .map(stem)
+    folded_terms(&folded)
+        .map(Cow::into_owned)
         .collect::<Vec<_>>()
         .into_iter()
 }
@@ -100,17 +126,42 @@ pub fn terms(text: &str) -> impl Iterator<Item = String> + '_ {
 pub struct IndexedDoc {
     /// `[title, kind, url, snippet]`, as the script stores them.
     fields: [String; 4],
+    /// The document's distinct terms, sorted and laid end to end: one allocation per
+    /// document rather than one per term, which is most of a build's memory otherwise.
+    term_text: String,
+    /// For each term of `term_text`, where it ends and its weight.
+    term_ends: Vec<(u32, u32)>,
+}
+
+impl IndexedDoc {
     /// Each term of the document with its weight.
-    terms: Vec<(String, u32)>,
+    fn terms(&self) -> impl Iterator<Item = (&str, u32)> {
+        let mut start = 0;
+        self.term_ends.iter().map(move |&(end, weight)| {
+            let term = &self.term_text[start..end as usize];
+            start = end as usize;
+            (term, weight)
+        })
+    }
 }
 
 /// Weighs the terms of one document (done per page, in parallel).
 pub fn indexed(doc: &Doc<'_>) -> IndexedDoc {
-    let mut weights: BTreeMap<String, (u32, u32)> = BTreeMap::new();
-    let mut add = |text: &str, weight: u32| {
-        for term in terms(text) {
-            let entry = weights.entry(term).or_default();
-            if weight == BODY {
+    let mut texts: Vec<(String, u32)> = Vec::with_capacity(doc.tags.len() + doc.headings.len() + 3);
+    texts.push((fold(doc.title), TITLE));
+    texts.extend(doc.tags.iter().map(|t| (fold(t), TAG)));
+    texts.push((fold(doc.summary), SUMMARY));
+    texts.extend(doc.headings.iter().map(|h| (fold(h), HEADING)));
+    texts.push((fold(doc.text), BODY));
+    // (weight, body occurrences counted so far)
+    let mut weights: HashMap<Cow<'_, str>, (u32, u32)> = HashMap::new();
+    for (text, weight) in &texts {
+        for term in folded_terms(text) {
+            let entry = match weights.get_mut(term.as_ref()) {
+                Some(entry) => entry,
+                None => weights.entry(term).or_default(),
+            };
+            if *weight == BODY {
                 if entry.1 < BODY_CAP {
                     entry.1 += 1;
                     entry.0 += BODY;
@@ -119,16 +170,16 @@ pub fn indexed(doc: &Doc<'_>) -> IndexedDoc {
                 entry.0 += weight;
             }
         }
-    };
-    add(doc.title, TITLE);
-    for t in &doc.tags {
-        add(t, TAG);
     }
-    add(doc.summary, SUMMARY);
-    for h in &doc.headings {
-        add(h, HEADING);
+    let mut sorted: Vec<(Cow<'_, str>, u32)> =
+        weights.into_iter().map(|(t, (w, _))| (t, w)).collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut term_text = String::with_capacity(sorted.iter().map(|(t, _)| t.len()).sum());
+    let mut term_ends = Vec::with_capacity(sorted.len());
+    for (term, weight) in &sorted {
+        term_text.push_str(term);
+        term_ends.push((term_text.len() as u32, *weight));
     }
-    add(doc.text, BODY);
     let snippet = if doc.summary.is_empty() {
         excerpt(doc.text)
     } else {
@@ -141,7 +192,8 @@ pub fn indexed(doc: &Doc<'_>) -> IndexedDoc {
             doc.url.clone(),
             snippet,
         ],
-        terms: weights.into_iter().map(|(t, (w, _))| (t, w)).collect(),
+        term_text,
+        term_ends,
     }
 }
 
@@ -150,8 +202,8 @@ pub fn indexed(doc: &Doc<'_>) -> IndexedDoc {
 pub fn index_script(docs: &[&IndexedDoc]) -> String {
     let mut postings: BTreeMap<&str, Vec<(usize, u32)>> = BTreeMap::new();
     for (d, doc) in docs.iter().enumerate() {
-        for (term, w) in &doc.terms {
-            postings.entry(term).or_default().push((d, *w));
+        for (term, w) in doc.terms() {
+            postings.entry(term).or_default().push((d, w));
         }
     }
     let mut out = String::with_capacity(64 * docs.len() + 32 * postings.len());
