@@ -18,17 +18,24 @@ pub struct Entry<'a> {
 
 /// Escapes text for XML and HTML content and quoted attributes.
 pub fn xml_escape(s: &str) -> String {
+    // Tera calls this for every value a template prints, and most need no escaping: copy
+    // the runs between special characters as slices rather than char by char.
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&apos;",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(entity);
+        start = i + 1;
     }
+    out.push_str(&s[start..]);
     out
 }
 
@@ -117,5 +124,16 @@ mod tests {
         assert!(feed.contains("<id>https://e.org/g/x/</id>"));
         assert!(feed.contains("<updated>2024-09-01T00:00:00Z</updated>"));
         assert!(feed.contains("<summary>&lt;s&gt;</summary>"));
+    }
+
+    #[test]
+    fn escapes_every_special_character_and_keeps_the_rest() {
+        assert_eq!(
+            xml_escape(r#"Été <b>"ça" & l'œuvre</b>"#),
+            "Été &lt;b&gt;&quot;ça&quot; &amp; l&apos;œuvre&lt;/b&gt;"
+        );
+        assert_eq!(xml_escape("sans rien"), "sans rien");
+        assert_eq!(xml_escape("&"), "&amp;");
+        assert_eq!(xml_escape(""), "");
     }
 }
