@@ -30,6 +30,9 @@ pub struct Graph {
     pub backlinks: Vec<Vec<usize>>,
     /// For each page, its related pages, best first.
     pub related: Vec<Vec<usize>>,
+    /// For each page, a fingerprint of the inputs of its related list, so that an
+    /// incremental rebuild (#4) ranks again only the pages whose inputs changed.
+    pub related_keys: Vec<u64>,
     /// For each kind, its pages in the kind's order.
     pub kind_pages: Vec<Vec<usize>>,
     /// For each tag, its pages sorted by title.
@@ -48,6 +51,21 @@ pub fn resolve(site: &Site) -> (Graph, Vec<Diagnostic>) {
         .par_iter()
         .map(|page| resolve_page(site, page))
         .collect();
+    derive(site, per_page, &|_, _| None)
+}
+
+/// Asked by [`derive`] for page `i` whose related-pages inputs have the fingerprint `key`:
+/// the list a previous build computed from the same inputs, if it has one.
+pub type Reuse<'a> = dyn Fn(usize, u64) -> Option<Vec<usize>> + Sync + 'a;
+
+/// Derives backlinks, related pages and the kind and tag lists from each page's resolved
+/// links (in page order). `reuse` lets an incremental rebuild (#4) skip ranking the
+/// related pages of a page whose inputs did not change.
+pub fn derive(
+    site: &Site,
+    per_page: Vec<PageLinks>,
+    reuse: &Reuse<'_>,
+) -> (Graph, Vec<Diagnostic>) {
     let mut graph = Graph::default();
     let mut diags = Vec::new();
     for links in per_page {
@@ -109,20 +127,29 @@ pub fn resolve(site: &Site) -> (Graph, Vec<Diagnostic>) {
         }
     }
 
-    graph.related = related(site, &graph, &backlinks);
+    graph.related_keys = related_keys(site, &graph, &backlinks);
+    graph.related = related(site, &graph, &backlinks, reuse);
     graph.backlinks = backlinks;
     (graph, diags)
 }
 
 /// One page's resolved references, body links and problems.
-struct PageLinks {
-    refs: Vec<Vec<usize>>,
-    body: HashMap<String, usize>,
-    assets: HashMap<String, String>,
-    diags: Vec<Diagnostic>,
+#[derive(Clone, Debug)]
+pub struct PageLinks {
+    /// For each reference field, the target pages.
+    pub refs: Vec<Vec<usize>>,
+    /// Relative `.md` link destinations (as written) and their targets.
+    pub body: HashMap<String, usize>,
+    /// Links to files under `content/` and the output file each one names.
+    pub assets: HashMap<String, String>,
+    /// Problems found.
+    pub diags: Vec<Diagnostic>,
 }
 
-fn resolve_page(site: &Site, page: &Page) -> PageLinks {
+/// Resolves one page's references and body links against the site. The result depends
+/// only on the page and on the site's set of page ids, roles and assets, which is what
+/// lets an incremental rebuild (#4) keep it for unchanged pages.
+pub fn resolve_page(site: &Site, page: &Page) -> PageLinks {
     let index = LineIndex::new(&page.source.text);
     let path = &page.source.path;
     let mut diags = Vec::new();
@@ -313,7 +340,8 @@ fn relative_md(from: &str, to: &str) -> String {
     out
 }
 
-fn related(site: &Site, graph: &Graph, backlinks: &[Vec<usize>]) -> Vec<Vec<usize>> {
+/// The inverse document frequency of each tag.
+fn idf(site: &Site, graph: &Graph) -> Vec<f64> {
     let n = site
         .pages
         .iter()
@@ -321,12 +349,58 @@ fn related(site: &Site, graph: &Graph, backlinks: &[Vec<usize>]) -> Vec<Vec<usiz
         .count()
         .max(1) as f64;
     // Never below 0.01, since no tag has more pages than `n`: a score of 0 means "not a
-    // candidate" below.
-    let idf: Vec<f64> = graph
+    // candidate" in `related`.
+    graph
         .tag_pages
         .iter()
         .map(|pages| (n / pages.len().max(1) as f64).ln() + 0.01)
+        .collect()
+}
+
+/// For each page, a fingerprint of everything [`related`] reads to rank its related
+/// pages: its role and tags, each tag's weight and candidate window (with the dates that
+/// break ties), the pages it is already linked with, and how many it wants.
+fn related_keys(site: &Site, graph: &Graph, backlinks: &[Vec<usize>]) -> Vec<u64> {
+    use std::hash::{Hash, Hasher};
+    let pages = &site.pages;
+    let tag_keys: Vec<u64> = graph
+        .tag_pages
+        .iter()
+        .zip(idf(site, graph))
+        .map(|(list, weight)| {
+            let mut h = std::hash::DefaultHasher::new();
+            weight.to_bits().hash(&mut h);
+            for &j in list.iter().take(CANDIDATES_PER_TAG) {
+                (j, &pages[j].date).hash(&mut h);
+            }
+            h.finish()
+        })
         .collect();
+    (0..pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut h = std::hash::DefaultHasher::new();
+            (site.config.site.related, pages[i].role == Role::Home).hash(&mut h);
+            for &t in &pages[i].tags {
+                (t, tag_keys[t]).hash(&mut h);
+            }
+            graph.refs[i].hash(&mut h);
+            let mut body: Vec<usize> = graph.body[i].values().copied().collect();
+            body.sort_unstable();
+            body.hash(&mut h);
+            backlinks[i].hash(&mut h);
+            h.finish()
+        })
+        .collect()
+}
+
+fn related(
+    site: &Site,
+    graph: &Graph,
+    backlinks: &[Vec<usize>],
+    reuse: &Reuse<'_>,
+) -> Vec<Vec<usize>> {
+    let idf = idf(site, graph);
     let wanted = site.config.site.related;
     let pages = &site.pages;
     // Best first: higher score, then newer, then file order. A total order, so keeping the
@@ -347,6 +421,9 @@ fn related(site: &Site, graph: &Graph, backlinks: &[Vec<usize>]) -> Vec<Vec<usiz
                 let page = &pages[i];
                 if page.role == Role::Home || wanted == 0 {
                     return Vec::new();
+                }
+                if let Some(list) = reuse(i, graph.related_keys[i]) {
+                    return list;
                 }
                 for &t in &page.tags {
                     for &j in graph.tag_pages[t].iter().take(CANDIDATES_PER_TAG) {

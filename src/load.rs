@@ -343,7 +343,8 @@ fn split(text: &str) -> Result<(Range<usize>, usize), SplitError> {
     ))
 }
 
-fn read_tags(root: &Path) -> (TagsSource, Vec<Diagnostic>) {
+/// Reads the tag vocabulary, `content/tags.toml` (empty when absent).
+pub fn read_tags(root: &Path) -> (TagsSource, Vec<Diagnostic>) {
     let path = Path::new(CONTENT_DIR).join(TAGS_FILE);
     let text = match std::fs::read_to_string(root.join(&path)) {
         Ok(t) => t,

@@ -40,7 +40,7 @@ pub struct Tag {
 }
 
 /// Where a page sits in the site.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Role {
     /// `content/_index.md`, the home page's text.
     Home,
@@ -145,6 +145,12 @@ pub fn build(config: Config, loaded: Loaded) -> (Site, Vec<Diagnostic>) {
             pages.push(page);
         }
     }
+    (assemble(config, tags, pages, loaded.assets), diags)
+}
+
+/// A site from pages validated one by one (see [`page`]), in path order. Incremental
+/// rebuilds (#4) keep validated pages between builds and assemble them again.
+pub fn assemble(config: Config, tags: Vec<Tag>, pages: Vec<Page>, assets: Vec<String>) -> Site {
     let by_id = pages
         .iter()
         .enumerate()
@@ -156,18 +162,25 @@ pub fn build(config: Config, loaded: Loaded) -> (Site, Vec<Diagnostic>) {
             by_slug.entry(p.slug.clone()).or_default().push(i);
         }
     }
-    let site = Site {
+    Site {
         config,
         tags,
         pages,
-        assets: loaded.assets,
+        assets,
         by_id,
         by_slug,
-    };
-    (site, diags)
+    }
 }
 
-fn tags(source: &TagsSource, diags: &mut Vec<Diagnostic>) -> Vec<Tag> {
+impl Site {
+    /// Takes the site apart again: configuration, tags, pages and assets.
+    pub fn into_parts(self) -> (Config, Vec<Tag>, Vec<Page>, Vec<String>) {
+        (self.config, self.tags, self.pages, self.assets)
+    }
+}
+
+/// The tag vocabulary, validated.
+pub fn tags(source: &TagsSource, diags: &mut Vec<Diagnostic>) -> Vec<Tag> {
     let index = LineIndex::new(&source.text);
     let mut tags: Vec<Tag> = Vec::with_capacity(source.tags.len());
     for raw in &source.tags {
@@ -200,7 +213,9 @@ fn tags(source: &TagsSource, diags: &mut Vec<Diagnostic>) -> Vec<Tag> {
     tags
 }
 
-fn page(
+/// Validates one source into a page (`None` for a draft or a page with errors, which go
+/// to `diags`). `tag_index` maps tag ids to their index in `tags`.
+pub fn page(
     config: &Config,
     tags: &[Tag],
     tag_index: &HashMap<&str, usize>,

@@ -7,6 +7,7 @@
 //! index, 404, printable guide, feed and sitemap.
 
 pub mod feed;
+pub mod keys;
 pub mod search;
 pub mod url;
 pub mod views;
@@ -204,8 +205,9 @@ fn human_date(iso: &str, language: &str) -> String {
     }
 }
 
-/// What rendering one content page leaves behind for the site-wide outputs.
-struct PageOut {
+/// What rendering one content page leaves behind for the site-wide outputs. An
+/// incremental rebuild (#4) keeps it for pages it does not render again.
+pub struct PageOut {
     search: search::IndexedDoc,
     /// Body HTML, kept only when the home or the printable guide needs it.
     html: Option<String>,
@@ -235,6 +237,50 @@ fn template_error(template: &str, file: &str, e: &tera::Error) -> Error {
     )])
 }
 
+/// Which outputs a render writes. An incremental rebuild (#4) renders only the outputs
+/// whose inputs changed ([`keys`]) and keeps the others as the previous build wrote them.
+#[derive(Clone, Debug)]
+pub struct Select {
+    /// For each page, whether to render it (otherwise its previous [`PageOut`] is reused).
+    pub pages: Vec<bool>,
+    /// For each kind, its list page.
+    pub lists: Vec<bool>,
+    /// The tag index.
+    pub tags_index: bool,
+    /// For each tag, its page.
+    pub tags: Vec<bool>,
+    /// The home page.
+    pub home: bool,
+    /// The search page and the 404 page, which depend only on the configuration.
+    pub fixed: bool,
+    /// The printable guide.
+    pub print: bool,
+    /// The search index script.
+    pub search_index: bool,
+    /// The feed and the sitemap.
+    pub feed: bool,
+    /// Static files and the files linked from pages, copied as they are.
+    pub files: bool,
+}
+
+impl Select {
+    /// Every output of `site`.
+    pub fn all(site: &Site) -> Self {
+        Select {
+            pages: vec![true; site.pages.len()],
+            lists: vec![true; site.config.kinds.len()],
+            tags_index: true,
+            tags: vec![true; site.tags.len()],
+            home: true,
+            fixed: true,
+            print: true,
+            search_index: true,
+            feed: true,
+            files: true,
+        }
+    }
+}
+
 /// Renders the whole site into `sink`.
 pub fn render(
     site: &Site,
@@ -243,13 +289,44 @@ pub fn render(
     options: Options,
     sink: &dyn Sink,
 ) -> Result<Summary, Error> {
+    render_selected(
+        site,
+        graph,
+        theme,
+        options,
+        sink,
+        &Select::all(site),
+        Vec::new(),
+    )
+    .map(|(summary, _)| summary)
+}
+
+/// Renders the outputs that `select` names into `sink`. `previous[i]`, when present, is
+/// what rendering page `i` left last time, reused when `select.pages[i]` is false.
+/// Returns the counts of what was rendered and every page's [`PageOut`].
+pub fn render_selected(
+    site: &Site,
+    graph: &Graph,
+    theme: &Theme,
+    options: Options,
+    sink: &dyn Sink,
+    select: &Select,
+    mut previous: Vec<Option<PageOut>>,
+) -> Result<(Summary, Vec<PageOut>), Error> {
     let offline = options.offline;
     let print = site.config.site.print;
-    let outs: Vec<PageOut> = (0..site.pages.len())
+    previous.resize_with(site.pages.len(), || None);
+    let outs: Vec<PageOut> = previous
         .into_par_iter()
-        .map(|i| render_page(site, graph, theme, options, print, i, sink))
+        .enumerate()
+        .map(|(i, kept)| match kept {
+            Some(out) if !select.pages[i] => Ok(out),
+            _ => render_page(site, graph, theme, options, print, i, sink),
+        })
         .collect::<Result<_, _>>()?;
-    let mut files = site.pages.iter().filter(|p| p.role != Role::Home).count();
+    let mut files = (0..site.pages.len())
+        .filter(|&i| site.pages[i].role != Role::Home && select.pages[i])
+        .count();
 
     let mut put = |file: &str, bytes: Vec<u8>| -> Result<(), Error> {
         files += 1;
@@ -265,6 +342,9 @@ pub fn render(
         pages: Vec<PageLink<'a>>,
     }
     for (k, kind) in site.config.kinds.iter().enumerate() {
+        if !select.lists[k] {
+            continue;
+        }
         let file = url::kind_file(&kind.dir);
         let l = Linker {
             site,
@@ -289,7 +369,7 @@ pub fn render(
         description: &'a str,
         count: usize,
     }
-    {
+    if select.tags_index {
         let l = Linker {
             site,
             from: url::TAGS_FILE,
@@ -318,6 +398,9 @@ pub fn render(
         pages: Vec<PageLink<'a>>,
     }
     for (t, tag) in site.tags.iter().enumerate() {
+        if !select.tags[t] {
+            continue;
+        }
         let file = url::tag_file(&tag.id);
         let l = Linker {
             site,
@@ -358,7 +441,7 @@ pub fn render(
         put(&file, theme.render("tag.html", &ctx, &file)?)?;
     }
 
-    {
+    if select.home {
         let file = url::page_file("");
         let l = Linker {
             site,
@@ -393,10 +476,11 @@ pub fn render(
         put(&file, theme.render("index.html", &ctx, &file)?)?;
     }
 
-    for (template, file) in [
+    let fixed = [
         ("search.html", url::SEARCH_FILE),
         ("404.html", url::NOT_FOUND_FILE),
-    ] {
+    ];
+    for (template, file) in fixed.into_iter().filter(|_| select.fixed) {
         let l = Linker {
             site,
             from: file,
@@ -412,7 +496,7 @@ pub fn render(
         put(file, theme.render(template, &ctx, file)?)?;
     }
 
-    if print {
+    if print && select.print {
         let file = url::PRINT_FILE;
         let l = Linker {
             site,
@@ -442,13 +526,15 @@ pub fn render(
         put(file, theme.render("print.html", &ctx, file)?)?;
     }
 
-    let docs: Vec<&search::IndexedDoc> = outs.iter().map(|o| &o.search).collect();
-    put(
-        url::SEARCH_INDEX_FILE,
-        search::index_script(&docs).into_bytes(),
-    )?;
+    if select.search_index {
+        let docs: Vec<&search::IndexedDoc> = outs.iter().map(|o| &o.search).collect();
+        put(
+            url::SEARCH_INDEX_FILE,
+            search::index_script(&docs).into_bytes(),
+        )?;
+    }
 
-    if !offline {
+    if !offline && select.feed {
         let mut dated: Vec<usize> = (0..site.pages.len())
             .filter(|&i| site.pages[i].role != Role::Home)
             .collect();
@@ -503,18 +589,21 @@ pub fn render(
         }
     }
 
-    for file in &site.assets {
-        let path = site.config.root.join(crate::load::CONTENT_DIR).join(file);
-        put(file, std::fs::read(&path).map_err(|e| Error::io(&path, e))?)?;
+    if select.files {
+        for file in &site.assets {
+            let path = site.config.root.join(crate::load::CONTENT_DIR).join(file);
+            put(file, std::fs::read(&path).map_err(|e| Error::io(&path, e))?)?;
+        }
+        for (file, path) in &theme.statics {
+            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            put(file, bytes)?;
+        }
     }
-    for (file, path) in &theme.statics {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        put(file, bytes)?;
-    }
-    Ok(Summary {
+    let summary = Summary {
         pages: site.pages.len(),
         files,
-    })
+    };
+    Ok((summary, outs))
 }
 
 /// The anchor of a page inside the printable guide.

@@ -1,30 +1,89 @@
 //! Incremental rebuilds: a [`Cache`] that outlives one build, and [`rebuild`], which
-//! brings an output directory up to date with the files on disk.
+//! brings an output directory up to date with the files on disk (#4).
 //!
-//! The caller tells the cache which files may have changed ([`Cache::invalidate`]); the
-//! build itself never learns why it runs. The result on disk is byte-identical to a clean
-//! [`build`](super::build) of the same files; only files whose bytes changed are
-//! rewritten, and files the site no longer produces are removed.
+//! The caller tells the cache which paths may have changed ([`Cache::invalidate`]); the
+//! build itself never learns why it runs. The cache keeps each stage's result per file:
+//! parsed and validated pages by path (with a hash of their text), each page's resolved
+//! links while the set of page ids stays the same, each page's related list with a
+//! fingerprint of its inputs, and for every output a fingerprint of what it reads
+//! ([`render::keys`]). A rebuild re-reads only the invalidated files, re-resolves only
+//! their links, recomputes the site-wide lists (cheap), and renders only the outputs
+//! whose fingerprint moved; only files whose bytes changed are written. A change to the
+//! configuration or the tag vocabulary starts from scratch; a template change renders
+//! everything again. The result is byte-identical to a clean [`build`](super::build).
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
-use super::check_with_theme;
+use rayon::prelude::*;
+
+use crate::config::{self, Config};
 use crate::diag::{Diagnostic, Error};
+use crate::links::{self, PageLinks};
+use crate::load::{self, CONTENT_DIR, TAGS_FILE};
+use crate::model::{self, Page, Tag};
 use crate::output::Staging;
 use crate::output::update::{Hashes, Recording, Update};
-use crate::render::{self, Summary};
+use crate::render::keys::{self, Keys};
+use crate::render::{self, PageOut, Select, Summary, Theme};
+use crate::review;
 
 /// What survives from one build to the next.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Cache {
     /// The files of the output directory and their hashes, once a build succeeded.
     outputs: Option<Hashes>,
-    /// Paths (relative to the site root) that may have changed since the last build.
-    changed: Vec<PathBuf>,
+    /// Paths (relative to the site root) that may have changed since the last rebuild.
+    dirty: BTreeSet<PathBuf>,
+    /// The loaded site, once it has been read.
+    state: Option<State>,
+}
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cache")
+            .field("outputs", &self.outputs.as_ref().map(HashMap::len))
+            .field("dirty", &self.dirty)
+            .field("warm", &self.state.is_some())
+            .finish()
+    }
+}
+
+/// One content file as last read.
+struct Entry {
+    /// Hash of the file's text.
+    content: u64,
+    /// The validated page (`None`: unreadable, invalid or a draft).
+    page: Option<Page>,
+    /// What reading and validating it reported.
+    diags: Vec<Diagnostic>,
+}
+
+/// The site kept in memory between rebuilds.
+struct State {
+    config: Option<Config>,
+    theme: Theme,
+    tags: Vec<Tag>,
+    tag_diags: Vec<Diagnostic>,
+    /// Markdown files under `content/`, keyed so that the order is the loader's.
+    entries: BTreeMap<PathBuf, Entry>,
+    /// Other files under `content/`, in the loader's order.
+    assets: BTreeSet<PathBuf>,
+    /// Fingerprint of the page ids, roles and assets the links below were resolved with.
+    shape: u64,
+    /// Each page's resolved links, by path, with the content hash they came from.
+    links: HashMap<PathBuf, (u64, PageLinks)>,
+    /// The previous related lists and their input keys, by page index (same shape).
+    related: Vec<(u64, Vec<usize>)>,
+    /// The previous output keys; page keys by path.
+    keys: Option<(Keys, HashMap<PathBuf, u64>)>,
+    /// What rendering each page left, by path.
+    outs: HashMap<PathBuf, PageOut>,
 }
 
 impl Cache {
-    /// An empty cache: the next rebuild is a full build into a fresh directory.
+    /// An empty cache: the next rebuild reads everything and writes a fresh directory.
     pub fn new() -> Self {
         Cache::default()
     }
@@ -32,12 +91,14 @@ impl Cache {
     /// Notes that the file or directory at `path` (relative to the site root) may have
     /// changed, appeared or disappeared.
     pub fn invalidate(&mut self, path: &Path) {
-        self.changed.push(path.to_path_buf());
+        self.dirty.insert(path.to_path_buf());
     }
 
-    /// Forgets everything: the next rebuild starts from scratch.
+    /// Forgets the loaded site: the next rebuild reads everything again (it still writes
+    /// only the files that changed).
     pub fn invalidate_all(&mut self) {
-        *self = Cache::default();
+        self.state = None;
+        self.dirty.clear();
     }
 }
 
@@ -56,54 +117,442 @@ pub struct Rebuilt {
     pub removed: Vec<String>,
 }
 
+/// What the invalidated paths touch.
+#[derive(Default)]
+struct Touched {
+    /// Configuration or tag vocabulary: read everything again.
+    everything: bool,
+    /// Templates: render every output again.
+    templates: bool,
+    /// Static files or the theme: load the theme again, copy files again.
+    files: bool,
+    /// Paths under `content/` (relative to it).
+    content: Vec<PathBuf>,
+}
+
+fn touched(dirty: &BTreeSet<PathBuf>) -> Touched {
+    let mut t = Touched::default();
+    for path in dirty {
+        let parts: Vec<&str> = path.iter().filter_map(|p| p.to_str()).collect();
+        match parts.as_slice() {
+            [config::FILE_NAME] | [CONTENT_DIR, TAGS_FILE] => t.everything = true,
+            [CONTENT_DIR] => t.content.push(PathBuf::new()),
+            [CONTENT_DIR, ..] => t.content.push(path.iter().skip(1).collect()),
+            ["templates", ..] | ["themes"] | ["themes", _] => t.templates = true,
+            ["themes", _, "templates", ..] => t.templates = true,
+            ["static", ..] | ["themes", ..] => t.files = true,
+            _ => {}
+        }
+    }
+    t
+}
+
 /// Brings `out` up to date with the site at `root`. On error, `out` is left as the last
-/// successful rebuild wrote it, and the cache still describes it.
+/// successful rebuild wrote it.
 pub fn rebuild(
     root: &Path,
     out: &Path,
     options: render::Options,
     cache: &mut Cache,
 ) -> Result<Rebuilt, Error> {
-    let (checked, theme) = check_with_theme(root)?;
-    let (summary, written, removed, hashes) = match cache.outputs.take() {
-        None => {
-            let staging = Staging::create(root, out)?;
-            let recording = Recording::new(&staging);
-            let summary =
-                render::render(&checked.site, &checked.graph, &theme, options, &recording)?;
-            let hashes = recording.into_hashes();
-            staging.commit()?;
-            let mut written: Vec<String> = hashes.keys().cloned().collect();
-            written.sort();
-            (summary, written, Vec::new(), hashes)
+    let dirty = std::mem::take(&mut cache.dirty);
+    let touched = touched(&dirty);
+    let (mut state, fresh) = match cache.state.take() {
+        Some(state) if !touched.everything => (state, false),
+        _ => (cold(root)?, true),
+    };
+    let mut everything = fresh || touched.templates;
+    if !fresh {
+        if touched.templates || touched.files {
+            match render::theme(state.config()) {
+                Ok(theme) => state.theme = theme,
+                Err(e) => {
+                    cache.dirty = dirty;
+                    cache.state = Some(state);
+                    return Err(e);
+                }
+            }
         }
-        Some(previous) => {
-            let update = match Update::create(root, out, previous.clone()) {
-                Ok(u) => u,
-                Err(e) => {
-                    cache.outputs = Some(previous);
-                    return Err(e);
-                }
-            };
-            let rendered = render::render(&checked.site, &checked.graph, &theme, options, &update);
-            let summary = match rendered {
-                Ok(s) => s,
-                Err(e) => {
-                    cache.outputs = Some(previous);
-                    return Err(e);
-                }
-            };
-            let applied = update.commit()?;
-            (summary, applied.written, applied.removed, applied.hashes)
+        if let Err(e) = state.reload(root, &touched.content) {
+            // Could not even list `content/`: try everything again next time.
+            cache.dirty = dirty;
+            return Err(e);
+        }
+    }
+    if cache.outputs.is_none() {
+        everything = true;
+    }
+    let files = everything
+        || touched.files
+        || touched
+            .content
+            .iter()
+            .any(|p| p.extension().is_none_or(|e| e != "md"));
+    let result = state.build(root, out, options, cache.outputs.take(), everything, files);
+    match result {
+        Ok((rebuilt, hashes)) => {
+            cache.outputs = Some(hashes);
+            cache.state = Some(state);
+            Ok(rebuilt)
+        }
+        Err((e, hashes, keep)) => {
+            cache.outputs = hashes;
+            if keep {
+                cache.state = Some(state);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Reads the whole site.
+fn cold(root: &Path) -> Result<State, Error> {
+    let config = config::load(root)?;
+    let theme = render::theme(&config)?;
+    let (tags_source, mut tag_diags) = load::read_tags(root);
+    let tags = model::tags(&tags_source, &mut tag_diags);
+    let (paths, asset_paths) = load::content_paths(root)?;
+    let entries: Vec<(PathBuf, Entry)> = paths
+        .par_iter()
+        .filter_map(|rel| Some((PathBuf::from(rel), read(root, rel, &config, &tags)?)))
+        .collect();
+    Ok(State {
+        config: Some(config),
+        theme,
+        tags,
+        tag_diags,
+        entries: entries.into_iter().collect(),
+        assets: asset_paths.into_iter().map(PathBuf::from).collect(),
+        shape: 0,
+        links: HashMap::new(),
+        related: Vec::new(),
+        keys: None,
+        outs: HashMap::new(),
+    })
+}
+
+/// Reads and validates one Markdown file; `None` when it is gone.
+fn read(root: &Path, rel: &str, config: &Config, tags: &[Tag]) -> Option<Entry> {
+    let source = load::read_source(root, rel)?;
+    let mut diags = Vec::new();
+    let (content, page) = match source {
+        Ok(source) => {
+            let mut h = DefaultHasher::new();
+            source.text.hash(&mut h);
+            let tag_index: HashMap<&str, usize> = tags
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.id.as_str(), i))
+                .collect();
+            let content = h.finish();
+            (
+                content,
+                model::page(config, tags, &tag_index, source, &mut diags),
+            )
+        }
+        Err(d) => {
+            diags.push(d);
+            (0, None)
         }
     };
-    cache.outputs = Some(hashes);
-    cache.changed.clear();
-    Ok(Rebuilt {
-        rendered: summary.files,
-        summary,
-        warnings: checked.warnings,
-        written,
-        removed,
+    Some(Entry {
+        content,
+        page,
+        diags,
     })
+}
+
+fn is_file(path: &Path) -> bool {
+    // Like the loader's walk, which does not follow symbolic links.
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+}
+
+/// What `build` returns on error: the error, the output hashes still valid, and whether
+/// the state may be kept.
+type Failure = (Error, Option<Hashes>, bool);
+
+impl State {
+    fn config(&self) -> &Config {
+        self.config
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("the configuration is back after each build"))
+    }
+
+    /// Reads again the invalidated paths under `content/` (relative to it).
+    fn reload(&mut self, root: &Path, changed: &[PathBuf]) -> Result<(), Error> {
+        let content = root.join(CONTENT_DIR);
+        let mut files: BTreeSet<PathBuf> = BTreeSet::new();
+        let mut rescan = false;
+        for rel in changed {
+            let full = content.join(rel);
+            let was_dir = self
+                .entries
+                .range(rel.clone()..)
+                .next()
+                .is_some_and(|(k, _)| k != rel && k.starts_with(rel))
+                || self
+                    .assets
+                    .range(rel.clone()..)
+                    .next()
+                    .is_some_and(|k| k != rel && k.starts_with(rel));
+            if rel.as_os_str().is_empty() || full.is_dir() || was_dir {
+                // A directory (or something gone that we did not know as a file): it may
+                // hold, or have held, many files.
+                rescan = true;
+            }
+            files.insert(rel.clone());
+        }
+        if rescan {
+            let (paths, assets) = load::content_paths(root)?;
+            let paths: BTreeSet<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
+            self.entries.retain(|p, _| paths.contains(p));
+            for p in &paths {
+                if !self.entries.contains_key(p) || changed.iter().any(|c| p.starts_with(c)) {
+                    files.insert(p.clone());
+                }
+            }
+            self.assets = assets.into_iter().map(PathBuf::from).collect();
+        }
+        let config = self.config.as_ref();
+        for rel in files {
+            let Some(name) = rel.to_str() else { continue };
+            let full = content.join(&rel);
+            if name.ends_with(".md") {
+                let entry = match config {
+                    Some(config) if is_file(&full) => read(root, name, config, &self.tags),
+                    _ => None,
+                };
+                match entry {
+                    Some(entry) => self.entries.insert(rel, entry),
+                    None => self.entries.remove(&rel),
+                };
+            } else if !rescan && is_file(&full) {
+                self.assets.insert(rel);
+            } else if !rescan {
+                self.assets.remove(&rel);
+            }
+        }
+        Ok(())
+    }
+
+    /// Validates, links and renders the site, writing what changed into `out`.
+    fn build(
+        &mut self,
+        root: &Path,
+        out: &Path,
+        options: render::Options,
+        previous: Option<Hashes>,
+        everything: bool,
+        files: bool,
+    ) -> Result<(Rebuilt, Hashes), Failure> {
+        let Some(config) = self.config.take() else {
+            return Err((Error::Usage("no configuration".into()), previous, false));
+        };
+        let mut pages = Vec::with_capacity(self.entries.len());
+        let mut paths = Vec::with_capacity(self.entries.len());
+        let mut content = Vec::with_capacity(self.entries.len());
+        for (path, entry) in &mut self.entries {
+            if let Some(page) = entry.page.take() {
+                pages.push(page);
+                paths.push(path.clone());
+                content.push(entry.content);
+            }
+        }
+        let assets = self
+            .assets
+            .iter()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .collect();
+        let site = model::assemble(config, std::mem::take(&mut self.tags), pages, assets);
+        let result = self.link_and_render(
+            &site, &paths, &content, root, out, options, previous, everything, files,
+        );
+        let (config, tags, pages, _) = site.into_parts();
+        self.config = Some(config);
+        self.tags = tags;
+        for (path, page) in paths.iter().zip(pages) {
+            if let Some(entry) = self.entries.get_mut(path) {
+                entry.page = Some(page);
+            }
+        }
+        result
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn link_and_render(
+        &mut self,
+        site: &model::Site,
+        paths: &[PathBuf],
+        content: &[u64],
+        root: &Path,
+        out: &Path,
+        options: render::Options,
+        previous: Option<Hashes>,
+        everything: bool,
+        files: bool,
+    ) -> Result<(Rebuilt, Hashes), Failure> {
+        // Links: unchanged pages keep theirs while the ids, roles and assets stay the same.
+        let shape = {
+            let mut h = DefaultHasher::new();
+            for p in &site.pages {
+                (&p.id, p.role).hash(&mut h);
+            }
+            site.assets.hash(&mut h);
+            h.finish()
+        };
+        let same_shape = shape == self.shape && !everything;
+        if !same_shape {
+            self.links.clear();
+            self.related.clear();
+        }
+        let per_page: Vec<PageLinks> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| match self.links.get(&paths[i]) {
+                Some((c, links)) if *c == content[i] => links.clone(),
+                _ => links::resolve_page(site, &site.pages[i]),
+            })
+            .collect();
+        self.links = paths
+            .iter()
+            .zip(content)
+            .zip(&per_page)
+            .map(|((p, &c), l)| (p.clone(), (c, l.clone())))
+            .collect();
+        self.shape = shape;
+        let related = &self.related;
+        let reuse = |i: usize, key: u64| match related.get(i) {
+            Some((k, list)) if *k == key => Some(list.clone()),
+            _ => None,
+        };
+        let (graph, link_diags) = links::derive(site, per_page, &reuse);
+        self.related = graph
+            .related_keys
+            .iter()
+            .copied()
+            .zip(graph.related.iter().cloned())
+            .collect();
+
+        let mut diags: Vec<Diagnostic> = self.tag_diags.clone();
+        for entry in self.entries.values() {
+            diags.extend(entry.diags.iter().cloned());
+        }
+        diags.extend(link_diags);
+        diags.extend(review::review(site, &graph));
+        diags.sort_by(|a, b| (&a.path, a.pos, a.severity).cmp(&(&b.path, b.pos, b.severity)));
+        if diags.iter().any(Diagnostic::is_error) {
+            return Err((Error::Content(diags), previous, true));
+        }
+
+        // Render what changed.
+        let keys = keys::keys(site, &graph, content);
+        let page_keys: HashMap<PathBuf, u64> = paths
+            .iter()
+            .cloned()
+            .zip(keys.pages.iter().copied())
+            .collect();
+        let mut select = Select::all(site);
+        if let (Some((old, old_pages)), false) = (&self.keys, everything) {
+            for (i, path) in paths.iter().enumerate() {
+                select.pages[i] =
+                    old_pages.get(path) != Some(&keys.pages[i]) || !self.outs.contains_key(path);
+            }
+            let differs = |a: &[u64], b: &[u64], i: usize| a.get(i) != b.get(i);
+            for k in 0..select.lists.len() {
+                select.lists[k] = differs(&old.lists, &keys.lists, k);
+            }
+            for t in 0..select.tags.len() {
+                select.tags[t] = differs(&old.tags, &keys.tags, t);
+            }
+            select.tags_index = old.tags_index != keys.tags_index;
+            select.home = old.home != keys.home;
+            select.print = old.print != keys.print;
+            select.search_index = old.search_index != keys.search_index;
+            select.fixed = false;
+            select.files = files;
+        }
+        let kept: Vec<Option<PageOut>> = paths.iter().map(|p| self.outs.remove(p)).collect();
+        self.keys = None;
+
+        let fresh = previous.is_none();
+        let rendered = match &previous {
+            None => {
+                let staging = Staging::create(root, out).map_err(|e| (e, None, false))?;
+                let recording = Recording::new(&staging);
+                let (summary, outs) = render::render_selected(
+                    site,
+                    &graph,
+                    &self.theme,
+                    options,
+                    &recording,
+                    &select,
+                    kept,
+                )
+                .map_err(|e| (e, None, false))?;
+                let hashes = recording.into_hashes();
+                staging.commit().map_err(|e| (e, None, false))?;
+                let mut written: Vec<String> = hashes.keys().cloned().collect();
+                written.sort();
+                (summary, outs, hashes, written, Vec::new())
+            }
+            Some(previous) => {
+                let update = Update::create(root, out, previous.clone())
+                    .map_err(|e| (e, Some(previous.clone()), false))?;
+                let (summary, outs) = render::render_selected(
+                    site,
+                    &graph,
+                    &self.theme,
+                    options,
+                    &update,
+                    &select,
+                    kept,
+                )
+                .map_err(|e| (e, Some(previous.clone()), false))?;
+                let missing = keys::files(site, &self.theme, options)
+                    .iter()
+                    .any(|file| !update.keep(file));
+                let (summary, outs) = if missing {
+                    // An output that is new but was not selected: the selection missed a
+                    // dependency. Render everything rather than leave the file out.
+                    let kept = outs.into_iter().map(Some).collect();
+                    render::render_selected(
+                        site,
+                        &graph,
+                        &self.theme,
+                        options,
+                        &update,
+                        &Select::all(site),
+                        kept,
+                    )
+                    .map_err(|e| (e, Some(previous.clone()), false))?
+                } else {
+                    (summary, outs)
+                };
+                let applied = update.commit().map_err(|e| (e, None, false))?;
+                (
+                    summary,
+                    outs,
+                    applied.hashes,
+                    applied.written,
+                    applied.removed,
+                )
+            }
+        };
+        let (summary, outs, hashes, written, removed) = rendered;
+        self.outs = paths.iter().cloned().zip(outs).collect();
+        self.keys = Some((keys, page_keys));
+        let total = if fresh { summary.files } else { hashes.len() };
+        Ok((
+            Rebuilt {
+                rendered: summary.files,
+                summary: Summary {
+                    pages: summary.pages,
+                    files: total,
+                },
+                warnings: diags,
+                written,
+                removed,
+            },
+            hashes,
+        ))
+    }
 }

@@ -81,13 +81,18 @@ impl Update {
         })
     }
 
-    /// Declares that `path` is part of the new tree with the same bytes as before, without
-    /// rendering it again. Returns false when the previous build did not write it.
+    /// Declares that `path` is part of the new tree: with the bytes put in this update if
+    /// it was put, else with the same bytes as before, without rendering it again. Returns
+    /// false when it was neither put nor written by the previous build.
     pub fn keep(&self, path: &str) -> bool {
+        let mut state = self.lock();
+        if state.current.contains_key(path) {
+            return true;
+        }
         let Some(&h) = self.previous.get(path) else {
             return false;
         };
-        self.lock().current.insert(path.to_string(), h);
+        state.current.insert(path.to_string(), h);
         true
     }
 

@@ -399,3 +399,251 @@ fn a_busy_port_falls_back_to_a_free_one() {
     );
     assert_eq!(server.get("/").status, 200);
 }
+
+/// Incremental rebuilds, through the library: random sequences of edits, each applied to
+/// the files, announced to the cache as the watcher would, and rebuilt incrementally;
+/// after each step the output must be byte-identical to a clean build of the same files
+/// (or both must fail).
+mod incremental {
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+
+    use archipel::build::{self, Cache};
+    use archipel::render::Options;
+
+    use crate::support::Fixture;
+
+    /// A small deterministic generator (xorshift64*), so that a failure can be replayed.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) as usize % n.max(1)
+        }
+
+        fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+            &items[self.below(items.len())]
+        }
+    }
+
+    fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| !e.file_type().is_dir())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap();
+                (
+                    rel.to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    fn pages(site: &Fixture) -> Vec<String> {
+        let mut out = Vec::new();
+        for kind in ["cas", "methodes"] {
+            for e in std::fs::read_dir(site.path(&format!("content/{kind}"))).unwrap() {
+                let name = e.unwrap().file_name().to_string_lossy().into_owned();
+                if name.ends_with(".md") {
+                    out.push(format!("content/{kind}/{name}"));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// Applies one random edit and returns the paths it touched.
+    fn edit(site: &Fixture, rng: &mut Rng, step: usize) -> Vec<PathBuf> {
+        let pages = pages(site);
+        let page = rng.pick(&pages).clone();
+        let text = site.read(&page);
+        let tags = [
+            "[\"ecoute\"]",
+            "[\"vote\", \"rare\"]",
+            "[\"rare\"]",
+            "[\"ecoute\", \"vote\"]",
+        ];
+        let set = |key: &str, value: &str| -> String {
+            text.lines()
+                .map(|l| {
+                    if l.starts_with(&format!("{key} = ")) {
+                        format!("{key} = {value}")
+                    } else {
+                        l.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+                + "\n"
+        };
+        let touched = |p: &str| vec![PathBuf::from(p)];
+        match rng.below(13) {
+            0 | 1 => {
+                site.write(
+                    &page,
+                    &format!("{text}\nUne phrase de plus, étape {step}.\n"),
+                );
+                touched(&page)
+            }
+            2 => {
+                site.write(&page, &set("title", &format!("\"Titre {step}\"")));
+                touched(&page)
+            }
+            3 => {
+                let t: &&str = rng.pick(&tags);
+                site.write(&page, &set("tags", t));
+                touched(&page)
+            }
+            4 => {
+                let date = format!(
+                    "20{:02}-0{}-1{}",
+                    10 + rng.below(15),
+                    1 + rng.below(9),
+                    rng.below(9)
+                );
+                if text.contains("\ndate = ") {
+                    site.write(&page, &set("date", &date));
+                }
+                touched(&page)
+            }
+            5 => {
+                site.write(&page, &set("summary", &format!("\"Résumé {step}\"")));
+                touched(&page)
+            }
+            6 => {
+                // A new page, linking to an existing one.
+                let kind = *rng.pick(&["cas", "methodes"]);
+                let path = format!("content/{kind}/nouveau-{step}.md");
+                let target = rng.pick(&pages).trim_start_matches("content/").to_string();
+                let extra = if kind == "cas" {
+                    "date = 2024-06-01\nmethods = [\"vote\"]\n"
+                } else {
+                    ""
+                };
+                site.write(
+                    &path,
+                    &format!(
+                        "+++\ntitle = \"Nouveau {step}\"\nsummary = \"Créé.\"\ntags = {}\n{extra}+++\n\nVoir [la page](../{target}).\n",
+                        rng.pick(&tags)
+                    ),
+                );
+                touched(&path)
+            }
+            7 => {
+                // Delete or rename a page this test created (others are linked to).
+                let created: Vec<&String> =
+                    pages.iter().filter(|p| p.contains("nouveau-")).collect();
+                let Some(&victim) = created.get(rng.below(created.len())) else {
+                    return Vec::new();
+                };
+                if rng.below(2) == 0 {
+                    std::fs::remove_file(site.path(victim)).unwrap();
+                    touched(victim)
+                } else {
+                    let to = victim.replace(".md", &format!("-r{step}.md"));
+                    std::fs::rename(site.path(victim), site.path(&to)).unwrap();
+                    vec![PathBuf::from(victim), PathBuf::from(to)]
+                }
+            }
+            8 => {
+                // Break the front matter; a later edit of the same line repairs it often.
+                site.write(&page, &text.replacen("title = ", "title = = ", 1));
+                touched(&page)
+            }
+            9 => {
+                let repaired = text.replace("title = = ", "title = ");
+                site.write(&page, &repaired);
+                touched(&page)
+            }
+            10 => {
+                let css = "themes/default/static/style.css";
+                site.write(css, &format!("{}\n/* {step} */\n", site.read(css)));
+                touched(css)
+            }
+            11 => {
+                let (path, old, new) = match rng.below(3) {
+                    0 => (
+                        "content/tags.toml",
+                        "label = \"Vote\"",
+                        format!("label = \"Vote {step}\""),
+                    ),
+                    1 => (
+                        "themes/default/templates/base.html",
+                        "</html>",
+                        format!("</html>\n<!-- {step} -->"),
+                    ),
+                    _ => (
+                        "archipel.toml",
+                        "related = 3",
+                        format!("related = {}", 1 + rng.below(3)),
+                    ),
+                };
+                let text = site.read(path);
+                let replaced = match text.find(old) {
+                    Some(at) => format!("{}{new}{}", &text[..at], &text[at + old.len()..]),
+                    None => text.clone(),
+                };
+                site.write(path, &replaced);
+                touched(path)
+            }
+            _ => {
+                // A whole directory announced at once, as after a directory rename.
+                site.write(&page, &format!("{text}\nPar dossier, étape {step}.\n"));
+                touched(page.rsplit_once('/').map_or("content", |(dir, _)| dir))
+            }
+        }
+    }
+
+    #[test]
+    fn random_edit_sequences_match_a_clean_build() {
+        for seed in 1..=12u64 {
+            let site = Fixture::copy("site");
+            let out = site.path("served");
+            let clean = site.path("clean");
+            let mut cache = Cache::new();
+            let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+            build::rebuild(site.root(), &out, Options::default(), &mut cache).unwrap();
+            let mut last_good = tree(&out);
+            for step in 0..16 {
+                let touched = edit(&site, &mut rng, step);
+                for path in &touched {
+                    cache.invalidate(path);
+                }
+                let incremental = build::rebuild(site.root(), &out, Options::default(), &mut cache);
+                let full = build::build(site.root(), &clean, Options::default());
+                match (&incremental, &full) {
+                    (Ok(_), Ok(_)) => {
+                        let (a, b) = (tree(&out), tree(&clean));
+                        let differ: Vec<&String> = a
+                            .keys()
+                            .chain(b.keys())
+                            .filter(|k| a.get(*k) != b.get(*k))
+                            .collect();
+                        assert!(
+                            differ.is_empty(),
+                            "seed {seed}, step {step} ({touched:?}): differs from a clean build: {differ:?}"
+                        );
+                        last_good = a;
+                    }
+                    (Err(_), Err(_)) => {
+                        assert!(
+                            tree(&out) == last_good,
+                            "seed {seed}, step {step}: a failed rebuild changed the output"
+                        );
+                    }
+                    _ => panic!(
+                        "seed {seed}, step {step} ({touched:?}): incremental {:?} but clean {:?}",
+                        incremental.as_ref().map(|_| ()),
+                        full.as_ref().map(|_| ())
+                    ),
+                }
+            }
+        }
+    }
+}
