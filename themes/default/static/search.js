@@ -1,6 +1,6 @@
 // archipel search: queries, in the browser, the term index that the build writes as
-// search-index.js (`window.ARCHIPEL_SEARCH`, loaded by a <script> tag so that it works
-// from file://). It makes no request of its own.
+// search-index.js (`window.ARCHIPEL_SEARCH`). The index is loaded on first use by a
+// <script> element this file adds, which works from file:// too; nothing else is fetched.
 //
 // Folding, stop words and stemming must give exactly the terms of the Rust side:
 // `fold_char` in src/slug.rs, `STOP_WORDS`, `SUFFIXES`, `stem` and `terms` in
@@ -287,8 +287,35 @@
 
   const HEADER_RESULTS = 8;
 
+  // The index is loaded on first use, so that pages read without searching do not pay
+  // for it (it grows with the site). A <script> element loads it from file:// too.
+  function indexSource(src) {
+    let index = null;
+    let state = "idle"; // "loading", then "done" whether it loaded or not
+    const waiting = [];
+    return {
+      get: () => index,
+      load(then) {
+        if (state === "done") return;
+        waiting.push(then);
+        if (state === "loading" || !src) return;
+        state = "loading";
+        const script = document.createElement("script");
+        script.src = src;
+        const finish = () => {
+          state = "done";
+          if (window.ARCHIPEL_SEARCH) index = new Index(window.ARCHIPEL_SEARCH);
+          waiting.splice(0).forEach((f) => f());
+        };
+        script.onload = finish;
+        script.onerror = finish;
+        document.head.append(script);
+      },
+    };
+  }
+
   // The search box of the header: results under the box as the reader types.
-  function headerBox(index, form) {
+  function headerBox(source, form) {
     const input = form.querySelector("input");
     const popup = form.querySelector(".search-popup");
     if (!input || !popup) return;
@@ -304,6 +331,8 @@
       const query = input.value;
       selection.reset();
       popup.replaceChildren();
+      const index = source.get();
+      if (!index) source.load(update);
       if (!index || Index.parse(query).length === 0) return close();
       const found = index.search(query);
       found.results.slice(0, HEADER_RESULTS).forEach((r, i) => {
@@ -331,6 +360,7 @@
 
     input.addEventListener("input", update);
     input.addEventListener("focus", () => {
+      source.load(() => input.value && update());
       if (input.value && popup.hidden) update();
     });
     input.addEventListener("keydown", (e) => {
@@ -361,7 +391,7 @@
   }
 
   // The search page: reads ?q=, lists every result, follows the reader's typing.
-  function searchPage(index, form, page) {
+  function searchPage(source, form, page) {
     const input = page.querySelector("input");
     const list = page.querySelector(".search-results");
     const status = page.querySelector(".search-status");
@@ -372,6 +402,7 @@
       const query = input.value;
       selection.reset();
       list.replaceChildren();
+      const index = source.get();
       if (!index) {
         status.textContent = "L'index de recherche n'a pas pu être chargé.";
         return;
@@ -405,7 +436,8 @@
     }
 
     input.value = new URLSearchParams(location.search).get("q") || "";
-    update();
+    status.textContent = "Chargement de l'index de recherche…";
+    source.load(update);
     if (!input.value) input.focus();
     input.addEventListener("input", () => {
       update();
@@ -437,13 +469,12 @@
   }
 
   function start() {
-    const data = window.ARCHIPEL_SEARCH;
-    const index = data ? new Index(data) : null;
     const form = document.querySelector("form.search-box");
     if (!form) return;
-    headerBox(index, form);
+    const source = indexSource(form.dataset.index);
+    headerBox(source, form);
     const page = document.querySelector(".search-page");
-    if (page) searchPage(index, form, page);
+    if (page) searchPage(source, form, page);
   }
 
   if (typeof document !== "undefined") {
