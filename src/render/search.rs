@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use crate::slug::fold_char;
@@ -164,6 +165,34 @@ impl IndexedDoc {
     }
 }
 
+/// A fast hash for the short words of one document (the multiply-rotate of FxHash):
+/// SipHash, the default, was a visible share of indexing. The words come from the site's
+/// own files, so there is no flooding to defend against.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type WordMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
+
+/// One term of a document being indexed.
+struct Weighed<'a> {
+    term: Cow<'a, str>,
+    weight: u32,
+    /// Body occurrences counted so far, up to [`BODY_CAP`].
+    body: u32,
+}
+
 /// Weighs the terms of one document (done per page, in parallel).
 pub fn indexed(doc: &Doc<'_>) -> IndexedDoc {
     let mut texts: Vec<(String, u32)> = Vec::with_capacity(doc.tags.len() + doc.headings.len() + 3);
@@ -172,32 +201,54 @@ pub fn indexed(doc: &Doc<'_>) -> IndexedDoc {
     texts.push((fold_fast(doc.summary), SUMMARY));
     texts.extend(doc.headings.iter().map(|h| (fold_fast(h), HEADING)));
     texts.push((fold_fast(doc.text), BODY));
-    // (weight, body occurrences counted so far)
-    let mut weights: HashMap<Cow<'_, str>, (u32, u32)> = HashMap::with_capacity(512);
+    // Each distinct word is checked against the stop words and stemmed once, however
+    // often it occurs: `words` maps it to its term's slot in `terms` (or to none).
+    let mut words: WordMap<&str, Option<usize>> = WordMap::default();
+    let mut slots: WordMap<Cow<'_, str>, usize> = WordMap::default();
+    let mut terms: Vec<Weighed<'_>> = Vec::new();
     for (text, weight) in &texts {
-        for term in folded_terms(text) {
-            let entry = match weights.get_mut(term.as_ref()) {
-                Some(entry) => entry,
-                None => weights.entry(term).or_default(),
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            let slot = match words.get(word) {
+                Some(&slot) => slot,
+                None => {
+                    // What `folded_terms` keeps, and how it stems it.
+                    let slot = (word.len() >= 2 && !is_stop_word(word)).then(|| {
+                        let term = stem_str(word);
+                        match slots.get(term.as_ref()) {
+                            Some(&slot) => slot,
+                            None => {
+                                slots.insert(term.clone(), terms.len());
+                                terms.push(Weighed {
+                                    term,
+                                    weight: 0,
+                                    body: 0,
+                                });
+                                terms.len() - 1
+                            }
+                        }
+                    });
+                    words.insert(word, slot);
+                    slot
+                }
             };
+            let Some(slot) = slot else { continue };
+            let entry = &mut terms[slot];
             if *weight == BODY {
-                if entry.1 < BODY_CAP {
-                    entry.1 += 1;
-                    entry.0 += BODY;
+                if entry.body < BODY_CAP {
+                    entry.body += 1;
+                    entry.weight += BODY;
                 }
             } else {
-                entry.0 += weight;
+                entry.weight += weight;
             }
         }
     }
-    let mut sorted: Vec<(Cow<'_, str>, u32)> =
-        weights.into_iter().map(|(t, (w, _))| (t, w)).collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut term_text = String::with_capacity(sorted.iter().map(|(t, _)| t.len()).sum());
-    let mut term_ends = Vec::with_capacity(sorted.len());
-    for (term, weight) in &sorted {
-        term_text.push_str(term);
-        term_ends.push((term_text.len() as u32, *weight));
+    terms.sort_unstable_by(|a, b| a.term.cmp(&b.term));
+    let mut term_text = String::with_capacity(terms.iter().map(|t| t.term.len()).sum());
+    let mut term_ends = Vec::with_capacity(terms.len());
+    for t in &terms {
+        term_text.push_str(&t.term);
+        term_ends.push((term_text.len() as u32, t.weight));
     }
     let snippet = if doc.summary.is_empty() {
         excerpt(doc.text)
@@ -311,6 +362,32 @@ mod tests {
     fn terms_fold_and_drop_stop_words() {
         let t: Vec<String> = terms("La COOPÉRATION et les Coopérations").collect();
         assert_eq!(t, ["cooper", "cooper"]);
+    }
+
+    #[test]
+    fn indexed_terms_are_the_terms_of_its_texts() {
+        let doc = Doc {
+            title: "Les réseaux locaux",
+            kind: "K",
+            url: "x/".into(),
+            summary: "Un réseau, des coopérations.",
+            tags: vec!["Coopération"],
+            headings: vec!["Écouter"],
+            text: "Coopérer en réseau : écouter, écoute, écoutes et le réseau local.",
+        };
+        let index = indexed(&doc);
+        let got: Vec<(&str, u32)> = index.terms().collect();
+        let mut expected: Vec<String> = [doc.title, doc.summary, doc.tags[0], doc.headings[0]]
+            .into_iter()
+            .chain([doc.text])
+            .flat_map(|t| terms(t).collect::<Vec<_>>())
+            .collect();
+        expected.sort();
+        expected.dedup();
+        let names: Vec<&str> = got.iter().map(|(t, _)| *t).collect();
+        assert_eq!(names, expected);
+        // "reseau": title 16 + summary 4 + two body occurrences.
+        assert!(got.contains(&("reseau", 22)), "{got:?}");
     }
 
     #[test]
