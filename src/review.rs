@@ -17,7 +17,9 @@ pub fn review(site: &Site, graph: &Graph) -> Vec<Diagnostic> {
     let mut titles: HashMap<String, usize> = HashMap::new();
     for (i, page) in site.pages.iter().enumerate() {
         let path = &page.source.path;
-        let index = LineIndex::new(&page.source.text);
+        // Built only for a page that gets a warning: scanning every text for line starts
+        // was most of the cost of a review, which runs on every rebuild of `serve` (#4).
+        let index = std::cell::LazyCell::new(|| LineIndex::new(&page.source.text));
         let Role::Kind(k) = page.role else { continue };
         let kind = &site.config.kinds[k];
 

@@ -73,6 +73,8 @@ pub fn serve(options: &Options) -> Result<(), Error> {
         hub: Hub::default(),
     });
     let mut cache = Cache::new();
+    // Edited pages are served first; the site-wide search index follows (see below).
+    cache.defer_search_index(true);
     let started = Instant::now();
     let first = build::rebuild(&root, &out, render::Options::default(), &mut cache);
     match &first {
@@ -186,7 +188,7 @@ fn rebuild_loop(
         }
         let what = describe(root, &batch);
         match build::rebuild(root, out, render::Options::default(), &mut cache) {
-            Ok(rebuilt) => {
+            Ok(mut rebuilt) => {
                 let mut out_dir = shared.out.write().unwrap_or_else(|e| e.into_inner());
                 if out_dir.is_none() {
                     *out_dir = out.canonicalize().ok();
@@ -198,7 +200,28 @@ fn rebuild_loop(
                 if let Some(event) = after_rebuild(&rebuilt.written, &rebuilt.removed) {
                     shared.hub.broadcast(event);
                 }
-                eprintln!("{what}: {}", summary(&rebuilt, started));
+                let mut line = format!("{what}: {}", summary(&rebuilt, started));
+                // The pages are served; now the search index, which covers the whole site.
+                while rebuilt.deferred {
+                    let again = Instant::now();
+                    match build::rebuild(root, out, render::Options::default(), &mut cache) {
+                        Ok(next) => {
+                            if let Some(event) = after_rebuild(&next.written, &next.removed) {
+                                shared.hub.broadcast(event);
+                            }
+                            line.push_str(&format!(
+                                " (search index {} ms later)",
+                                again.elapsed().as_millis()
+                            ));
+                            rebuilt = next;
+                        }
+                        Err(e) => {
+                            failed(&e, &shared.hub, color);
+                            break;
+                        }
+                    }
+                }
+                eprintln!("{line}");
             }
             Err(e) => {
                 eprintln!("{what}: the site does not build; still serving the last good version");

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 use crate::config::{self, Config};
 use crate::diag::{Diagnostic, Error};
-use crate::links::{self, PageLinks};
+use crate::links::{self, Graph, PageLinks};
 use crate::load::{self, CONTENT_DIR, TAGS_FILE};
 use crate::model::{self, Page, Tag};
 use crate::output::Staging;
@@ -38,6 +38,8 @@ pub struct Cache {
     dirty: BTreeSet<PathBuf>,
     /// The loaded site, once it has been read.
     state: Option<State>,
+    /// Whether to leave the search index to the next rebuild (see [`Cache::defer_search_index`]).
+    defer: bool,
 }
 
 impl std::fmt::Debug for Cache {
@@ -70,16 +72,36 @@ struct State {
     entries: BTreeMap<PathBuf, Entry>,
     /// Other files under `content/`, in the loader's order.
     assets: BTreeSet<PathBuf>,
-    /// Fingerprint of the page ids, roles and assets the links below were resolved with.
+    /// Whether to defer the search index (see [`Cache::defer_search_index`]).
+    defer: bool,
+    /// The previous link graph, for reuse.
+    linked: Option<Linked>,
+    /// What the previous successful render left, for reuse.
+    rendered: Option<Rendered>,
+}
+
+/// The previous build's links, in page order.
+struct Linked {
+    /// Fingerprint of the page ids, roles and assets that links were resolved with.
     shape: u64,
-    /// Each page's resolved links, by path, with the content hash they came from.
-    links: HashMap<PathBuf, (u64, PageLinks)>,
-    /// The previous related lists and their input keys, by page index (same shape).
-    related: Vec<(u64, Vec<usize>)>,
-    /// The previous output keys; page keys by path.
-    keys: Option<(Keys, HashMap<PathBuf, u64>)>,
-    /// What rendering each page left, by path.
-    outs: HashMap<PathBuf, PageOut>,
+    /// Hash of each page's text.
+    content: Vec<u64>,
+    /// The link graph (each page's resolved links are moved out of it for reuse).
+    graph: Graph,
+    /// What resolving each page's links reported.
+    diags: Vec<Vec<Diagnostic>>,
+}
+
+/// The previous successful render, in its page order.
+struct Rendered {
+    /// The shape of the site it rendered (see [`Linked::shape`]).
+    shape: u64,
+    /// Page ids, to find a page again when pages were added or removed.
+    ids: Vec<String>,
+    /// The output keys.
+    keys: Keys,
+    /// What rendering each page left.
+    outs: Vec<Option<PageOut>>,
 }
 
 impl Cache {
@@ -92,6 +114,15 @@ impl Cache {
     /// changed, appeared or disappeared.
     pub fn invalidate(&mut self, path: &Path) {
         self.dirty.insert(path.to_path_buf());
+    }
+
+    /// Lets a rebuild that changes pages leave the search index, a script that covers
+    /// the whole site (13 MB at 10,000 pages), as the previous rebuild wrote it, and tell
+    /// so in [`Rebuilt::deferred`]; the next rebuild, even with nothing invalidated,
+    /// brings it up to date. The dev server uses this to serve an edited page (and every
+    /// page that depends on it) before spending time on the index.
+    pub fn defer_search_index(&mut self, defer: bool) {
+        self.defer = defer;
     }
 
     /// Forgets the loaded site: the next rebuild reads everything again (it still writes
@@ -115,6 +146,8 @@ pub struct Rebuilt {
     pub written: Vec<String>,
     /// Output files removed, sorted.
     pub removed: Vec<String>,
+    /// The search index was left stale: rebuild again to bring it up to date.
+    pub deferred: bool,
 }
 
 /// What the invalidated paths touch.
@@ -188,6 +221,7 @@ pub fn rebuild(
             .content
             .iter()
             .any(|p| p.extension().is_none_or(|e| e != "md"));
+    state.defer = cache.defer;
     let result = state.build(root, out, options, cache.outputs.take(), everything, files);
     match result {
         Ok((rebuilt, hashes)) => {
@@ -223,11 +257,9 @@ fn cold(root: &Path) -> Result<State, Error> {
         tag_diags,
         entries: entries.into_iter().collect(),
         assets: asset_paths.into_iter().map(PathBuf::from).collect(),
-        shape: 0,
-        links: HashMap::new(),
-        related: Vec::new(),
-        keys: None,
-        outs: HashMap::new(),
+        defer: false,
+        linked: None,
+        rendered: None,
     })
 }
 
@@ -349,13 +381,13 @@ impl State {
             return Err((Error::Usage("no configuration".into()), previous, false));
         };
         let mut pages = Vec::with_capacity(self.entries.len());
-        let mut paths = Vec::with_capacity(self.entries.len());
         let mut content = Vec::with_capacity(self.entries.len());
-        for (path, entry) in &mut self.entries {
+        let mut taken = Vec::with_capacity(self.entries.len());
+        for (n, entry) in self.entries.values_mut().enumerate() {
             if let Some(page) = entry.page.take() {
                 pages.push(page);
-                paths.push(path.clone());
                 content.push(entry.content);
+                taken.push(n);
             }
         }
         let assets = self
@@ -365,14 +397,16 @@ impl State {
             .collect();
         let site = model::assemble(config, std::mem::take(&mut self.tags), pages, assets);
         let result = self.link_and_render(
-            &site, &paths, &content, root, out, options, previous, everything, files,
+            &site, &content, root, out, options, previous, everything, files,
         );
         let (config, tags, pages, _) = site.into_parts();
         self.config = Some(config);
         self.tags = tags;
-        for (path, page) in paths.iter().zip(pages) {
-            if let Some(entry) = self.entries.get_mut(path) {
-                entry.page = Some(page);
+        let mut pages = pages.into_iter();
+        let mut taken = taken.into_iter().peekable();
+        for (n, entry) in self.entries.values_mut().enumerate() {
+            if taken.next_if_eq(&n).is_some() {
+                entry.page = pages.next();
             }
         }
         result
@@ -382,7 +416,6 @@ impl State {
     fn link_and_render(
         &mut self,
         site: &model::Site,
-        paths: &[PathBuf],
         content: &[u64],
         root: &Path,
         out: &Path,
@@ -400,146 +433,210 @@ impl State {
             site.assets.hash(&mut h);
             h.finish()
         };
-        let same_shape = shape == self.shape && !everything;
-        if !same_shape {
-            self.links.clear();
-            self.related.clear();
+        let mut prev = self.linked.take();
+        let same = prev
+            .as_ref()
+            .is_some_and(|p| p.shape == shape && p.content.len() == content.len());
+        let mut link_diags: Vec<Vec<Diagnostic>> = Vec::with_capacity(content.len());
+        let mut per_page: Vec<PageLinks> = Vec::with_capacity(content.len());
+        match prev.as_mut().filter(|_| same) {
+            Some(p) => {
+                let g = &mut p.graph;
+                let mut moved: Vec<Option<PageLinks>> = (0..content.len())
+                    .map(|i| {
+                        (p.content[i] == content[i]).then(|| PageLinks {
+                            refs: std::mem::take(&mut g.refs[i]),
+                            body: std::mem::take(&mut g.body[i]),
+                            assets: std::mem::take(&mut g.assets[i]),
+                            diags: std::mem::take(&mut p.diags[i]),
+                        })
+                    })
+                    .collect();
+                let fresh: Vec<Option<PageLinks>> = (0..content.len())
+                    .into_par_iter()
+                    .map(|i| {
+                        moved[i]
+                            .is_none()
+                            .then(|| links::resolve_page(site, &site.pages[i]))
+                    })
+                    .collect();
+                for (i, f) in fresh.into_iter().enumerate() {
+                    per_page.push(
+                        f.or_else(|| moved[i].take()).unwrap_or_else(|| {
+                            unreachable!("each page is either kept or resolved")
+                        }),
+                    );
+                }
+            }
+            None => {
+                per_page = site
+                    .pages
+                    .par_iter()
+                    .map(|page| links::resolve_page(site, page))
+                    .collect();
+            }
         }
-        let per_page: Vec<PageLinks> = (0..site.pages.len())
-            .into_par_iter()
-            .map(|i| match self.links.get(&paths[i]) {
-                Some((c, links)) if *c == content[i] => links.clone(),
-                _ => links::resolve_page(site, &site.pages[i]),
-            })
-            .collect();
-        self.links = paths
-            .iter()
-            .zip(content)
-            .zip(&per_page)
-            .map(|((p, &c), l)| (p.clone(), (c, l.clone())))
-            .collect();
-        self.shape = shape;
-        let related = &self.related;
-        let reuse = |i: usize, key: u64| match related.get(i) {
-            Some((k, list)) if *k == key => Some(list.clone()),
+        for links in &mut per_page {
+            link_diags.push(std::mem::take(&mut links.diags));
+        }
+        let related: &[Vec<usize>] = match &prev {
+            Some(p) if same => &p.graph.related,
+            _ => &[],
+        };
+        let related_keys: &[u64] = match &prev {
+            Some(p) if same => &p.graph.related_keys,
+            _ => &[],
+        };
+        let reuse = |i: usize, key: u64| match related_keys.get(i) {
+            Some(k) if *k == key => related.get(i).cloned(),
             _ => None,
         };
-        let (graph, link_diags) = links::derive(site, per_page, &reuse);
-        self.related = graph
-            .related_keys
-            .iter()
-            .copied()
-            .zip(graph.related.iter().cloned())
-            .collect();
+        let (graph, more_diags) = links::derive(site, per_page, &reuse);
+        drop(prev);
 
         let mut diags: Vec<Diagnostic> = self.tag_diags.clone();
         for entry in self.entries.values() {
             diags.extend(entry.diags.iter().cloned());
         }
-        diags.extend(link_diags);
+        diags.extend(link_diags.iter().flatten().cloned());
+        diags.extend(more_diags);
         diags.extend(review::review(site, &graph));
         diags.sort_by(|a, b| (&a.path, a.pos, a.severity).cmp(&(&b.path, b.pos, b.severity)));
+        let linked = Linked {
+            shape,
+            content: content.to_vec(),
+            graph,
+            diags: link_diags,
+        };
         if diags.iter().any(Diagnostic::is_error) {
+            // The output and the previous render stay as they were; the links are kept
+            // for the next attempt.
+            self.linked = Some(linked);
             return Err((Error::Content(diags), previous, true));
         }
+        let graph = &linked.graph;
 
         // Render what changed.
-        let keys = keys::keys(site, &graph, content);
-        let page_keys: HashMap<PathBuf, u64> = paths
-            .iter()
-            .cloned()
-            .zip(keys.pages.iter().copied())
-            .collect();
+        let keys = keys::keys(site, graph, content);
         let mut select = Select::all(site);
-        if let (Some((old, old_pages)), false) = (&self.keys, everything) {
-            for (i, path) in paths.iter().enumerate() {
+        let mut kept: Vec<Option<PageOut>> = Vec::new();
+        let mut prev = self.rendered.take();
+        let mut deferred = None;
+        if let (Some(p), false) = (prev.as_mut(), everything) {
+            // Where each page was in the previous render.
+            let old_index: Vec<Option<usize>> = if p.shape == shape && p.ids.len() == content.len()
+            {
+                (0..content.len()).map(Some).collect()
+            } else {
+                let by_id: HashMap<&str, usize> = p
+                    .ids
+                    .iter()
+                    .enumerate()
+                    .map(|(i, id)| (id.as_str(), i))
+                    .collect();
+                site.pages
+                    .iter()
+                    .map(|pg| by_id.get(pg.id.as_str()).copied())
+                    .collect()
+            };
+            kept = old_index
+                .iter()
+                .map(|o| o.and_then(|o| p.outs.get_mut(o)?.take()))
+                .collect();
+            for (i, o) in old_index.iter().enumerate() {
                 select.pages[i] =
-                    old_pages.get(path) != Some(&keys.pages[i]) || !self.outs.contains_key(path);
+                    kept[i].is_none() || o.map(|o| p.keys.pages[o]) != Some(keys.pages[i]);
             }
             let differs = |a: &[u64], b: &[u64], i: usize| a.get(i) != b.get(i);
             for k in 0..select.lists.len() {
-                select.lists[k] = differs(&old.lists, &keys.lists, k);
+                select.lists[k] = differs(&p.keys.lists, &keys.lists, k);
             }
             for t in 0..select.tags.len() {
-                select.tags[t] = differs(&old.tags, &keys.tags, t);
+                select.tags[t] = differs(&p.keys.tags, &keys.tags, t);
             }
-            select.tags_index = old.tags_index != keys.tags_index;
-            select.home = old.home != keys.home;
-            select.print = old.print != keys.print;
-            select.search_index = old.search_index != keys.search_index;
+            select.tags_index = p.keys.tags_index != keys.tags_index;
+            select.home = p.keys.home != keys.home;
+            select.print = p.keys.print != keys.print;
+            select.search_index = p.keys.search_index != keys.search_index;
+            if select.search_index && self.defer && select.pages.iter().any(|&p| p) {
+                // Pages first: the index follows on the next rebuild, which sees its key
+                // still differ from the one kept for it below.
+                select.search_index = false;
+                deferred = Some(p.keys.search_index);
+            }
             select.fixed = false;
             select.files = files;
         }
-        let kept: Vec<Option<PageOut>> = paths.iter().map(|p| self.outs.remove(p)).collect();
-        self.keys = None;
+        drop(prev);
 
         let fresh = previous.is_none();
-        let rendered = match &previous {
-            None => {
-                let staging = Staging::create(root, out).map_err(|e| (e, None, false))?;
-                let recording = Recording::new(&staging);
-                let (summary, outs) = render::render_selected(
-                    site,
-                    &graph,
-                    &self.theme,
-                    options,
-                    &recording,
-                    &select,
-                    kept,
-                )
-                .map_err(|e| (e, None, false))?;
-                let hashes = recording.into_hashes();
-                staging.commit().map_err(|e| (e, None, false))?;
-                let mut written: Vec<String> = hashes.keys().cloned().collect();
-                written.sort();
-                (summary, outs, hashes, written, Vec::new())
-            }
-            Some(previous) => {
-                let update = Update::create(root, out, previous.clone())
-                    .map_err(|e| (e, Some(previous.clone()), false))?;
-                let (summary, outs) = render::render_selected(
-                    site,
-                    &graph,
-                    &self.theme,
-                    options,
-                    &update,
-                    &select,
-                    kept,
-                )
-                .map_err(|e| (e, Some(previous.clone()), false))?;
-                let missing = keys::files(site, &self.theme, options)
-                    .iter()
-                    .any(|file| !update.keep(file));
-                let (summary, outs) = if missing {
-                    // An output that is new but was not selected: the selection missed a
-                    // dependency. Render everything rather than leave the file out.
-                    let kept = outs.into_iter().map(Some).collect();
-                    render::render_selected(
-                        site,
-                        &graph,
-                        &self.theme,
-                        options,
-                        &update,
-                        &Select::all(site),
-                        kept,
+        let theme = &self.theme;
+        let rendered: Result<_, Failure> = (|| {
+            Ok(match &previous {
+                None => {
+                    let staging = Staging::create(root, out).map_err(|e| (e, None, true))?;
+                    let recording = Recording::new(&staging);
+                    let (summary, outs) = render::render_selected(
+                        site, graph, theme, options, &recording, &select, kept,
                     )
-                    .map_err(|e| (e, Some(previous.clone()), false))?
-                } else {
-                    (summary, outs)
-                };
-                let applied = update.commit().map_err(|e| (e, None, false))?;
-                (
-                    summary,
-                    outs,
-                    applied.hashes,
-                    applied.written,
-                    applied.removed,
-                )
-            }
-        };
-        let (summary, outs, hashes, written, removed) = rendered;
-        self.outs = paths.iter().cloned().zip(outs).collect();
-        self.keys = Some((keys, page_keys));
+                    .map_err(|e| (e, None, true))?;
+                    let hashes = recording.into_hashes();
+                    staging.commit().map_err(|e| (e, None, true))?;
+                    let mut written: Vec<String> = hashes.keys().cloned().collect();
+                    written.sort();
+                    (summary, outs, hashes, written, Vec::new())
+                }
+                Some(previous) => {
+                    let update = Update::create(root, out, previous.clone())
+                        .map_err(|e| (e, Some(previous.clone()), true))?;
+                    let (summary, outs) = render::render_selected(
+                        site, graph, theme, options, &update, &select, kept,
+                    )
+                    .map_err(|e| (e, Some(previous.clone()), true))?;
+                    let missing = keys::files(site, theme, options)
+                        .iter()
+                        .any(|file| !update.keep(file));
+                    let (summary, outs) = if missing {
+                        // An output that is new but was not selected: the selection missed a
+                        // dependency. Render everything rather than leave the file out.
+                        let kept = outs.into_iter().map(Some).collect();
+                        render::render_selected(
+                            site,
+                            graph,
+                            theme,
+                            options,
+                            &update,
+                            &Select::all(site),
+                            kept,
+                        )
+                        .map_err(|e| (e, Some(previous.clone()), true))?
+                    } else {
+                        (summary, outs)
+                    };
+                    let applied = update.commit().map_err(|e| (e, None, true))?;
+                    (
+                        summary,
+                        outs,
+                        applied.hashes,
+                        applied.written,
+                        applied.removed,
+                    )
+                }
+            })
+        })();
+        // Whatever happened to the render, the links stay valid for the next rebuild.
+        self.linked = Some(linked);
+        let (summary, outs, hashes, written, removed) = rendered?;
+        let mut keys = keys;
+        if let Some(stale) = deferred {
+            keys.search_index = stale;
+        }
+        self.rendered = Some(Rendered {
+            shape,
+            ids: site.pages.iter().map(|p| p.id.clone()).collect(),
+            keys,
+            outs: outs.into_iter().map(Some).collect(),
+        });
         let total = if fresh { summary.files } else { hashes.len() };
         Ok((
             Rebuilt {
@@ -551,6 +648,7 @@ impl State {
                 warnings: diags,
                 written,
                 removed,
+                deferred: deferred.is_some(),
             },
             hashes,
         ))

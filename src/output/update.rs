@@ -2,11 +2,12 @@
 //! rebuilds (`archipel serve`, #4).
 //!
 //! An [`Update`] knows the hash of every file the previous build left. Files that are put
-//! with the same bytes are not rewritten; changed or new ones are written into a pending
-//! directory beside the output. Only [`Update::commit`] touches the output: it renames
-//! each pending file into place (one atomic rename per file, so a reader never sees half a
-//! file) and removes the files this build no longer produces. Dropped without a commit (a
-//! failed build), it removes the pending directory and the output stays as it was.
+//! with the same bytes are not rewritten; changed or new ones are held in memory (or, past
+//! a budget, written into a pending directory beside the output). Only [`Update::commit`]
+//! touches the output: each changed file is written beside its target and renamed over it
+//! (one atomic rename per file, so a reader never sees half a file), then the files this
+//! build no longer produces are removed. Dropped without a commit (a failed build), it
+//! leaves the output as it was.
 
 use std::collections::HashMap;
 use std::hash::Hasher;
@@ -36,12 +37,21 @@ pub struct Update {
     committed: bool,
 }
 
+/// Changed files are held in memory up to this many bytes; the rest go to the pending
+/// directory. A save changes a few files; a template change may change them all.
+const MEMORY_BUDGET: usize = 128 << 20;
+
 #[derive(Debug, Default)]
 struct State {
     /// Every file of the new tree with its hash.
     current: Hashes,
-    /// The files whose bytes differ from the previous build's, written under `pending`.
+    /// The files whose bytes differ from the previous build's.
     written: Vec<String>,
+    /// Changed files held in memory, and their total size.
+    memory: Vec<(String, Vec<u8>)>,
+    memory_bytes: usize,
+    /// Whether the pending directory was created.
+    spilled: bool,
 }
 
 /// What a committed update changed.
@@ -69,9 +79,6 @@ impl Update {
         if pending.exists() {
             remove_ours(&pending)?;
         }
-        std::fs::create_dir_all(&pending).map_err(|e| Error::io(&pending, e))?;
-        // The marker makes a pending directory left by a killed process ours to remove.
-        write_file(&pending, MARKER, b"")?;
         Ok(Update {
             out,
             pending,
@@ -101,7 +108,23 @@ impl Update {
         let state = std::mem::take(&mut *self.lock());
         let mut written = state.written;
         written.sort();
-        for file in &written {
+        let in_memory: std::collections::HashSet<&str> =
+            state.memory.iter().map(|(f, _)| f.as_str()).collect();
+        for (file, bytes) in &state.memory {
+            let to = self.out.join(file);
+            let tmp = to.with_file_name(format!(
+                ".{}.archipel-tmp-{}",
+                to.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                std::process::id()
+            ));
+            let parent = tmp.parent().unwrap_or(&self.out);
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+            std::fs::rename(&tmp, &to).map_err(|e| Error::io(&to, e))?;
+        }
+        for file in written.iter().filter(|f| !in_memory.contains(f.as_str())) {
             let to = self.out.join(file);
             if let Some(parent) = to.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
@@ -126,7 +149,9 @@ impl Update {
             }
         }
         self.committed = true;
-        let _ = remove_ours(&self.pending);
+        if state.spilled {
+            let _ = remove_ours(&self.pending);
+        }
         Ok(Applied {
             hashes: state.current,
             written,
@@ -155,21 +180,32 @@ impl Sink for Update {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
         let h = hash(bytes);
         let changed = self.previous.get(path) != Some(&h);
-        if changed {
-            write_file(&self.pending, path, bytes)?;
-        }
         let mut state = self.lock();
         state.current.insert(path.to_string(), h);
-        if changed {
-            state.written.push(path.to_string());
+        if !changed {
+            return Ok(());
         }
-        Ok(())
+        state.written.push(path.to_string());
+        if state.memory_bytes + bytes.len() <= MEMORY_BUDGET {
+            state.memory_bytes += bytes.len();
+            state.memory.push((path.to_string(), bytes.to_vec()));
+            return Ok(());
+        }
+        let first = !state.spilled;
+        state.spilled = true;
+        drop(state);
+        if first {
+            std::fs::create_dir_all(&self.pending).map_err(|e| Error::io(&self.pending, e))?;
+            // The marker makes a pending directory left by a killed process ours to remove.
+            write_file(&self.pending, MARKER, b"")?;
+        }
+        write_file(&self.pending, path, bytes)
     }
 }
 
 impl Drop for Update {
     fn drop(&mut self) {
-        if !self.committed {
+        if !self.committed && self.lock().spilled {
             let _ = remove_ours(&self.pending);
         }
     }
