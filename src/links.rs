@@ -74,8 +74,20 @@ pub fn derive(
         graph.assets.push(links.assets);
         diags.extend(links.diags);
     }
-    let title_keys: Vec<String> = site.pages.iter().map(|p| fold(&p.title)).collect();
-    let by_title = |a: &usize, b: &usize| title_keys[*a].cmp(&title_keys[*b]).then(a.cmp(b));
+    // Every list below is sorted by folded title, then file order: rank the pages once,
+    // so that each sort compares integers instead of strings (`serve` runs this on every
+    // rebuild, #4).
+    let rank: Vec<usize> = {
+        let title_keys: Vec<String> = site.pages.par_iter().map(|p| fold(&p.title)).collect();
+        let mut order: Vec<usize> = (0..site.pages.len()).collect();
+        order.par_sort_unstable_by(|a, b| title_keys[*a].cmp(&title_keys[*b]).then(a.cmp(b)));
+        let mut rank = vec![0; order.len()];
+        for (r, &i) in order.iter().enumerate() {
+            rank[i] = r;
+        }
+        rank
+    };
+    let by_title = |a: &usize, b: &usize| rank[*a].cmp(&rank[*b]);
 
     let n = site.pages.len();
     let mut backlinks = vec![Vec::new(); n];

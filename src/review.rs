@@ -23,7 +23,8 @@ pub fn review(site: &Site, graph: &Graph) -> Vec<Diagnostic> {
         let Role::Kind(k) = page.role else { continue };
         let kind = &site.config.kinds[k];
 
-        if let Some(&first) = titles.get(&fold(&page.title)) {
+        let folded = fold(&page.title);
+        if let Some(&first) = titles.get(&folded) {
             diags.push(
                 Diagnostic::warning(
                     "duplicate-title",
@@ -37,7 +38,7 @@ pub fn review(site: &Site, graph: &Graph) -> Vec<Diagnostic> {
                 .help("give each page a title of its own, so readers can tell them apart"),
             );
         } else {
-            titles.insert(fold(&page.title), i);
+            titles.insert(folded, i);
         }
 
         for entry in &page.source.front {

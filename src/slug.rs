@@ -61,10 +61,17 @@ pub fn fold_char(c: char) -> impl Iterator<Item = char> {
 
 /// Lowercases and folds accents of a whole text (`Coopération` → `cooperation`).
 pub fn fold(text: &str) -> String {
-    text.chars()
-        .flat_map(fold_char)
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        // ASCII letters need no table (the apostrophe does): titles are folded for every
+        // page on every rebuild of `serve` (#4), so the common case is kept cheap.
+        if c.is_ascii() && c != '\'' {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(fold_char(c).flat_map(char::to_lowercase));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -90,6 +90,8 @@ struct Linked {
     graph: Graph,
     /// What resolving each page's links reported.
     diags: Vec<Vec<Diagnostic>>,
+    /// Each page's [`keys::link_key`].
+    link: Vec<u64>,
 }
 
 /// The previous successful render, in its page order.
@@ -492,6 +494,13 @@ impl State {
             _ => None,
         };
         let (graph, more_diags) = links::derive(site, per_page, &reuse);
+        let link: Vec<u64> = (0..content.len())
+            .into_par_iter()
+            .map(|i| match &prev {
+                Some(p) if same && p.content[i] == content[i] => p.link[i],
+                _ => keys::link_key(&site.pages[i]),
+            })
+            .collect();
         drop(prev);
 
         let mut diags: Vec<Diagnostic> = self.tag_diags.clone();
@@ -507,6 +516,7 @@ impl State {
             content: content.to_vec(),
             graph,
             diags: link_diags,
+            link,
         };
         if diags.iter().any(Diagnostic::is_error) {
             // The output and the previous render stay as they were; the links are kept
@@ -517,10 +527,12 @@ impl State {
         let graph = &linked.graph;
 
         // Render what changed.
-        let keys = keys::keys(site, graph, content);
+        let keys = keys::keys(site, graph, content, &linked.link);
         let mut select = Select::all(site);
         let mut kept: Vec<Option<PageOut>> = Vec::new();
         let mut prev = self.rendered.take();
+        // Same pages, tags, kinds, assets and static files: the same set of output files.
+        let same_files = !everything && !files && prev.as_ref().is_some_and(|p| p.shape == shape);
         let mut deferred = None;
         if let (Some(p), false) = (prev.as_mut(), everything) {
             // Where each page was in the previous render.
@@ -593,9 +605,14 @@ impl State {
                         site, graph, theme, options, &update, &select, kept,
                     )
                     .map_err(|e| (e, Some(previous.clone()), true))?;
-                    let missing = keys::files(site, theme, options)
-                        .iter()
-                        .any(|file| !update.keep(file));
+                    let missing = if same_files {
+                        update.keep_all();
+                        false
+                    } else {
+                        keys::files(site, theme, options)
+                            .iter()
+                            .any(|file| !update.keep(file))
+                    };
                     let (summary, outs) = if missing {
                         // An output that is new but was not selected: the selection missed a
                         // dependency. Render everything rather than leave the file out.

@@ -52,6 +52,8 @@ struct State {
     memory_bytes: usize,
     /// Whether the pending directory was created.
     spilled: bool,
+    /// Whether every previous file that is not put is kept.
+    keep_all: bool,
 }
 
 /// What a committed update changed.
@@ -103,6 +105,12 @@ impl Update {
         true
     }
 
+    /// Declares that the new tree has the same files as the previous one: those not put
+    /// keep their bytes, and none is removed. Cheaper than [`Update::keep`] on each.
+    pub fn keep_all(&self) {
+        self.lock().keep_all = true;
+    }
+
     /// Moves the changed files into the output and removes the files no longer produced.
     pub fn commit(mut self) -> Result<Applied, Error> {
         let state = std::mem::take(&mut *self.lock());
@@ -132,11 +140,17 @@ impl Update {
             let from = self.pending.join(file);
             std::fs::rename(&from, &to).map_err(|e| Error::io(&to, e))?;
         }
+        let mut current = state.current;
+        if state.keep_all {
+            let mut all = std::mem::take(&mut self.previous);
+            all.extend(current);
+            current = all;
+        }
         // The marker is the output directory's own, not a file of the site.
         let mut removed: Vec<String> = self
             .previous
             .keys()
-            .filter(|k| !state.current.contains_key(*k) && *k != MARKER)
+            .filter(|k| !current.contains_key(*k) && *k != MARKER)
             .cloned()
             .collect();
         removed.sort();
@@ -153,7 +167,7 @@ impl Update {
             let _ = remove_ours(&self.pending);
         }
         Ok(Applied {
-            hashes: state.current,
+            hashes: current,
             written,
             removed,
         })

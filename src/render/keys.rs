@@ -40,80 +40,102 @@ fn hash(value: impl Hash) -> u64 {
     h.finish()
 }
 
-/// Computes every key. `content[i]` is a hash of page `i`'s source text, which the caller
-/// keeps from reading the file (hashing every text again would cost more than the rest).
-pub fn keys(site: &Site, graph: &Graph, content: &[u64]) -> Keys {
+/// What a link to each page shows (`PageLink`): its title, address, summary, kind and
+/// date. An incremental rebuild computes it again only for pages whose text changed.
+pub fn link_key(page: &crate::model::Page) -> u64 {
+    hash((&page.id, &page.title, &page.summary, page.role, &page.date))
+}
+
+/// A bijective scrambling of a 64-bit key (SplitMix64's finalizer), so that sums of keys
+/// do not cancel out in simple ways.
+fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// Feeds the link keys of `list` to `h`, with its length.
+fn links(h: &mut DefaultHasher, link: &[u64], list: &[usize]) {
+    list.len().hash(h);
+    for &j in list {
+        link[j].hash(h);
+    }
+}
+
+/// Computes every key. `content[i]` is a hash of page `i`'s source text and `link[i]`
+/// its [`link_key`], which the caller keeps between builds (hashing every text again
+/// would cost more than the rest).
+pub fn keys(site: &Site, graph: &Graph, content: &[u64], link: &[u64]) -> Keys {
     let pages = &site.pages;
-    // What a link to a page shows (`PageLink`): title, address, summary, kind, date.
-    let link: Vec<u64> = pages
-        .par_iter()
-        .map(|p| hash((&p.id, &p.title, &p.summary, p.role, &p.date)))
-        .collect();
-    let links = |list: &[usize]| -> Vec<u64> { list.iter().map(|&j| link[j]).collect() };
-    // A page's body HTML: its text and the pages and files its links lead to.
+    // A page's body HTML: its text and the pages its links lead to. Which page (or file)
+    // each link names follows from the text alone, so the text, the number of files and
+    // the multiset of the target pages' link keys are enough (summed, as maps have no
+    // order).
     let body = |i: usize| {
-        let mut targets: Vec<(&String, u64)> = graph.body[i]
-            .iter()
-            .map(|(dest, &t)| (dest, link[t]))
-            .collect();
-        targets.sort_unstable();
-        let mut assets: Vec<(&String, &String)> = graph.assets[i].iter().collect();
-        assets.sort_unstable();
-        hash((content[i], link[i], targets, assets))
+        let targets = graph.body[i]
+            .values()
+            .map(|&t| mix(link[t]))
+            .fold(0u64, u64::wrapping_add);
+        hash((content[i], link[i], targets, graph.assets[i].len()))
     };
     let page_keys: Vec<u64> = (0..pages.len())
         .into_par_iter()
         .map(|i| {
-            let p = &pages[i];
-            let refs: Vec<Vec<u64>> = graph.refs[i].iter().map(|r| links(r)).collect();
-            hash((
-                body(i),
-                &p.tags,
-                refs,
-                links(&graph.backlinks[i]),
-                links(&graph.related[i]),
-            ))
+            let mut h = DefaultHasher::new();
+            (body(i), &pages[i].tags).hash(&mut h);
+            for r in &graph.refs[i] {
+                links(&mut h, link, r);
+            }
+            links(&mut h, link, &graph.backlinks[i]);
+            links(&mut h, link, &graph.related[i]);
+            h.finish()
         })
         .collect();
+    let list_key = |list: &[usize], roles: bool| {
+        let mut h = DefaultHasher::new();
+        links(&mut h, link, list);
+        if roles {
+            for &j in list {
+                pages[j].role.hash(&mut h);
+            }
+        }
+        h.finish()
+    };
     let lists = graph
         .kind_pages
         .iter()
-        .map(|list| hash(links(list)))
+        .map(|l| list_key(l, false))
         .collect();
-    let tags = graph
-        .tag_pages
-        .iter()
-        .map(|list| {
-            let roles: Vec<Role> = list.iter().map(|&j| pages[j].role).collect();
-            hash((links(list), roles))
-        })
-        .collect();
+    let tags = graph.tag_pages.iter().map(|l| list_key(l, true)).collect();
     let tags_index = hash(graph.tag_pages.iter().map(Vec::len).collect::<Vec<_>>());
     let home = {
-        let own = site.page_index("").map(body);
-        let kinds: Vec<(usize, Vec<u64>)> = graph
-            .kind_pages
-            .iter()
-            .map(|list| (list.len(), links(&list[..list.len().min(HOME_PER_KIND)])))
-            .collect();
-        hash((own, kinds))
+        let mut h = DefaultHasher::new();
+        site.page_index("").map(body).hash(&mut h);
+        for list in &graph.kind_pages {
+            list.len().hash(&mut h);
+            links(&mut h, link, &list[..list.len().min(HOME_PER_KIND)]);
+        }
+        h.finish()
     };
-    let print = hash(
-        graph
-            .kind_pages
-            .iter()
-            .map(|list| {
-                list.iter()
-                    .map(|&i| (body(i), &pages[i].tags))
-                    .collect::<Vec<_>>()
-            })
-            .collect::<Vec<_>>(),
-    );
-    let search_index = hash(
-        (0..pages.len())
-            .map(|i| (content[i], link[i], &pages[i].tags))
-            .collect::<Vec<_>>(),
-    );
+    let print = if site.config.site.print {
+        let mut h = DefaultHasher::new();
+        for list in &graph.kind_pages {
+            list.len().hash(&mut h);
+            for &i in list {
+                (body(i), &pages[i].tags).hash(&mut h);
+            }
+        }
+        h.finish()
+    } else {
+        0
+    };
+    let search_index = {
+        let mut h = DefaultHasher::new();
+        for (i, page) in pages.iter().enumerate() {
+            (content[i], link[i], &page.tags).hash(&mut h);
+        }
+        h.finish()
+    };
     Keys {
         pages: page_keys,
         lists,
