@@ -145,6 +145,29 @@ pub fn derive(
     (graph, diags)
 }
 
+/// A fingerprint of everything [`derive`] reads of one page and its resolved links: its
+/// role, tags, title, date, order and link targets. When no page's fingerprint moved
+/// (and the configuration did not change), `derive` would return the same lists, so an
+/// incremental rebuild (#4) keeps the previous ones. Whoever makes `derive` read more of
+/// a page must add it here.
+pub fn derive_key(page: &Page, links: &PageLinks) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    let mut body: Vec<usize> = links.body.values().copied().collect();
+    body.sort_unstable();
+    (
+        page.role,
+        &page.tags,
+        &page.title,
+        &page.date,
+        page.order,
+        &links.refs,
+        body,
+    )
+        .hash(&mut h);
+    h.finish()
+}
+
 /// One page's resolved references, body links and problems.
 #[derive(Clone, Debug)]
 pub struct PageLinks {

@@ -92,6 +92,8 @@ struct Linked {
     diags: Vec<Vec<Diagnostic>>,
     /// Each page's [`keys::link_key`].
     link: Vec<u64>,
+    /// Each page's [`links::derive_key`].
+    derived: Vec<u64>,
 }
 
 /// The previous successful render, in its page order.
@@ -481,27 +483,53 @@ impl State {
         for links in &mut per_page {
             link_diags.push(std::mem::take(&mut links.diags));
         }
-        let related: &[Vec<usize>] = match &prev {
-            Some(p) if same => &p.graph.related,
-            _ => &[],
-        };
-        let related_keys: &[u64] = match &prev {
-            Some(p) if same => &p.graph.related_keys,
-            _ => &[],
-        };
-        let reuse = |i: usize, key: u64| match related_keys.get(i) {
-            Some(k) if *k == key => related.get(i).cloned(),
-            _ => None,
-        };
-        let (graph, more_diags) = links::derive(site, per_page, &reuse);
+        // Per-page fingerprints, kept for pages whose text did not change.
+        let unchanged = |i: usize| prev.as_ref().filter(|p| same && p.content[i] == content[i]);
         let link: Vec<u64> = (0..content.len())
             .into_par_iter()
-            .map(|i| match &prev {
-                Some(p) if same && p.content[i] == content[i] => p.link[i],
-                _ => keys::link_key(&site.pages[i]),
+            .map(|i| match unchanged(i) {
+                Some(p) => p.link[i],
+                None => keys::link_key(&site.pages[i]),
             })
             .collect();
-        drop(prev);
+        let derived: Vec<u64> = (0..content.len())
+            .into_par_iter()
+            .map(|i| match unchanged(i) {
+                Some(p) => p.derived[i],
+                None => links::derive_key(&site.pages[i], &per_page[i]),
+            })
+            .collect();
+        let (graph, more_diags) = match prev.take() {
+            // No page changed anything the lists are made of (an edit of text): the
+            // backlinks, related pages, kind and tag lists are the previous ones.
+            Some(p) if same && p.derived == derived => {
+                let mut graph = p.graph;
+                graph.refs.clear();
+                graph.body.clear();
+                graph.assets.clear();
+                for links in per_page {
+                    graph.refs.push(links.refs);
+                    graph.body.push(links.body);
+                    graph.assets.push(links.assets);
+                }
+                (graph, Vec::new())
+            }
+            prev => {
+                let related: &[Vec<usize>] = match &prev {
+                    Some(p) if same => &p.graph.related,
+                    _ => &[],
+                };
+                let related_keys: &[u64] = match &prev {
+                    Some(p) if same => &p.graph.related_keys,
+                    _ => &[],
+                };
+                let reuse = |i: usize, key: u64| match related_keys.get(i) {
+                    Some(k) if *k == key => related.get(i).cloned(),
+                    _ => None,
+                };
+                links::derive(site, per_page, &reuse)
+            }
+        };
 
         let mut diags: Vec<Diagnostic> = self.tag_diags.clone();
         for entry in self.entries.values() {
@@ -517,6 +545,7 @@ impl State {
             graph,
             diags: link_diags,
             link,
+            derived,
         };
         if diags.iter().any(Diagnostic::is_error) {
             // The output and the previous render stay as they were; the links are kept

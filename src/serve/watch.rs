@@ -85,6 +85,9 @@ pub struct Watch {
 /// How long a burst must stay quiet before the batch is built. Editors' save sequences
 /// take well under a millisecond; a few more cover slow disks.
 const QUIET: Duration = Duration::from_millis(8);
+/// After an event that ends a save (a file closed after writing, or renamed into place),
+/// the burst is most likely over: wait only a little.
+const QUIET_AFTER_SAVE: Duration = Duration::from_millis(2);
 /// After a removal, wait longer: the file is often written again right away.
 const QUIET_AFTER_REMOVE: Duration = Duration::from_millis(40);
 /// A batch is built after this long even if events keep coming.
@@ -166,6 +169,8 @@ impl Watch {
                 started.get_or_insert_with(Instant::now);
                 quiet = if removes(&event.kind) {
                     QUIET_AFTER_REMOVE
+                } else if completes(&event.kind) {
+                    QUIET_AFTER_SAVE
                 } else {
                     QUIET
                 };
@@ -196,6 +201,16 @@ fn changes_content(kind: &EventKind) -> bool {
         | EventKind::Remove(_)
         | EventKind::Other => true,
     }
+}
+
+/// Whether an event ends the writing of a file: closed after writing, or renamed into
+/// place by an editor that writes a temporary file first.
+fn completes(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+    )
 }
 
 /// Whether an event takes a file away (it may come back under the same name).
@@ -269,6 +284,15 @@ mod tests {
         ))));
         assert!(removes(&EventKind::Modify(ModifyKind::Name(
             RenameMode::From
+        ))));
+        assert!(completes(&EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
+        assert!(completes(&EventKind::Modify(ModifyKind::Name(
+            RenameMode::To
+        ))));
+        assert!(!completes(&EventKind::Modify(ModifyKind::Data(
+            DataChange::Any
         ))));
     }
 
