@@ -151,6 +151,36 @@ pub fn build(config: Config, loaded: Loaded) -> (Site, Vec<Diagnostic>) {
 /// A site from pages validated one by one (see [`page`]), in path order. Incremental
 /// rebuilds (#4) keep validated pages between builds and assemble them again.
 pub fn assemble(config: Config, tags: Vec<Tag>, pages: Vec<Page>, assets: Vec<String>) -> Site {
+    assemble_with(config, tags, pages, assets, None)
+}
+
+/// The lookup tables of a site's pages by id and by slug, kept by an incremental rebuild
+/// (#4) while the pages' ids stay the same.
+#[derive(Debug, Default)]
+pub struct Lookup {
+    by_id: HashMap<String, usize>,
+    by_slug: HashMap<String, Vec<usize>>,
+}
+
+/// Like [`assemble`], reusing `lookup` from a site with the same page ids, in the same
+/// order, when given.
+pub fn assemble_with(
+    config: Config,
+    tags: Vec<Tag>,
+    pages: Vec<Page>,
+    assets: Vec<String>,
+    lookup: Option<Lookup>,
+) -> Site {
+    if let Some(Lookup { by_id, by_slug }) = lookup {
+        return Site {
+            config,
+            tags,
+            pages,
+            assets,
+            by_id,
+            by_slug,
+        };
+    }
     let by_id = pages
         .iter()
         .enumerate()
@@ -173,9 +203,13 @@ pub fn assemble(config: Config, tags: Vec<Tag>, pages: Vec<Page>, assets: Vec<St
 }
 
 impl Site {
-    /// Takes the site apart again: configuration, tags, pages and assets.
-    pub fn into_parts(self) -> (Config, Vec<Tag>, Vec<Page>, Vec<String>) {
-        (self.config, self.tags, self.pages, self.assets)
+    /// Takes the site apart again: configuration, tags, pages, assets and lookup tables.
+    pub fn into_parts(self) -> (Config, Vec<Tag>, Vec<Page>, Vec<String>, Lookup) {
+        let lookup = Lookup {
+            by_id: self.by_id,
+            by_slug: self.by_slug,
+        };
+        (self.config, self.tags, self.pages, self.assets, lookup)
     }
 }
 

@@ -74,6 +74,8 @@ struct State {
     assets: BTreeSet<PathBuf>,
     /// Whether to defer the search index (see [`Cache::defer_search_index`]).
     defer: bool,
+    /// The lookup tables of the previous site, with its shape.
+    lookup: Option<(u64, model::Lookup)>,
     /// The previous link graph, for reuse.
     linked: Option<Linked>,
     /// What the previous successful render left, for reuse.
@@ -106,6 +108,10 @@ struct Rendered {
     keys: Keys,
     /// What rendering each page left.
     outs: Vec<Option<PageOut>>,
+    /// The pages' text hashes, link keys and derive keys it rendered.
+    content: Vec<u64>,
+    link: Vec<u64>,
+    derived: Vec<u64>,
 }
 
 impl Cache {
@@ -262,6 +268,7 @@ fn cold(root: &Path) -> Result<State, Error> {
         entries: entries.into_iter().collect(),
         assets: asset_paths.into_iter().map(PathBuf::from).collect(),
         defer: false,
+        lookup: None,
         linked: None,
         rendered: None,
     })
@@ -394,16 +401,32 @@ impl State {
                 taken.push(n);
             }
         }
-        let assets = self
+        let assets: Vec<String> = self
             .assets
             .iter()
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .collect();
-        let site = model::assemble(config, std::mem::take(&mut self.tags), pages, assets);
+        // The page ids, roles and assets: what resolving links, the lookup tables and the
+        // set of output files depend on.
+        let shape = {
+            let mut h = DefaultHasher::new();
+            for p in &pages {
+                (&p.id, p.role).hash(&mut h);
+            }
+            assets.hash(&mut h);
+            h.finish()
+        };
+        let lookup = match self.lookup.take() {
+            Some((s, lookup)) if s == shape => Some(lookup),
+            _ => None,
+        };
+        let tags = std::mem::take(&mut self.tags);
+        let site = model::assemble_with(config, tags, pages, assets, lookup);
         let result = self.link_and_render(
-            &site, &content, root, out, options, previous, everything, files,
+            &site, shape, &content, root, out, options, previous, everything, files,
         );
-        let (config, tags, pages, _) = site.into_parts();
+        let (config, tags, pages, _, lookup) = site.into_parts();
+        self.lookup = Some((shape, lookup));
         self.config = Some(config);
         self.tags = tags;
         let mut pages = pages.into_iter();
@@ -420,6 +443,7 @@ impl State {
     fn link_and_render(
         &mut self,
         site: &model::Site,
+        shape: u64,
         content: &[u64],
         root: &Path,
         out: &Path,
@@ -429,14 +453,6 @@ impl State {
         files: bool,
     ) -> Result<(Rebuilt, Hashes), Failure> {
         // Links: unchanged pages keep theirs while the ids, roles and assets stay the same.
-        let shape = {
-            let mut h = DefaultHasher::new();
-            for p in &site.pages {
-                (&p.id, p.role).hash(&mut h);
-            }
-            site.assets.hash(&mut h);
-            h.finish()
-        };
         let mut prev = self.linked.take();
         let same = prev
             .as_ref()
@@ -556,7 +572,17 @@ impl State {
         let graph = &linked.graph;
 
         // Render what changed.
-        let keys = keys::keys(site, graph, content, &linked.link);
+        // With the same lists and the same link data everywhere, a page whose text did
+        // not change keeps its key.
+        let old = self
+            .rendered
+            .as_ref()
+            .filter(|r| r.shape == shape && r.link == linked.link && r.derived == linked.derived);
+        let reuse = |i: usize| {
+            let r = old?;
+            (r.content[i] == content[i]).then(|| r.keys.pages[i])
+        };
+        let keys = keys::keys(site, graph, content, &linked.link, &reuse);
         let mut select = Select::all(site);
         let mut kept: Vec<Option<PageOut>> = Vec::new();
         let mut prev = self.rendered.take();
@@ -599,6 +625,7 @@ impl State {
             select.home = p.keys.home != keys.home;
             select.print = p.keys.print != keys.print;
             select.search_index = p.keys.search_index != keys.search_index;
+            select.feed = p.keys.feed != keys.feed;
             if select.search_index && self.defer && select.pages.iter().any(|&p| p) {
                 // Pages first: the index follows on the next rebuild, which sees its key
                 // still differ from the one kept for it below.
@@ -613,7 +640,7 @@ impl State {
         let fresh = previous.is_none();
         let theme = &self.theme;
         let rendered: Result<_, Failure> = (|| {
-            Ok(match &previous {
+            Ok(match previous {
                 None => {
                     let staging = Staging::create(root, out).map_err(|e| (e, None, true))?;
                     let recording = Recording::new(&staging);
@@ -628,12 +655,15 @@ impl State {
                     (summary, outs, hashes, written, Vec::new())
                 }
                 Some(previous) => {
-                    let update = Update::create(root, out, previous.clone())
-                        .map_err(|e| (e, Some(previous.clone()), true))?;
-                    let (summary, outs) = render::render_selected(
+                    // On failure the output is as `previous` describes it: hand it back.
+                    let update =
+                        Update::create(root, out, previous).map_err(|e| (e, None, true))?;
+                    let (summary, outs) = match render::render_selected(
                         site, graph, theme, options, &update, &select, kept,
-                    )
-                    .map_err(|e| (e, Some(previous.clone()), true))?;
+                    ) {
+                        Ok(done) => done,
+                        Err(e) => return Err((e, Some(update.into_previous()), true)),
+                    };
                     let missing = if same_files {
                         update.keep_all();
                         false
@@ -646,7 +676,7 @@ impl State {
                         // An output that is new but was not selected: the selection missed a
                         // dependency. Render everything rather than leave the file out.
                         let kept = outs.into_iter().map(Some).collect();
-                        render::render_selected(
+                        match render::render_selected(
                             site,
                             graph,
                             theme,
@@ -654,8 +684,10 @@ impl State {
                             &update,
                             &Select::all(site),
                             kept,
-                        )
-                        .map_err(|e| (e, Some(previous.clone()), true))?
+                        ) {
+                            Ok(done) => done,
+                            Err(e) => return Err((e, Some(update.into_previous()), true)),
+                        }
                     } else {
                         (summary, outs)
                     };
@@ -670,9 +702,13 @@ impl State {
                 }
             })
         })();
+        let snapshot = rendered
+            .is_ok()
+            .then(|| (linked.link.clone(), linked.derived.clone()));
         // Whatever happened to the render, the links stay valid for the next rebuild.
         self.linked = Some(linked);
         let (summary, outs, hashes, written, removed) = rendered?;
+        let (link, derived) = snapshot.unwrap_or_default();
         let mut keys = keys;
         if let Some(stale) = deferred {
             keys.search_index = stale;
@@ -682,6 +718,9 @@ impl State {
             ids: site.pages.iter().map(|p| p.id.clone()).collect(),
             keys,
             outs: outs.into_iter().map(Some).collect(),
+            content: content.to_vec(),
+            link,
+            derived,
         });
         let total = if fresh { summary.files } else { hashes.len() };
         Ok((

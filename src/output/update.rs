@@ -105,6 +105,12 @@ impl Update {
         true
     }
 
+    /// Gives up the update, leaving the output as it was, and returns the hashes that
+    /// describe it.
+    pub fn into_previous(mut self) -> Hashes {
+        std::mem::take(&mut self.previous)
+    }
+
     /// Declares that the new tree has the same files as the previous one: those not put
     /// keep their bytes, and none is removed. Cheaper than [`Update::keep`] on each.
     pub fn keep_all(&self) {

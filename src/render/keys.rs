@@ -32,6 +32,8 @@ pub struct Keys {
     pub print: u64,
     /// The search index.
     pub search_index: u64,
+    /// The feed and the sitemap.
+    pub feed: u64,
 }
 
 fn hash(value: impl Hash) -> u64 {
@@ -64,8 +66,15 @@ fn links(h: &mut DefaultHasher, link: &[u64], list: &[usize]) {
 
 /// Computes every key. `content[i]` is a hash of page `i`'s source text and `link[i]`
 /// its [`link_key`], which the caller keeps between builds (hashing every text again
-/// would cost more than the rest).
-pub fn keys(site: &Site, graph: &Graph, content: &[u64], link: &[u64]) -> Keys {
+/// would cost more than the rest). `reuse(i)` may give page `i`'s key when the caller
+/// knows it cannot have changed.
+pub fn keys(
+    site: &Site,
+    graph: &Graph,
+    content: &[u64],
+    link: &[u64],
+    reuse: &(dyn Fn(usize) -> Option<u64> + Sync),
+) -> Keys {
     let pages = &site.pages;
     // A page's body HTML: its text and the pages its links lead to. Which page (or file)
     // each link names follows from the text alone, so the text, the number of files and
@@ -81,6 +90,9 @@ pub fn keys(site: &Site, graph: &Graph, content: &[u64], link: &[u64]) -> Keys {
     let page_keys: Vec<u64> = (0..pages.len())
         .into_par_iter()
         .map(|i| {
+            if let Some(key) = reuse(i) {
+                return key;
+            }
             let mut h = DefaultHasher::new();
             (body(i), &pages[i].tags).hash(&mut h);
             for r in &graph.refs[i] {
@@ -136,7 +148,16 @@ pub fn keys(site: &Site, graph: &Graph, content: &[u64], link: &[u64]) -> Keys {
         }
         h.finish()
     };
+    // The feed lists the newest pages, the sitemap all of them, with their dates.
+    let feed = {
+        let mut h = DefaultHasher::new();
+        for (i, page) in pages.iter().enumerate() {
+            (link[i], &page.updated).hash(&mut h);
+        }
+        h.finish()
+    };
     Keys {
+        feed,
         pages: page_keys,
         lists,
         tags_index,
