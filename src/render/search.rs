@@ -9,12 +9,11 @@
 //! No full text is stored: only a short snippet per document.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt::Write;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
-use crate::slug::fold_char;
+use crate::slug::{fold, fold_char};
 
 /// One document to index.
 pub struct Doc<'a> {
@@ -82,22 +81,26 @@ fn stem_str(word: &str) -> Cow<'_, str> {
     {
         return Cow::Owned(format!("{base}al"));
     }
-    let last = word.as_bytes()[word.len() - 1];
-    for suffix in SUFFIXES {
-        // Comparing the last byte first skips most suffixes without a call to memcmp,
-        // which the profile of a 10,000-page build showed as the top symbol (see
-        // benches/README.md).
-        if suffix.as_bytes()[suffix.len() - 1] != last {
-            continue;
-        }
-        if let Some(base) = word.strip_suffix(suffix)
-            && base.len() >= 4
-        {
-            return Cow::Borrowed(base);
+    let bytes = word.as_bytes();
+    // Only the suffixes that end with the word's last byte: the profile of a 10,000-page
+    // build showed the loop over all of them as a top cost of indexing.
+    for suffix in &SUFFIXES_BY_LAST[usize::from(bytes[bytes.len() - 1] & 0x7f)] {
+        let s = suffix.as_bytes();
+        if bytes.len() >= s.len() + 4 && bytes[bytes.len() - s.len()..] == *s {
+            return Cow::Borrowed(&word[..word.len() - s.len()]);
         }
     }
     Cow::Borrowed(word)
 }
+
+/// [`SUFFIXES`] grouped by their last byte (all are ASCII), longest first as there.
+static SUFFIXES_BY_LAST: LazyLock<[Vec<&'static str>; 128]> = LazyLock::new(|| {
+    let mut table: [Vec<&'static str>; 128] = std::array::from_fn(|_| Vec::new());
+    for suffix in SUFFIXES {
+        table[usize::from(suffix.as_bytes()[suffix.len() - 1] & 0x7f)].push(suffix);
+    }
+    table
+});
 
 fn is_stop_word(word: &str) -> bool {
     // The set, and the length of the longest stop word: most words are longer, and are
@@ -109,25 +112,76 @@ fn is_stop_word(word: &str) -> bool {
     word.len() <= SET.1 && SET.0.contains(word)
 }
 
-/// [`fold`](crate::slug::fold), with a fast path for ASCII characters, which are most of
-/// a French text: the per-character iterator chain of `fold` was the top symbol of a
-/// 10,000-page build (16% of its CPU time, see benches/README.md).
+/// [`fold`](crate::slug::fold), copying runs of ASCII (most of a French text) at once
+/// and lowercasing them in place: the per-character iterator chain of `fold` was the
+/// top symbol of a 10,000-page build (16% of its CPU time, see benches/README.md).
 fn fold_fast(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii() && c != '\'' {
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.extend(fold_char(c).flat_map(char::to_lowercase));
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = bytes[i..]
+            .iter()
+            .position(|&b| !b.is_ascii() || b == b'\'')
+            .map_or(bytes.len(), |n| i + n);
+        let start = out.len();
+        out.push_str(&text[i..run]);
+        out[start..].make_ascii_lowercase();
+        i = run;
+        if let Some(c) = text[i..].chars().next() {
+            for f in fold_char(c) {
+                if f.is_ascii() {
+                    out.push(f.to_ascii_lowercase());
+                } else {
+                    out.extend(f.to_lowercase());
+                }
+            }
+            i += c.len_utf8();
         }
     }
     out
 }
 
+/// The words of a text: its maximal runs of alphanumeric characters, as
+/// `split(|c| !c.is_alphanumeric())` gives them less the empty ones, but deciding ASCII
+/// bytes without decoding characters.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    // Whether the character at `i` is alphanumeric, and its length in bytes.
+    let at = move |i: usize| match bytes[i] {
+        b if b.is_ascii() => (b.is_ascii_alphanumeric(), 1),
+        _ => text[i..]
+            .chars()
+            .next()
+            .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
+    };
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let (alnum, len) = at(i);
+            if alnum {
+                break;
+            }
+            i += len;
+        }
+        if i >= bytes.len() {
+            return None;
+        }
+        let start = i;
+        while i < bytes.len() {
+            let (alnum, len) = at(i);
+            if !alnum {
+                break;
+            }
+            i += len;
+        }
+        Some(&text[start..i])
+    })
+}
+
 /// The terms of an already folded text, borrowed from it where possible.
 fn folded_terms(folded: &str) -> impl Iterator<Item = Cow<'_, str>> {
-    folded
-        .split(|c: char| !c.is_alphanumeric())
+    words(folded)
         .filter(|w| w.len() >= 2 && !is_stop_word(w))
         .map(stem_str)
 }
@@ -135,7 +189,7 @@ fn folded_terms(folded: &str) -> impl Iterator<Item = Cow<'_, str>> {
 /// The search terms of a text: folded, split on non-alphanumerics, stop words dropped,
 /// stemmed.
 pub fn terms(text: &str) -> impl Iterator<Item = String> + '_ {
-    let folded = fold_fast(text);
+    let folded = fold(text);
     folded_terms(&folded)
         .map(Cow::into_owned)
         .collect::<Vec<_>>()
@@ -146,8 +200,9 @@ pub fn terms(text: &str) -> impl Iterator<Item = String> + '_ {
 pub struct IndexedDoc {
     /// `[title, kind, url, snippet]`, as the script stores them.
     fields: [String; 4],
-    /// The document's distinct terms, sorted and laid end to end: one allocation per
-    /// document rather than one per term, which is most of a build's memory otherwise.
+    /// The document's distinct terms, in order of first use, laid end to end: one
+    /// allocation per document rather than one per term, which is most of a build's
+    /// memory otherwise.
     term_text: String,
     /// For each term of `term_text`, where it ends and its weight.
     term_ends: Vec<(u32, u32)>,
@@ -202,17 +257,23 @@ pub fn indexed(doc: &Doc<'_>) -> IndexedDoc {
     texts.extend(doc.headings.iter().map(|h| (fold_fast(h), HEADING)));
     texts.push((fold_fast(doc.text), BODY));
     // Each distinct word is checked against the stop words and stemmed once, however
-    // often it occurs: `words` maps it to its term's slot in `terms` (or to none).
-    let mut words: WordMap<&str, Option<usize>> = WordMap::default();
-    let mut slots: WordMap<Cow<'_, str>, usize> = WordMap::default();
-    let mut terms: Vec<Weighed<'_>> = Vec::new();
+    // often it occurs: `seen` maps it to its term's slot in `terms` (or to none).
+    let capacity = 512;
+    let mut seen: WordMap<&str, Option<usize>> =
+        WordMap::with_capacity_and_hasher(capacity, Default::default());
+    let mut slots: WordMap<Cow<'_, str>, usize> =
+        WordMap::with_capacity_and_hasher(capacity, Default::default());
+    let mut terms: Vec<Weighed<'_>> = Vec::with_capacity(capacity);
     for (text, weight) in &texts {
-        for word in text.split(|c: char| !c.is_alphanumeric()) {
-            let slot = match words.get(word) {
+        for word in words(text) {
+            if word.len() < 2 {
+                continue; // never a term
+            }
+            let slot = match seen.get(word) {
                 Some(&slot) => slot,
                 None => {
                     // What `folded_terms` keeps, and how it stems it.
-                    let slot = (word.len() >= 2 && !is_stop_word(word)).then(|| {
+                    let slot = (!is_stop_word(word)).then(|| {
                         let term = stem_str(word);
                         match slots.get(term.as_ref()) {
                             Some(&slot) => slot,
@@ -227,7 +288,7 @@ pub fn indexed(doc: &Doc<'_>) -> IndexedDoc {
                             }
                         }
                     });
-                    words.insert(word, slot);
+                    seen.insert(word, slot);
                     slot
                 }
             };
@@ -243,7 +304,6 @@ pub fn indexed(doc: &Doc<'_>) -> IndexedDoc {
             }
         }
     }
-    terms.sort_unstable_by(|a, b| a.term.cmp(&b.term));
     let mut term_text = String::with_capacity(terms.iter().map(|t| t.term.len()).sum());
     let mut term_ends = Vec::with_capacity(terms.len());
     for t in &terms {
@@ -270,13 +330,19 @@ pub fn indexed(doc: &Doc<'_>) -> IndexedDoc {
 /// Builds the index script: `window.ARCHIPEL_SEARCH = {docs: [[title, kind, url,
 /// snippet], ...], terms: {term: [doc, weight, doc, weight, ...], ...}}`.
 pub fn index_script(docs: &[&IndexedDoc]) -> String {
-    let mut postings: BTreeMap<&str, Vec<(usize, u32)>> = BTreeMap::new();
+    // This runs once, after every page, on one core: a hash map sorted once and numbers
+    // written by hand rather than a BTreeMap and `write!` (see benches/README.md).
+    let mut postings: WordMap<&str, Vec<(u32, u32)>> = WordMap::default();
+    let mut count = 0;
     for (d, doc) in docs.iter().enumerate() {
         for (term, w) in doc.terms() {
-            postings.entry(term).or_default().push((d, w));
+            postings.entry(term).or_default().push((d as u32, w));
+            count += 1;
         }
     }
-    let mut out = String::with_capacity(64 * docs.len() + 32 * postings.len());
+    let mut postings: Vec<(&str, Vec<(u32, u32)>)> = postings.into_iter().collect();
+    postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut out = String::with_capacity(160 * docs.len() + 10 * count + 16 * postings.len());
     out.push_str("window.ARCHIPEL_SEARCH={\"docs\":[");
     for (i, doc) in docs.iter().enumerate() {
         if i > 0 {
@@ -289,15 +355,37 @@ pub fn index_script(docs: &[&IndexedDoc]) -> String {
         if i > 0 {
             out.push(',');
         }
-        let _ = write!(out, "\"{term}\":[");
-        for (j, (d, w)) in list.iter().enumerate() {
-            let sep = if j > 0 { "," } else { "" };
-            let _ = write!(out, "{sep}{d},{w}");
+        // Terms are runs of alphanumerics: nothing to escape.
+        out.push('"');
+        out.push_str(term);
+        out.push_str("\":[");
+        for (j, &(d, w)) in list.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            push_number(&mut out, d);
+            out.push(',');
+            push_number(&mut out, w);
         }
         out.push(']');
     }
     out.push_str("}};\n");
     out
+}
+
+/// Appends `n` in decimal.
+fn push_number(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[start..].iter().map(|&b| char::from(b)));
 }
 
 fn excerpt(text: &str) -> String {
@@ -315,7 +403,6 @@ fn excerpt(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::slug::fold;
 
     #[test]
     fn stems_french_variants_together() {
@@ -353,9 +440,39 @@ mod tests {
             "COOPÉRATION Œuvre l’été d'Ève ÇA Straße İstanbul ǅ 3×4 — ok",
             "",
             "plain ascii, with 'quotes' and UPPER case",
+            "'",
+            "é",
+            "A'B'é'C",
         ] {
             assert_eq!(fold_fast(text), fold(text), "{text:?}");
         }
+    }
+
+    #[test]
+    fn words_are_the_runs_of_alphanumerics() {
+        for text in [
+            "l'été, à 3h — ok!  fin",
+            "",
+            "   ",
+            "ǅemal² x½ œuvre…suite",
+            "a",
+        ] {
+            let expected: Vec<&str> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            assert_eq!(words(text).collect::<Vec<_>>(), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        let mut out = String::new();
+        for n in [0, 7, 10, 4_294_967_295] {
+            push_number(&mut out, n);
+            out.push(' ');
+        }
+        assert_eq!(out, "0 7 10 4294967295 ");
     }
 
     #[test]
@@ -373,7 +490,8 @@ mod tests {
             summary: "Un réseau, des coopérations.",
             tags: vec!["Coopération"],
             headings: vec!["Écouter"],
-            text: "Coopérer en réseau : écouter, écoute, écoutes et le réseau local.",
+            text: "Coopérer en réseau : écouter, écoute, écoutes et le réseau local. \
+                   L’œuvre d'İstanbul, ǅemal, COOPÉRER, Œuvres, l'été 2024, x½.",
         };
         let index = indexed(&doc);
         let got: Vec<(&str, u32)> = index.terms().collect();
@@ -384,7 +502,8 @@ mod tests {
             .collect();
         expected.sort();
         expected.dedup();
-        let names: Vec<&str> = got.iter().map(|(t, _)| *t).collect();
+        let mut names: Vec<&str> = got.iter().map(|(t, _)| *t).collect();
+        names.sort_unstable();
         assert_eq!(names, expected);
         // "reseau": title 16 + summary 4 + two body occurrences.
         assert!(got.contains(&("reseau", 22)), "{got:?}");
