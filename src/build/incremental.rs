@@ -244,6 +244,9 @@ pub fn rebuild(
             if keep {
                 cache.state = Some(state);
             }
+            // What this rebuild was told about still has to reach the output: a static
+            // file or template changed while a page was broken is written once it is fixed.
+            cache.dirty = dirty;
             Err(e)
         }
     }

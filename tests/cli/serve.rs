@@ -632,6 +632,32 @@ mod incremental {
         }
     }
 
+    /// Found by the random test (seed 61): a stylesheet saved while a page was broken
+    /// must still be copied once the page is fixed.
+    #[test]
+    fn changes_made_while_the_site_is_broken_are_applied_after_the_fix() {
+        let site = Fixture::copy("site");
+        let out = site.path("served");
+        let mut cache = Cache::new();
+        build::rebuild(site.root(), &out, Options::default(), &mut cache).unwrap();
+        let page = "content/methodes/vote.md";
+        let good = site.read(page);
+        let css = "themes/default/static/style.css";
+        let mut rebuild = |paths: &[&str]| {
+            for p in paths {
+                cache.invalidate(Path::new(p));
+            }
+            build::rebuild(site.root(), &out, Options::default(), &mut cache)
+        };
+        site.write(page, &good.replacen("title = ", "title = = ", 1));
+        assert!(rebuild(&[page]).is_err());
+        site.write(css, &format!("{}\n.apres {{}}\n", site.read(css)));
+        assert!(rebuild(&[css]).is_err());
+        site.write(page, &good);
+        rebuild(&[page]).unwrap();
+        assert!(site.read("served/style.css").contains(".apres"));
+    }
+
     #[test]
     fn random_edit_sequences_match_a_clean_build() {
         for seed in 1..=12u64 {
