@@ -660,7 +660,15 @@ mod incremental {
 
     #[test]
     fn random_edit_sequences_match_a_clean_build() {
-        for seed in 1..=12u64 {
+        // More with ARCHIPEL_SEEDS=N (and ARCHIPEL_STEPS=N), to hunt for a failing sequence.
+        let env = |name: &str, default: u64| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default)
+        };
+        let steps = env("ARCHIPEL_STEPS", 16) as usize;
+        for seed in 1..=env("ARCHIPEL_SEEDS", 12) {
             let site = Fixture::copy("site");
             if seed % 3 == 0 {
                 // The printable guide holds every page: one more output to keep right.
@@ -678,7 +686,7 @@ mod incremental {
             let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
             build::rebuild(site.root(), &out, Options::default(), &mut cache).unwrap();
             let mut last_good = tree(&out);
-            for step in 0..16 {
+            for step in 0..steps {
                 let touched = edit(&site, &mut rng, step);
                 for path in &touched {
                     cache.invalidate(path);

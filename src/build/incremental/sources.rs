@@ -1,0 +1,141 @@
+//! Reading the site's sources for the [`Cache`](super::Cache): everything at once, or
+//! again only the invalidated paths under `content/`.
+
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::{Entry, State};
+use crate::config::{self, Config};
+use crate::diag::Error;
+use crate::load::{self, CONTENT_DIR};
+use crate::model::{self, Tag};
+use crate::render;
+
+/// Reads the whole site.
+pub(super) fn cold(root: &Path) -> Result<State, Error> {
+    let config = config::load(root)?;
+    let theme = render::theme(&config)?;
+    let (tags_source, mut tag_diags) = load::read_tags(root);
+    let tags = model::tags(&tags_source, &mut tag_diags);
+    let (paths, asset_paths) = load::content_paths(root)?;
+    let entries: Vec<(PathBuf, Entry)> = paths
+        .par_iter()
+        .filter_map(|rel| Some((PathBuf::from(rel), read(root, rel, &config, &tags)?)))
+        .collect();
+    Ok(State {
+        config: Some(config),
+        theme,
+        tags,
+        tag_diags,
+        entries: entries.into_iter().collect(),
+        assets: asset_paths.into_iter().map(PathBuf::from).collect(),
+        defer: false,
+        lookup: None,
+        linked: None,
+        rendered: None,
+    })
+}
+
+/// Reads and validates one Markdown file; `None` when it is gone.
+fn read(root: &Path, rel: &str, config: &Config, tags: &[Tag]) -> Option<Entry> {
+    let source = load::read_source(root, rel)?;
+    let mut diags = Vec::new();
+    let (content, page) = match source {
+        Ok(source) => {
+            let mut h = DefaultHasher::new();
+            source.text.hash(&mut h);
+            let tag_index: HashMap<&str, usize> = tags
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.id.as_str(), i))
+                .collect();
+            let content = h.finish();
+            (
+                content,
+                model::page(config, tags, &tag_index, source, &mut diags),
+            )
+        }
+        Err(d) => {
+            diags.push(d);
+            (0, None)
+        }
+    };
+    Some(Entry {
+        content,
+        page,
+        diags,
+    })
+}
+
+fn is_file(path: &Path) -> bool {
+    // Like the loader's walk, which does not follow symbolic links.
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+}
+
+impl State {
+    pub(super) fn config(&self) -> &Config {
+        self.config
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("the configuration is back after each build"))
+    }
+
+    /// Reads again the invalidated paths under `content/` (relative to it).
+    pub(super) fn reload(&mut self, root: &Path, changed: &[PathBuf]) -> Result<(), Error> {
+        let content = root.join(CONTENT_DIR);
+        let mut files: BTreeSet<PathBuf> = BTreeSet::new();
+        let mut rescan = false;
+        for rel in changed {
+            let full = content.join(rel);
+            let was_dir = self
+                .entries
+                .range(rel.clone()..)
+                .next()
+                .is_some_and(|(k, _)| k != rel && k.starts_with(rel))
+                || self
+                    .assets
+                    .range(rel.clone()..)
+                    .next()
+                    .is_some_and(|k| k != rel && k.starts_with(rel));
+            if rel.as_os_str().is_empty() || full.is_dir() || was_dir {
+                // A directory (or something gone that we did not know as a file): it may
+                // hold, or have held, many files.
+                rescan = true;
+            }
+            files.insert(rel.clone());
+        }
+        if rescan {
+            let (paths, assets) = load::content_paths(root)?;
+            let paths: BTreeSet<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
+            self.entries.retain(|p, _| paths.contains(p));
+            for p in &paths {
+                if !self.entries.contains_key(p) || changed.iter().any(|c| p.starts_with(c)) {
+                    files.insert(p.clone());
+                }
+            }
+            self.assets = assets.into_iter().map(PathBuf::from).collect();
+        }
+        let config = self.config.as_ref();
+        for rel in files {
+            let Some(name) = rel.to_str() else { continue };
+            let full = content.join(&rel);
+            if name.ends_with(".md") {
+                let entry = match config {
+                    Some(config) if is_file(&full) => read(root, name, config, &self.tags),
+                    _ => None,
+                };
+                match entry {
+                    Some(entry) => self.entries.insert(rel, entry),
+                    None => self.entries.remove(&rel),
+                };
+            } else if !rescan && is_file(&full) {
+                self.assets.insert(rel);
+            } else if !rescan {
+                self.assets.remove(&rel);
+            }
+        }
+        Ok(())
+    }
+}

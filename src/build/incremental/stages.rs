@@ -1,0 +1,412 @@
+//! The pipeline of a rebuild over the [`Cache`](super::Cache)'s state: assemble the site
+//! from the kept pages, link it (keeping what still holds), then render what changed.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::{Failure, Linked, Rebuilt, Rendered, State};
+use crate::diag::{Diagnostic, Error};
+use crate::links::{self, PageLinks};
+use crate::model;
+use crate::output::Staging;
+use crate::output::update::{Hashes, Recording, Update};
+use crate::render::keys;
+use crate::render::{self, PageOut, Select, Summary};
+use crate::review;
+
+impl State {
+    /// Validates, links and renders the site, writing what changed into `out`.
+    pub(super) fn build(
+        &mut self,
+        root: &Path,
+        out: &Path,
+        options: render::Options,
+        previous: Option<Hashes>,
+        everything: bool,
+        files: bool,
+    ) -> Result<(Rebuilt, Hashes), Failure> {
+        let Some(config) = self.config.take() else {
+            return Err((Error::Usage("no configuration".into()), previous, false));
+        };
+        let mut pages = Vec::with_capacity(self.entries.len());
+        let mut content = Vec::with_capacity(self.entries.len());
+        let mut taken = Vec::with_capacity(self.entries.len());
+        for (n, entry) in self.entries.values_mut().enumerate() {
+            if let Some(page) = entry.page.take() {
+                pages.push(page);
+                content.push(entry.content);
+                taken.push(n);
+            }
+        }
+        let assets: Vec<String> = self
+            .assets
+            .iter()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .collect();
+        // The page ids, roles and assets: what resolving links, the lookup tables and the
+        // set of output files depend on.
+        let shape = {
+            let mut h = DefaultHasher::new();
+            for p in &pages {
+                (&p.id, p.role).hash(&mut h);
+            }
+            assets.hash(&mut h);
+            h.finish()
+        };
+        let lookup = match self.lookup.take() {
+            Some((s, lookup)) if s == shape => Some(lookup),
+            _ => None,
+        };
+        let tags = std::mem::take(&mut self.tags);
+        let site = model::assemble_with(config, tags, pages, assets, lookup);
+        let result = self.link_and_render(
+            &site, shape, &content, root, out, options, previous, everything, files,
+        );
+        let (config, tags, pages, _, lookup) = site.into_parts();
+        self.lookup = Some((shape, lookup));
+        self.config = Some(config);
+        self.tags = tags;
+        let mut pages = pages.into_iter();
+        let mut taken = taken.into_iter().peekable();
+        for (n, entry) in self.entries.values_mut().enumerate() {
+            if taken.next_if_eq(&n).is_some() {
+                entry.page = pages.next();
+            }
+        }
+        result
+    }
+
+    /// Links the site, keeping what the previous build resolved where it still holds,
+    /// and collects every problem found so far.
+    fn link(
+        &mut self,
+        site: &model::Site,
+        shape: u64,
+        content: &[u64],
+    ) -> (Linked, Vec<Diagnostic>) {
+        // Links: unchanged pages keep theirs while the ids, roles and assets stay the same.
+        let mut prev = self.linked.take();
+        let same = prev
+            .as_ref()
+            .is_some_and(|p| p.shape == shape && p.content.len() == content.len());
+        let mut link_diags: Vec<Vec<Diagnostic>> = Vec::with_capacity(content.len());
+        let mut per_page: Vec<PageLinks> = Vec::with_capacity(content.len());
+        match prev.as_mut().filter(|_| same) {
+            Some(p) => {
+                let g = &mut p.graph;
+                let mut moved: Vec<Option<PageLinks>> = (0..content.len())
+                    .map(|i| {
+                        (p.content[i] == content[i]).then(|| PageLinks {
+                            refs: std::mem::take(&mut g.refs[i]),
+                            body: std::mem::take(&mut g.body[i]),
+                            assets: std::mem::take(&mut g.assets[i]),
+                            diags: std::mem::take(&mut p.diags[i]),
+                        })
+                    })
+                    .collect();
+                let fresh: Vec<Option<PageLinks>> = (0..content.len())
+                    .into_par_iter()
+                    .map(|i| {
+                        moved[i]
+                            .is_none()
+                            .then(|| links::resolve_page(site, &site.pages[i]))
+                    })
+                    .collect();
+                for (i, f) in fresh.into_iter().enumerate() {
+                    per_page.push(
+                        f.or_else(|| moved[i].take()).unwrap_or_else(|| {
+                            unreachable!("each page is either kept or resolved")
+                        }),
+                    );
+                }
+            }
+            None => {
+                per_page = site
+                    .pages
+                    .par_iter()
+                    .map(|page| links::resolve_page(site, page))
+                    .collect();
+            }
+        }
+        for links in &mut per_page {
+            link_diags.push(std::mem::take(&mut links.diags));
+        }
+        // Per-page fingerprints, kept for pages whose text did not change.
+        let unchanged = |i: usize| prev.as_ref().filter(|p| same && p.content[i] == content[i]);
+        let link: Vec<u64> = (0..content.len())
+            .into_par_iter()
+            .map(|i| match unchanged(i) {
+                Some(p) => p.link[i],
+                None => keys::link_key(&site.pages[i]),
+            })
+            .collect();
+        let derived: Vec<u64> = (0..content.len())
+            .into_par_iter()
+            .map(|i| match unchanged(i) {
+                Some(p) => p.derived[i],
+                None => links::derive_key(&site.pages[i], &per_page[i]),
+            })
+            .collect();
+        let (graph, more_diags) = match prev.take() {
+            // No page changed anything the lists are made of (an edit of text): the
+            // backlinks, related pages, kind and tag lists are the previous ones.
+            Some(p) if same && p.derived == derived => {
+                let mut graph = p.graph;
+                graph.refs.clear();
+                graph.body.clear();
+                graph.assets.clear();
+                for links in per_page {
+                    graph.refs.push(links.refs);
+                    graph.body.push(links.body);
+                    graph.assets.push(links.assets);
+                }
+                (graph, Vec::new())
+            }
+            prev => {
+                let related: &[Vec<usize>] = match &prev {
+                    Some(p) if same => &p.graph.related,
+                    _ => &[],
+                };
+                let related_keys: &[u64] = match &prev {
+                    Some(p) if same => &p.graph.related_keys,
+                    _ => &[],
+                };
+                let reuse = |i: usize, key: u64| match related_keys.get(i) {
+                    Some(k) if *k == key => related.get(i).cloned(),
+                    _ => None,
+                };
+                links::derive(site, per_page, &reuse)
+            }
+        };
+
+        let mut diags: Vec<Diagnostic> = self.tag_diags.clone();
+        for entry in self.entries.values() {
+            diags.extend(entry.diags.iter().cloned());
+        }
+        diags.extend(link_diags.iter().flatten().cloned());
+        diags.extend(more_diags);
+        diags.extend(review::review(site, &graph));
+        diags.sort_by(|a, b| (&a.path, a.pos, a.severity).cmp(&(&b.path, b.pos, b.severity)));
+        let linked = Linked {
+            shape,
+            content: content.to_vec(),
+            graph,
+            diags: link_diags,
+            link,
+            derived,
+        };
+        (linked, diags)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn link_and_render(
+        &mut self,
+        site: &model::Site,
+        shape: u64,
+        content: &[u64],
+        root: &Path,
+        out: &Path,
+        options: render::Options,
+        previous: Option<Hashes>,
+        everything: bool,
+        files: bool,
+    ) -> Result<(Rebuilt, Hashes), Failure> {
+        let (linked, diags) = self.link(site, shape, content);
+        if diags.iter().any(Diagnostic::is_error) {
+            // The output and the previous render stay as they were; the links are kept
+            // for the next attempt.
+            self.linked = Some(linked);
+            return Err((Error::Content(diags), previous, true));
+        }
+        let result = self.render(
+            site, shape, content, &linked, diags, root, out, options, previous, everything, files,
+        );
+        // Whatever happened to the render, the links stay valid for the next rebuild.
+        self.linked = Some(linked);
+        result
+    }
+
+    /// Renders the outputs whose key moved and brings `out` up to date.
+    #[allow(clippy::too_many_arguments)]
+    fn render(
+        &mut self,
+        site: &model::Site,
+        shape: u64,
+        content: &[u64],
+        linked: &Linked,
+        diags: Vec<Diagnostic>,
+        root: &Path,
+        out: &Path,
+        options: render::Options,
+        previous: Option<Hashes>,
+        everything: bool,
+        files: bool,
+    ) -> Result<(Rebuilt, Hashes), Failure> {
+        let graph = &linked.graph;
+
+        // Render what changed.
+        // With the same lists and the same link data everywhere, a page whose text did
+        // not change keeps its key.
+        let old = self
+            .rendered
+            .as_ref()
+            .filter(|r| r.shape == shape && r.link == linked.link && r.derived == linked.derived);
+        let reuse = |i: usize| {
+            let r = old?;
+            (r.content[i] == content[i]).then(|| r.keys.pages[i])
+        };
+        let keys = keys::keys(site, graph, content, &linked.link, &reuse);
+        let mut select = Select::all(site);
+        let mut kept: Vec<Option<PageOut>> = Vec::new();
+        let mut prev = self.rendered.take();
+        // Same pages, tags, kinds, assets and static files: the same set of output files.
+        let same_files = !everything && !files && prev.as_ref().is_some_and(|p| p.shape == shape);
+        let mut deferred = None;
+        if let (Some(p), false) = (prev.as_mut(), everything) {
+            // Where each page was in the previous render.
+            let old_index: Vec<Option<usize>> = if p.shape == shape && p.ids.len() == content.len()
+            {
+                (0..content.len()).map(Some).collect()
+            } else {
+                let by_id: HashMap<&str, usize> = p
+                    .ids
+                    .iter()
+                    .enumerate()
+                    .map(|(i, id)| (id.as_str(), i))
+                    .collect();
+                site.pages
+                    .iter()
+                    .map(|pg| by_id.get(pg.id.as_str()).copied())
+                    .collect()
+            };
+            kept = old_index
+                .iter()
+                .map(|o| o.and_then(|o| p.outs.get_mut(o)?.take()))
+                .collect();
+            for (i, o) in old_index.iter().enumerate() {
+                select.pages[i] =
+                    kept[i].is_none() || o.map(|o| p.keys.pages[o]) != Some(keys.pages[i]);
+            }
+            let differs = |a: &[u64], b: &[u64], i: usize| a.get(i) != b.get(i);
+            for k in 0..select.lists.len() {
+                select.lists[k] = differs(&p.keys.lists, &keys.lists, k);
+            }
+            for t in 0..select.tags.len() {
+                select.tags[t] = differs(&p.keys.tags, &keys.tags, t);
+            }
+            select.tags_index = p.keys.tags_index != keys.tags_index;
+            select.home = p.keys.home != keys.home;
+            select.print = p.keys.print != keys.print;
+            select.search_index = p.keys.search_index != keys.search_index;
+            select.feed = p.keys.feed != keys.feed;
+            if select.search_index && self.defer && select.pages.iter().any(|&p| p) {
+                // Pages first: the index follows on the next rebuild, which sees its key
+                // still differ from the one kept for it below.
+                select.search_index = false;
+                deferred = Some(p.keys.search_index);
+            }
+            select.fixed = false;
+            select.files = files;
+        }
+        drop(prev);
+
+        let fresh = previous.is_none();
+        let theme = &self.theme;
+        let rendered: Result<_, Failure> = (|| {
+            Ok(match previous {
+                None => {
+                    let staging = Staging::create(root, out).map_err(|e| (e, None, true))?;
+                    let recording = Recording::new(&staging);
+                    let (summary, outs) = render::render_selected(
+                        site, graph, theme, options, &recording, &select, kept,
+                    )
+                    .map_err(|e| (e, None, true))?;
+                    let hashes = recording.into_hashes();
+                    staging.commit().map_err(|e| (e, None, true))?;
+                    let mut written: Vec<String> = hashes.keys().cloned().collect();
+                    written.sort();
+                    (summary, outs, hashes, written, Vec::new())
+                }
+                Some(previous) => {
+                    // On failure the output is as `previous` describes it: hand it back.
+                    let update =
+                        Update::create(root, out, previous).map_err(|e| (e, None, true))?;
+                    let (summary, outs) = match render::render_selected(
+                        site, graph, theme, options, &update, &select, kept,
+                    ) {
+                        Ok(done) => done,
+                        Err(e) => return Err((e, Some(update.into_previous()), true)),
+                    };
+                    let missing = if same_files {
+                        update.keep_all();
+                        false
+                    } else {
+                        keys::files(site, theme, options)
+                            .iter()
+                            .any(|file| !update.keep(file))
+                    };
+                    let (summary, outs) = if missing {
+                        // An output that is new but was not selected: the selection missed a
+                        // dependency. Render everything rather than leave the file out.
+                        let kept = outs.into_iter().map(Some).collect();
+                        match render::render_selected(
+                            site,
+                            graph,
+                            theme,
+                            options,
+                            &update,
+                            &Select::all(site),
+                            kept,
+                        ) {
+                            Ok(done) => done,
+                            Err(e) => return Err((e, Some(update.into_previous()), true)),
+                        }
+                    } else {
+                        (summary, outs)
+                    };
+                    let applied = update.commit().map_err(|e| (e, None, true))?;
+                    (
+                        summary,
+                        outs,
+                        applied.hashes,
+                        applied.written,
+                        applied.removed,
+                    )
+                }
+            })
+        })();
+        let (summary, outs, hashes, written, removed) = rendered?;
+        let (link, derived) = (linked.link.clone(), linked.derived.clone());
+        let mut keys = keys;
+        if let Some(stale) = deferred {
+            keys.search_index = stale;
+        }
+        self.rendered = Some(Rendered {
+            shape,
+            ids: site.pages.iter().map(|p| p.id.clone()).collect(),
+            keys,
+            outs: outs.into_iter().map(Some).collect(),
+            content: content.to_vec(),
+            link,
+            derived,
+        });
+        let total = if fresh { summary.files } else { hashes.len() };
+        Ok((
+            Rebuilt {
+                rendered: summary.files,
+                summary: Summary {
+                    pages: summary.pages,
+                    files: total,
+                },
+                warnings: diags,
+                written,
+                removed,
+                deferred: deferred.is_some(),
+            },
+            hashes,
+        ))
+    }
+}
