@@ -379,6 +379,48 @@ fn deleted_and_renamed_pages_leave_lists_and_tag_pages() {
 }
 
 #[test]
+fn editors_save_patterns_are_followed() {
+    let site = Fixture::copy("site");
+    let server = Server::start(&site, &[]);
+    let page = "content/methodes/vote.md";
+    let text = site.read(page);
+
+    // Write a hidden temporary file, then rename it over the page (atomic save).
+    site.write(
+        "content/methodes/.vote.md.tmp",
+        &text.replace("Voir", "Atomique, voir"),
+    );
+    std::fs::rename(site.path("content/methodes/.vote.md.tmp"), site.path(page)).unwrap();
+    server.poll("/methodes/vote/", "the renamed-over text", |r| {
+        r.body.contains("Atomique, voir")
+    });
+
+    // Move the page to a backup, write it anew, delete the backup (vim's default), with
+    // a swap file beside it.
+    site.write("content/methodes/.vote.md.swp", "swap");
+    std::fs::rename(site.path(page), site.path("content/methodes/vote.md~")).unwrap();
+    site.write(page, &text.replace("Voir", "Sauvé, voir"));
+    std::fs::remove_file(site.path("content/methodes/vote.md~")).unwrap();
+    std::fs::remove_file(site.path("content/methodes/.vote.md.swp")).unwrap();
+    server.poll("/methodes/vote/", "the rewritten text", |r| {
+        r.body.contains("Sauvé, voir")
+    });
+    assert_eq!(
+        server.get("/methodes/vote.md~").status,
+        404,
+        "no backup left behind"
+    );
+
+    // A burst of saves: the last one wins.
+    for n in 0..20 {
+        site.write(page, &text.replace("Voir", &format!("Rafale {n}, voir")));
+    }
+    server.poll("/methodes/vote/", "the last save of the burst", |r| {
+        r.body.contains("Rafale 19, voir")
+    });
+}
+
+#[test]
 fn a_stylesheet_change_swaps_styles_without_a_reload() {
     let site = Fixture::copy("site");
     let server = Server::start(&site, &[]);
