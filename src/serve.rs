@@ -201,8 +201,9 @@ fn rebuild_loop(
                     shared.hub.broadcast(event);
                 }
                 let mut line = format!("{what}: {}", summary(&rebuilt, started));
-                // The pages are served; now the search index, which covers the whole site.
-                while rebuilt.deferred {
+                // The pages are served; now the search index, which covers the whole site,
+                // unless the next save is already there: its pages come first again.
+                while rebuilt.deferred && !watch.has_pending() {
                     let again = Instant::now();
                     match build::rebuild(root, out, render::Options::default(), &mut cache) {
                         Ok(next) => {
@@ -220,6 +221,9 @@ fn rebuild_loop(
                             break;
                         }
                     }
+                }
+                if rebuilt.deferred {
+                    line.push_str(" (search index with the next change)");
                 }
                 eprintln!("{line}");
             }

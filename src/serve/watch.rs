@@ -80,6 +80,8 @@ pub struct Watch {
     watcher: notify::RecommendedWatcher,
     events: Receiver<notify::Result<notify::Event>>,
     watched: BTreeSet<&'static str>,
+    /// A relevant event taken by [`Watch::has_pending`], for the next [`Watch::wait`].
+    stash: Option<notify::Result<notify::Event>>,
 }
 
 /// How long a burst must stay quiet before the batch is built. Editors' save sequences
@@ -103,6 +105,7 @@ impl Watch {
             watcher,
             events,
             watched: BTreeSet::new(),
+            stash: None,
         };
         // The root itself, for archipel.toml and for areas created later.
         watch
@@ -126,6 +129,33 @@ impl Watch {
         }
     }
 
+    /// Whether a relevant change is waiting, without blocking. Events that change
+    /// nothing (the build's own reads) are dropped on the way; a relevant one is kept for
+    /// the next [`Watch::wait`].
+    pub fn has_pending(&mut self) -> bool {
+        if self.stash.is_some() {
+            return true;
+        }
+        while let Ok(event) = self.events.try_recv() {
+            let relevant = match &event {
+                Err(_) => true,
+                Ok(e) => {
+                    e.need_rescan()
+                        || (changes_content(&e.kind)
+                            && e.paths.iter().any(|p| {
+                                p.strip_prefix(&self.root)
+                                    .is_ok_and(|rel| classify(rel).is_some())
+                            }))
+                }
+            };
+            if relevant {
+                self.stash = Some(event);
+                return true;
+            }
+        }
+        false
+    }
+
     /// Blocks until relevant paths changed and the burst settled; `None` when the
     /// watcher stopped.
     pub fn wait(&mut self) -> Option<Batch> {
@@ -134,7 +164,10 @@ impl Watch {
         let mut started = None::<Instant>;
         loop {
             let event = match started {
-                None => self.events.recv().ok()?,
+                None => match self.stash.take() {
+                    Some(event) => event,
+                    None => self.events.recv().ok()?,
+                },
                 Some(at) => {
                     let left = MAX_WAIT.saturating_sub(at.elapsed());
                     match self.events.recv_timeout(quiet.min(left)) {
