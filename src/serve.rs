@@ -11,6 +11,7 @@ pub mod http;
 pub mod reload;
 pub mod watch;
 
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -19,7 +20,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use crate::build::{self, Cache, Rebuilt};
-use crate::diag::{self, Error, Format};
+use crate::diag::{self, Diagnostic, Error, Format};
 use crate::render;
 use reload::{Hub, after_rebuild};
 
@@ -91,7 +92,7 @@ pub fn serve(options: &Options) -> Result<(), Error> {
                 started.elapsed().as_millis()
             );
         }
-        Err(e) => failed(e, &shared.hub, options.color),
+        Err(e) => failed(e, &shared.hub, options.color, &BTreeSet::new()),
     }
     if first.is_ok() {
         *shared.out.write().unwrap_or_else(|e| e.into_inner()) = out.canonicalize().ok();
@@ -217,7 +218,7 @@ fn rebuild_loop(
                             rebuilt = next;
                         }
                         Err(e) => {
-                            failed(&e, &shared.hub, color);
+                            failed(&e, &shared.hub, color, &batch.paths);
                             break;
                         }
                     }
@@ -229,20 +230,28 @@ fn rebuild_loop(
             }
             Err(e) => {
                 eprintln!("{what}: the site does not build; still serving the last good version");
-                failed(&e, &shared.hub, color);
+                failed(&e, &shared.hub, color, &batch.paths);
             }
         }
     }
 }
 
-/// Prints a failed build's diagnostics and shows them on open pages.
-fn failed(e: &Error, hub: &Hub, color: bool) {
+/// Prints a failed build's diagnostics and shows them on open pages, those in the
+/// files of `saved` first.
+fn failed(e: &Error, hub: &Hub, color: bool, saved: &BTreeSet<PathBuf>) {
     if e.diagnostics().is_empty() {
         eprintln!("error: {e}");
     } else {
-        eprint!("{}", diag::render(e.diagnostics(), Format::Human, color));
+        // On a terminal the last lines are the ones read: the saved files' problems last.
+        let (mine, others): (Vec<Diagnostic>, Vec<Diagnostic>) = e
+            .diagnostics()
+            .iter()
+            .cloned()
+            .partition(|d| saved.contains(&d.path));
+        eprint!("{}", diag::render(&others, Format::Human, color));
+        eprint!("{}", diag::render(&mine, Format::Human, color));
     }
-    hub.broadcast(reload::Event::Failed(reload::overlay(e)));
+    hub.broadcast(reload::Event::Failed(reload::overlay(e, saved)));
 }
 
 /// `content/a.md changed`, or `content/a.md and 3 other paths changed`. Paths that no

@@ -4,6 +4,8 @@
 //! Nothing here is written to the output directory: the script and the overlay are added
 //! to HTML at response time, so `archipel build` and `archipel serve` write the same bytes.
 
+use std::collections::BTreeSet;
+use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Mutex, MutexGuard};
 
@@ -14,6 +16,9 @@ pub const EVENTS_PATH: &str = "/__archipel/events";
 
 /// Element id of the overlay, shared by the server-side markup and the script.
 const OVERLAY_ID: &str = "archipel-overlay";
+
+/// How many errors the overlay lists.
+pub const OVERLAY_ITEMS: usize = 8;
 
 /// One message to open pages.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -135,13 +140,19 @@ pub fn escape(s: &str) -> String {
 
 /// The overlay that explains a failed rebuild: each problem as `path:line:column`, its
 /// message and its fix, all escaped. Reader-facing text is in French.
-pub fn overlay(error: &Error) -> String {
+/// The errors in the files of `first` (the ones just saved) come first: when a page
+/// does not parse, every link to it breaks too, and the cause must not be lost among them.
+/// At most [`OVERLAY_ITEMS`] are listed; the terminal has them all.
+pub fn overlay(error: &Error, first: &BTreeSet<PathBuf>) -> String {
     let mut items = String::new();
-    let diags: Vec<&Diagnostic> = error
+    let mut diags: Vec<&Diagnostic> = error
         .diagnostics()
         .iter()
         .filter(|d| d.is_error())
         .collect();
+    diags.sort_by_key(|d| !first.contains(&d.path));
+    let more = diags.len().saturating_sub(OVERLAY_ITEMS);
+    diags.truncate(OVERLAY_ITEMS);
     for d in &diags {
         let place = match d.pos {
             Some(p) => format!("{}:{}:{}", d.path.display(), p.line, p.column),
@@ -159,6 +170,12 @@ pub fn overlay(error: &Error) -> String {
     }
     if diags.is_empty() {
         items.push_str(&format!("<li>{}</li>", escape(&error.to_string())));
+    }
+    if more > 0 {
+        items.push_str(&format!(
+            "<li>… et {more} autre{} (voir le terminal)</li>",
+            if more > 1 { "s" } else { "" }
+        ));
     }
     format!(
         "<div id=\"{OVERLAY_ID}\" role=\"alert\" style=\"position:fixed;left:0;right:0;bottom:0;\
@@ -247,10 +264,31 @@ mod tests {
     fn overlays_escape_what_they_show() {
         let d = Diagnostic::error("front-matter-syntax", "content/<a>.md", "bad `<script>`")
             .help("écrire \"x\"");
-        let html = overlay(&Error::Content(vec![d]));
+        let html = overlay(&Error::Content(vec![d]), &BTreeSet::new());
         assert!(html.contains("<code>content/&lt;a&gt;.md</code> bad `&lt;script&gt;`"));
         assert!(html.contains("écrire &quot;x&quot;"));
         assert!(!html.contains("<script>"));
+    }
+
+    #[test]
+    fn the_saved_file_comes_first_and_the_list_is_cut() {
+        let mut diags: Vec<Diagnostic> = (0..12)
+            .map(|i| Diagnostic::error("broken-link", format!("content/p{i:02}.md"), "broken"))
+            .collect();
+        diags.push(Diagnostic::error(
+            "front-matter-syntax",
+            "content/z.md",
+            "bad TOML",
+        ));
+        let first: BTreeSet<PathBuf> = [PathBuf::from("content/z.md")].into();
+        let html = overlay(&Error::Content(diags), &first);
+        let z = html.find("content/z.md").unwrap();
+        assert!(z < html.find("content/p00.md").unwrap());
+        assert!(
+            !html.contains("content/p07.md"),
+            "only {OVERLAY_ITEMS} items"
+        );
+        assert!(html.contains("… et 5 autres"));
     }
 
     #[test]
