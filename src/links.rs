@@ -54,7 +54,7 @@ pub fn resolve(site: &Site) -> (Graph, Vec<Diagnostic>) {
     derive(site, per_page, &|_, _| None)
 }
 
-/// Asked by [`derive`] for page `i` whose related-pages inputs have the fingerprint `key`:
+/// Asked by [`derive()`] for page `i` whose related-pages inputs have the fingerprint `key`:
 /// the list a previous build computed from the same inputs, if it has one.
 pub type Reuse<'a> = dyn Fn(usize, u64) -> Option<Vec<usize>> + Sync + 'a;
 
@@ -145,7 +145,7 @@ pub fn derive(
     (graph, diags)
 }
 
-/// A fingerprint of everything [`derive`] reads of one page and its resolved links: its
+/// A fingerprint of everything [`derive()`] reads of one page and its resolved links: its
 /// role, tags, title, date, order and link targets. When no page's fingerprint moved
 /// (and the configuration did not change), `derive` would return the same lists, so an
 /// incremental rebuild (#4) keeps the previous ones. Whoever makes `derive` read more of
