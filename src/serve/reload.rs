@@ -32,6 +32,9 @@ pub enum Event {
     Failed(String),
     /// The site builds again: remove the overlay.
     Ok,
+    /// Sent first on each stream: which server run this is. A page whose stream
+    /// reconnects to another run (the server was restarted) reloads.
+    Hello(String),
 }
 
 impl Event {
@@ -43,6 +46,7 @@ impl Event {
             Event::Css => ("css", String::new()),
             Event::Failed(html) => ("failed", html.clone()),
             Event::Ok => ("ok", String::new()),
+            Event::Hello(run) => ("hello", run.clone()),
         };
         let mut out = format!("event: {name}\n");
         for line in data.split('\n') {
@@ -76,9 +80,22 @@ pub fn after_rebuild(written: &[String], removed: &[String]) -> Option<Event> {
 }
 
 /// The open event streams, and the state a newly opened page must learn.
-#[derive(Default)]
 pub struct Hub {
     inner: Mutex<HubState>,
+    /// Identifies this run of the server.
+    run: String,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        Hub {
+            inner: Mutex::default(),
+            run: format!("{}-{started}", std::process::id()),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -89,9 +106,11 @@ struct HubState {
 }
 
 impl Hub {
-    /// Registers a new event stream. It first receives the current failure, if any.
+    /// Registers a new event stream. It first receives this run's id, then the current
+    /// failure, if any.
     pub fn subscribe(&self) -> Receiver<Event> {
         let (tx, rx) = channel();
+        let _ = tx.send(Event::Hello(self.run.clone()));
         let mut state = self.lock();
         if let Some(html) = &state.failure {
             let _ = tx.send(Event::Failed(html.clone()));
@@ -107,7 +126,7 @@ impl Hub {
         match &event {
             Event::Failed(html) => state.failure = Some(html.clone()),
             Event::Ok => state.failure = None,
-            Event::Reload(_) | Event::Css => {}
+            Event::Reload(_) | Event::Css | Event::Hello(_) => {}
         }
         state.clients.retain(|c| c.send(event.clone()).is_ok());
     }
@@ -199,6 +218,11 @@ pub fn script() -> String {
   if (here === "" || here.slice(-1) === "/") here += "index.html";
   function overlay() {{ return document.getElementById("{OVERLAY_ID}"); }}
   var events = new EventSource("{EVENTS_PATH}");
+  var run = null;
+  events.addEventListener("hello", function (e) {{
+    if (run !== null && run !== e.data) location.reload();
+    run = e.data;
+  }});
   events.addEventListener("reload", function (e) {{
     var files = e.data.split(" ");
     if (files.indexOf("*") >= 0 || files.indexOf(here) >= 0) location.reload();
@@ -321,6 +345,7 @@ mod tests {
         let hub = Hub::default();
         hub.broadcast(Event::Failed("<div>x</div>".into()));
         let rx = hub.subscribe();
+        assert!(matches!(rx.try_recv(), Ok(Event::Hello(_))));
         assert_eq!(rx.try_recv(), Ok(Event::Failed("<div>x</div>".into())));
         hub.broadcast(Event::Ok);
         assert_eq!(rx.try_recv(), Ok(Event::Ok));
