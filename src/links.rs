@@ -529,3 +529,79 @@ mod tests {
         assert_eq!(relative_md("a.md", "temoignages/b.md"), "temoignages/b.md");
     }
 }
+
+#[cfg(test)]
+mod ranking_tests {
+    use super::*;
+    use crate::load::{Loaded, RawTag, TagsSource, parse_source};
+
+    /// A site of one kind whose pages have the given tags and link to the given pages.
+    fn site(pages: &[(&str, &[&str], &[&str])]) -> Site {
+        let config = crate::config::parse(
+            std::path::Path::new("."),
+            "[site]\ntitle = \"T\"\n[[kinds]]\nid = \"k\"\ndir = \"k\"\nsingular = \"K\"\nplural = \"Ks\"\n",
+        )
+        .unwrap();
+        let tags = ["commun", "moyen", "rare"]
+            .map(|t| toml::from_str::<RawTag>(&format!("id = \"{t}\"\nlabel = \"{t}\"")).unwrap());
+        let mut loaded = Loaded {
+            tags: TagsSource {
+                tags: tags.to_vec(),
+                ..TagsSource::default()
+            },
+            ..Loaded::default()
+        };
+        for (slug, tags, links) in pages {
+            let tags: Vec<String> = tags.iter().map(|t| format!("\"{t}\"")).collect();
+            let body: String = links.iter().map(|l| format!("[x]({l}.md) ")).collect();
+            let text = format!(
+                "+++\ntitle = \"{slug}\"\ntags = [{}]\n+++\n{body}\n",
+                tags.join(", ")
+            );
+            loaded.sources.push(
+                parse_source(
+                    format!("content/k/{slug}.md").into(),
+                    format!("k/{slug}.md"),
+                    text,
+                )
+                .unwrap(),
+            );
+        }
+        let (site, diags) = crate::model::build(config, loaded);
+        assert!(diags.is_empty(), "{diags:?}");
+        site
+    }
+
+    fn related_ids(site: &Site, graph: &Graph, slug: &str) -> Vec<String> {
+        let i = site.page_index(&format!("k/{slug}")).unwrap();
+        graph.related[i]
+            .iter()
+            .map(|&j| site.pages[j].slug.clone())
+            .collect()
+    }
+
+    #[test]
+    fn rarer_shared_tags_rank_higher_and_linked_pages_are_left_out() {
+        let site = site(&[
+            ("a", &["commun", "rare"], &[]),
+            ("b", &["commun"], &[]),
+            ("c", &["commun", "rare"], &[]),
+            ("d", &["commun", "moyen"], &[]),
+            ("e", &["moyen"], &["a"]),
+            ("f", &["commun"], &[]),
+        ]);
+        let (graph, diags) = resolve(&site);
+        assert!(diags.is_empty());
+        // `c` shares the rare tag with `a`; the others only the common one.
+        assert_eq!(related_ids(&site, &graph, "a")[0], "c");
+        // `e` links to `a`, so `a` never lists `e`, and `e` never lists `a`.
+        assert!(!related_ids(&site, &graph, "a").contains(&"e".to_string()));
+        assert!(!related_ids(&site, &graph, "e").contains(&"a".to_string()));
+        // `d` shares `moyen` with `e`, rarer than `commun`.
+        assert_eq!(related_ids(&site, &graph, "d")[0], "e");
+        assert_eq!(
+            graph.backlinks[site.page_index("k/a").unwrap()],
+            [site.page_index("k/e").unwrap()]
+        );
+    }
+}
