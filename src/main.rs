@@ -111,13 +111,7 @@ fn main() -> ExitCode {
             };
             built.map(|built| {
                 eprint!("{}", diag::render(&built.warnings, Format::Human, color));
-                eprintln!(
-                    "built {} pages ({} files) into {} in {} ms",
-                    built.summary.pages,
-                    built.summary.files,
-                    out.display(),
-                    started.elapsed().as_millis()
-                );
+                eprintln!("{}", built.summary.line(&out, started.elapsed()));
             })
         }
         Command::Check {

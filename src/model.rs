@@ -171,16 +171,19 @@ pub fn assemble_with(
     assets: Vec<String>,
     lookup: Option<Lookup>,
 ) -> Site {
-    if let Some(Lookup { by_id, by_slug }) = lookup {
-        return Site {
-            config,
-            tags,
-            pages,
-            assets,
-            by_id,
-            by_slug,
-        };
+    let Lookup { by_id, by_slug } = lookup.unwrap_or_else(|| lookup_of(&pages));
+    Site {
+        config,
+        tags,
+        pages,
+        assets,
+        by_id,
+        by_slug,
     }
+}
+
+/// The lookup tables of `pages`.
+fn lookup_of(pages: &[Page]) -> Lookup {
     let by_id = pages
         .iter()
         .enumerate()
@@ -192,14 +195,7 @@ pub fn assemble_with(
             by_slug.entry(p.slug.clone()).or_default().push(i);
         }
     }
-    Site {
-        config,
-        tags,
-        pages,
-        assets,
-        by_id,
-        by_slug,
-    }
+    Lookup { by_id, by_slug }
 }
 
 impl Site {

@@ -66,6 +66,19 @@ pub struct Summary {
     pub files: usize,
 }
 
+impl Summary {
+    /// The line the commands print after a build into `out` that took `elapsed`.
+    pub fn line(&self, out: &Path, elapsed: std::time::Duration) -> String {
+        format!(
+            "built {} pages ({} files) into {} in {} ms",
+            self.pages,
+            self.files,
+            out.display(),
+            elapsed.as_millis()
+        )
+    }
+}
+
 /// Loads the theme named in the configuration, with the site's overrides.
 pub fn theme(config: &Config) -> Result<Theme, Error> {
     let theme_dir = config.root.join("themes").join(&config.site.theme);

@@ -84,13 +84,7 @@ pub fn serve(options: &Options) -> Result<(), Error> {
                 "{}",
                 diag::render(&built.warnings, Format::Human, options.color)
             );
-            eprintln!(
-                "built {} pages ({} files) into {} in {} ms",
-                built.summary.pages,
-                built.summary.files,
-                out.display(),
-                started.elapsed().as_millis()
-            );
+            eprintln!("{}", built.summary.line(&out, started.elapsed()));
         }
         Err(e) => failed(e, &shared.hub, options.color, &BTreeSet::new()),
     }

@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
-use crate::slug::{fold, fold_char};
+use crate::slug::fold;
 
 /// One document to index.
 pub struct Doc<'a> {
@@ -110,36 +110,6 @@ fn is_stop_word(word: &str) -> bool {
         (STOP_WORDS.iter().copied().collect(), longest)
     });
     word.len() <= SET.1 && SET.0.contains(word)
-}
-
-/// [`fold`](crate::slug::fold), copying runs of ASCII (most of a French text) at once
-/// and lowercasing them in place: the per-character iterator chain of `fold` was the
-/// top symbol of a 10,000-page build (16% of its CPU time, see benches/README.md).
-fn fold_fast(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let run = bytes[i..]
-            .iter()
-            .position(|&b| !b.is_ascii() || b == b'\'')
-            .map_or(bytes.len(), |n| i + n);
-        let start = out.len();
-        out.push_str(&text[i..run]);
-        out[start..].make_ascii_lowercase();
-        i = run;
-        if let Some(c) = text[i..].chars().next() {
-            for f in fold_char(c) {
-                if f.is_ascii() {
-                    out.push(f.to_ascii_lowercase());
-                } else {
-                    out.extend(f.to_lowercase());
-                }
-            }
-            i += c.len_utf8();
-        }
-    }
-    out
 }
 
 /// The words of a text: its maximal runs of alphanumeric characters, as
@@ -251,11 +221,11 @@ struct Weighed<'a> {
 /// Weighs the terms of one document (done per page, in parallel).
 pub fn indexed(doc: &Doc<'_>) -> IndexedDoc {
     let mut texts: Vec<(String, u32)> = Vec::with_capacity(doc.tags.len() + doc.headings.len() + 3);
-    texts.push((fold_fast(doc.title), TITLE));
-    texts.extend(doc.tags.iter().map(|t| (fold_fast(t), TAG)));
-    texts.push((fold_fast(doc.summary), SUMMARY));
-    texts.extend(doc.headings.iter().map(|h| (fold_fast(h), HEADING)));
-    texts.push((fold_fast(doc.text), BODY));
+    texts.push((fold(doc.title), TITLE));
+    texts.extend(doc.tags.iter().map(|t| (fold(t), TAG)));
+    texts.push((fold(doc.summary), SUMMARY));
+    texts.extend(doc.headings.iter().map(|h| (fold(h), HEADING)));
+    texts.push((fold(doc.text), BODY));
     // Each distinct word is checked against the stop words and stemmed once, however
     // often it occurs: `seen` maps it to its term's slot in `terms` (or to none).
     let capacity = 512;
@@ -432,20 +402,6 @@ mod tests {
             checked += 1;
         }
         assert!(checked >= 20, "only {checked} vectors");
-    }
-
-    #[test]
-    fn fast_fold_is_fold() {
-        for text in [
-            "COOPÉRATION Œuvre l’été d'Ève ÇA Straße İstanbul ǅ 3×4 — ok",
-            "",
-            "plain ascii, with 'quotes' and UPPER case",
-            "'",
-            "é",
-            "A'B'é'C",
-        ] {
-            assert_eq!(fold_fast(text), fold(text), "{text:?}");
-        }
     }
 
     #[test]

@@ -190,11 +190,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     );
     assert_eq!(site.tree("public"), before);
     // No staging directory is left behind.
-    let leftovers: Vec<_> = std::fs::read_dir(site.root())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
-        .collect();
+    let leftovers = site.hidden_entries();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 

@@ -71,11 +71,7 @@ fn zip_is_replaced_only_by_a_successful_build() {
     site.run(&["build", "--offline", "--zip", "guide.zip"])
         .expect(1);
     assert_eq!(std::fs::read(site.path("guide.zip")).unwrap(), before);
-    let leftovers: Vec<_> = std::fs::read_dir(site.root())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
-        .collect();
+    let leftovers = site.hidden_entries();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 

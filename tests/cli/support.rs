@@ -117,6 +117,15 @@ impl Fixture {
         }
     }
 
+    /// The hidden entries of the site root (a build's staging directories are hidden).
+    pub(crate) fn hidden_entries(&self) -> Vec<String> {
+        std::fs::read_dir(self.root())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect()
+    }
+
     /// Every file under `dir` (relative to the root), with its bytes, sorted.
     pub(crate) fn tree(&self, dir: &str) -> Vec<(String, Vec<u8>)> {
         let base = self.path(dir);
