@@ -86,7 +86,8 @@ impl Data {
     pub fn type_name(&self) -> &'static str {
         match self {
             Data::String(_) => "a string",
-            Data::Integer(_) => "an integer",
+            Data::Integer(Some(_)) => "an integer",
+            Data::Integer(None) => "an integer beyond 64 bits",
             Data::Float => "a float",
             Data::Bool(_) => "a boolean",
             Data::Datetime(_) => "a date",

@@ -472,7 +472,10 @@ pub fn page(
             }
         }
     }
-    if seen.contains(&"title") && page.title.is_empty() {
+    let title_is_text = entries
+        .iter()
+        .any(|e| e.key == "title" && matches!(e.value.data, Data::String(_)));
+    if title_is_text && page.title.is_empty() {
         diags.push(at(
             Diagnostic::error("empty-title", &path, "the title is empty"),
             0,
