@@ -215,6 +215,10 @@ pub fn resolve_page(site: &Site, page: &Page) -> PageLinks {
                 },
             };
             let Some(target) = found else {
+                if site.is_invalid(id) {
+                    // The target's own errors are reported; one typo, one error.
+                    continue;
+                }
                 let candidates = site
                     .pages
                     .iter()
@@ -282,6 +286,9 @@ pub fn resolve_page(site: &Site, page: &Page) -> PageLinks {
                 Some(target) => {
                     body.insert(link.dest, target);
                 }
+                None if joined
+                    .as_deref()
+                    .is_some_and(|p| site.is_invalid(page_id(p))) => {}
                 None => {
                     let wanted = joined.as_deref().map_or("", page_id);
                     let help =

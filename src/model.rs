@@ -5,7 +5,7 @@
 //! fields its kind declares. Tags must come from the vocabulary. References are kept as
 //! written, with their positions; `links` resolves them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use crate::config::{Config, Field, FieldType, did_you_mean};
@@ -26,6 +26,9 @@ pub struct Site {
     pub assets: Vec<String>,
     by_id: HashMap<String, usize>,
     by_slug: HashMap<String, Vec<usize>>,
+    /// Ids of files that exist but failed validation: their own errors are reported, so
+    /// links to them are not reported again.
+    invalid: HashSet<String>,
 }
 
 /// One declared tag.
@@ -116,6 +119,15 @@ impl Site {
         self.by_id.get(id).copied()
     }
 
+    /// Whether `id` (a page id or a bare slug) names a file that failed validation.
+    pub fn is_invalid(&self, id: &str) -> bool {
+        self.invalid.contains(id)
+            || self
+                .invalid
+                .iter()
+                .any(|i| i.rsplit('/').next() == Some(id))
+    }
+
     /// The pages whose slug is `slug`.
     pub fn pages_with_slug(&self, slug: &str) -> &[usize] {
         self.by_slug.get(slug).map_or(&[], Vec::as_slice)
@@ -133,6 +145,12 @@ impl Site {
 /// Builds the site model, collecting every problem found.
 pub fn build(config: Config, loaded: Loaded) -> (Site, Vec<Diagnostic>) {
     let mut diags = loaded.diags;
+    let mut invalid: HashSet<String> = diags
+        .iter()
+        .filter(|d| d.is_error())
+        .filter_map(|d| d.path.strip_prefix(crate::load::CONTENT_DIR).ok())
+        .map(|rel| id_of(&rel.to_string_lossy().replace('\\', "/")))
+        .collect();
     let tags = tags(&loaded.tags, &mut diags);
     let tag_index: HashMap<&str, usize> = tags
         .iter()
@@ -141,17 +159,33 @@ pub fn build(config: Config, loaded: Loaded) -> (Site, Vec<Diagnostic>) {
         .collect();
     let mut pages = Vec::with_capacity(loaded.sources.len());
     for source in loaded.sources {
-        if let Some(page) = page(&config, &tags, &tag_index, source, &mut diags) {
-            pages.push(page);
+        let (rel, errors) = (source.rel.clone(), diags.len());
+        match page(&config, &tags, &tag_index, source, &mut diags) {
+            Some(page) => pages.push(page),
+            None if diags[errors..].iter().any(Diagnostic::is_error) => {
+                invalid.insert(id_of(&rel));
+            }
+            None => {}
         }
     }
-    (assemble(config, tags, pages, loaded.assets), diags)
+    (
+        assemble_with(config, tags, pages, loaded.assets, None, invalid),
+        diags,
+    )
 }
 
 /// A site from pages validated one by one (see [`page`]), in path order. Incremental
 /// rebuilds (#4) keep validated pages between builds and assemble them again.
 pub fn assemble(config: Config, tags: Vec<Tag>, pages: Vec<Page>, assets: Vec<String>) -> Site {
-    assemble_with(config, tags, pages, assets, None)
+    assemble_with(config, tags, pages, assets, None, HashSet::new())
+}
+
+/// The page id of a Markdown file, from its path relative to `content/`.
+pub fn id_of(rel: &str) -> String {
+    match rel.strip_suffix(".md").unwrap_or(rel) {
+        "_index" => String::new(),
+        id => id.to_string(),
+    }
 }
 
 /// The lookup tables of a site's pages by id and by slug, kept by an incremental rebuild
@@ -170,6 +204,7 @@ pub fn assemble_with(
     pages: Vec<Page>,
     assets: Vec<String>,
     lookup: Option<Lookup>,
+    invalid: HashSet<String>,
 ) -> Site {
     let Lookup { by_id, by_slug } = lookup.unwrap_or_else(|| lookup_of(&pages));
     Site {
@@ -179,6 +214,7 @@ pub fn assemble_with(
         assets,
         by_id,
         by_slug,
+        invalid,
     }
 }
 

@@ -221,3 +221,32 @@ fn invalid_utf8_and_odd_files_never_panic() {
     ));
     assert!(!run.stderr.contains("panicked"));
 }
+
+/// A page whose front matter is broken drops out of the site, but the links and
+/// references to it are not reported again: one typo, one error.
+#[test]
+fn links_to_a_broken_page_are_not_reported_twice() {
+    let site = site_with(
+        "content/methodes/ecoute.md",
+        "+++\ntitle = = \"L'écoute\"\n+++\n\nTexte.\n",
+    );
+    let run = site.run(&["check", "--format", "json"]).expect(1);
+    let codes: Vec<String> = run
+        .stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["code"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(codes, ["front-matter-syntax"], "{}", run.stdout);
+    // A reference to a page that does not exist at all is still an error.
+    site.write(
+        "content/cas/second.md",
+        "+++\ntitle = \"S\"\ntags = [\"vote\"]\nmethods = [\"methodes/autre\"]\n+++\n\nTexte.\n",
+    );
+    let run = site.run(&["check"]).expect(1);
+    assert!(run.stderr.contains("error[unknown-ref]"), "{}", run.stderr);
+}

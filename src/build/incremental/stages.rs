@@ -1,7 +1,7 @@
 //! The pipeline of a rebuild over the [`Cache`](super::Cache)'s state: assemble the site
 //! from the kept pages, link it (keeping what still holds), then render what changed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 
@@ -31,6 +31,13 @@ impl State {
         let Some(config) = self.config.take() else {
             return Err((Error::Usage("no configuration".into()), previous, false));
         };
+        // Files that exist but failed validation: links to them are not errors of their own.
+        let invalid: HashSet<String> = self
+            .entries
+            .iter()
+            .filter(|(_, e)| e.page.is_none() && e.diags.iter().any(Diagnostic::is_error))
+            .map(|(rel, _)| model::id_of(&rel.to_string_lossy().replace('\\', "/")))
+            .collect();
         let mut pages = Vec::with_capacity(self.entries.len());
         let mut content = Vec::with_capacity(self.entries.len());
         let mut taken = Vec::with_capacity(self.entries.len());
@@ -46,7 +53,7 @@ impl State {
             .iter()
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .collect();
-        // The page ids, roles and assets: what resolving links, the lookup tables and the
+        // The page ids, roles, assets and invalid files: what resolving links, the lookup tables and the
         // set of output files depend on.
         let shape = {
             let mut h = DefaultHasher::new();
@@ -54,6 +61,9 @@ impl State {
                 (&p.id, p.role).hash(&mut h);
             }
             assets.hash(&mut h);
+            let mut invalid: Vec<&String> = invalid.iter().collect();
+            invalid.sort();
+            invalid.hash(&mut h);
             h.finish()
         };
         let lookup = match self.lookup.take() {
@@ -61,7 +71,7 @@ impl State {
             _ => None,
         };
         let tags = std::mem::take(&mut self.tags);
-        let site = model::assemble_with(config, tags, pages, assets, lookup);
+        let site = model::assemble_with(config, tags, pages, assets, lookup, invalid);
         let result = self.link_and_render(
             &site, shape, &content, root, out, options, previous, everything, files,
         );
