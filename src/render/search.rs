@@ -298,7 +298,9 @@ pub fn indexed(doc: &Doc<'_>) -> IndexedDoc {
 }
 
 /// Builds the index script: `window.ARCHIPEL_SEARCH = {docs: [[title, kind, url,
-/// snippet], ...], terms: {term: [doc, weight, doc, weight, ...], ...}}`.
+/// snippet], ...], terms: {term: [gap, weight, gap, weight, ...], ...}}`, where each
+/// gap is the document's index minus the previous one's in the list (the first is the
+/// index itself): small numbers, which keeps large indexes about a third smaller.
 pub fn index_script(docs: &[&IndexedDoc]) -> String {
     // This runs once, after every page, on one core: a hash map sorted once and numbers
     // written by hand rather than a BTreeMap and `write!` (see benches/README.md).
@@ -329,11 +331,13 @@ pub fn index_script(docs: &[&IndexedDoc]) -> String {
         out.push('"');
         out.push_str(term);
         out.push_str("\":[");
+        let mut previous = 0;
         for (j, &(d, w)) in list.iter().enumerate() {
             if j > 0 {
                 out.push(',');
             }
-            push_number(&mut out, d);
+            push_number(&mut out, d - previous);
+            previous = d;
             out.push(',');
             push_number(&mut out, w);
         }
@@ -486,6 +490,15 @@ mod tests {
             script.starts_with(
                 "window.ARCHIPEL_SEARCH={\"docs\":[[\"Conflit\",\"K\",\"x/\",\"rien\"]"
             )
+        );
+        let more: Vec<IndexedDoc> = ["a", "b conflit", "c", "d conflit"]
+            .iter()
+            .map(|t| indexed(&doc("T", t)))
+            .collect();
+        let gaps = index_script(&more.iter().collect::<Vec<_>>());
+        assert!(
+            gaps.contains("\"conflit\":[1,1,2,1]"),
+            "gaps, not indexes: {gaps}"
         );
     }
 }

@@ -165,10 +165,13 @@
         const best = new Map();
         for (const [term, factor] of this.candidates(w)) {
           matched.add(term);
+          // Documents are stored as gaps from the previous one (src/render/search.rs).
           const list = this.postings.get(term);
+          let doc = 0;
           for (let i = 0; i < list.length; i += 2) {
+            doc += list[i];
             const score = list[i + 1] * factor;
-            if (score > (best.get(list[i]) || 0)) best.set(list[i], score);
+            if (score > (best.get(doc) || 0)) best.set(doc, score);
           }
         }
         if (scores === null) {
