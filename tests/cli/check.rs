@@ -2,6 +2,19 @@
 
 use crate::support::Fixture;
 
+/// The codes of `check --format json` output, in order.
+fn codes(json_lines: &str) -> Vec<String> {
+    json_lines
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["code"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
 /// A copy of the `site` fixture with one file replaced.
 fn site_with(path: &str, text: &str) -> Fixture {
     let site = Fixture::copy("site");
@@ -128,16 +141,7 @@ fn every_problem_of_a_run_is_reported_together() {
     site.write("content/autre/c.md", "+++\ntitle = \"C\"\n+++\n");
     site.write("content/cas/Majuscule.md", "+++\ntitle = \"M\"\n+++\n");
     let run = site.run(&["check", "--format", "json"]).expect(1);
-    let codes: Vec<String> = run
-        .stdout
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["code"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
+    let codes = codes(&run.stdout);
     for code in [
         "front-matter",
         "unknown-tag",
@@ -231,16 +235,7 @@ fn links_to_a_broken_page_are_not_reported_twice() {
         "+++\ntitle = = \"L'écoute\"\n+++\n\nTexte.\n",
     );
     let run = site.run(&["check", "--format", "json"]).expect(1);
-    let codes: Vec<String> = run
-        .stdout
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["code"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
+    let codes = codes(&run.stdout);
     assert_eq!(codes, ["front-matter-syntax"], "{}", run.stdout);
     // A reference to a page that does not exist at all is still an error.
     site.write(
