@@ -164,6 +164,21 @@ pub struct Rebuilt {
     pub deferred: bool,
 }
 
+/// What one rebuild is asked to do.
+#[derive(Clone, Copy)]
+struct Job<'a> {
+    /// The site root.
+    root: &'a Path,
+    /// The output directory.
+    out: &'a Path,
+    /// Online or offline.
+    options: render::Options,
+    /// Read and render everything again (configuration or tags changed, or first build).
+    everything: bool,
+    /// Copy static files and assets again, and recompute the set of output files.
+    files: bool,
+}
+
 /// What the invalidated paths touch.
 #[derive(Default)]
 struct Touched {
@@ -236,7 +251,14 @@ pub fn rebuild(
             .iter()
             .any(|p| p.extension().is_none_or(|e| e != "md"));
     state.defer = cache.defer;
-    let result = state.build(root, out, options, cache.outputs.take(), everything, files);
+    let job = Job {
+        root,
+        out,
+        options,
+        everything,
+        files,
+    };
+    let result = state.build(&job, cache.outputs.take());
     match result {
         Ok((rebuilt, hashes)) => {
             cache.outputs = Some(hashes);

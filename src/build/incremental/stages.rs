@@ -3,11 +3,10 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::{Failure, Linked, Rebuilt, Rendered, State};
+use super::{Failure, Job, Linked, Rebuilt, Rendered, State};
 use crate::diag::{Diagnostic, Error};
 use crate::links::{self, PageLinks};
 use crate::model;
@@ -21,12 +20,8 @@ impl State {
     /// Validates, links and renders the site, writing what changed into `out`.
     pub(super) fn build(
         &mut self,
-        root: &Path,
-        out: &Path,
-        options: render::Options,
+        job: &Job<'_>,
         previous: Option<Hashes>,
-        everything: bool,
-        files: bool,
     ) -> Result<(Rebuilt, Hashes), Failure> {
         let Some(config) = self.config.take() else {
             return Err((Error::Usage("no configuration".into()), previous, false));
@@ -72,9 +67,7 @@ impl State {
         };
         let tags = std::mem::take(&mut self.tags);
         let site = model::assemble_with(config, tags, pages, assets, lookup, invalid);
-        let result = self.link_and_render(
-            &site, shape, &content, root, out, options, previous, everything, files,
-        );
+        let result = self.link_and_render(&site, shape, &content, job, previous);
         let (config, tags, pages, _, lookup) = site.into_parts();
         self.lookup = Some((shape, lookup));
         self.config = Some(config);
@@ -211,18 +204,13 @@ impl State {
         (linked, diags)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn link_and_render(
         &mut self,
         site: &model::Site,
         shape: u64,
         content: &[u64],
-        root: &Path,
-        out: &Path,
-        options: render::Options,
+        job: &Job<'_>,
         previous: Option<Hashes>,
-        everything: bool,
-        files: bool,
     ) -> Result<(Rebuilt, Hashes), Failure> {
         let (linked, diags) = self.link(site, shape, content);
         if diags.iter().any(Diagnostic::is_error) {
@@ -231,16 +219,14 @@ impl State {
             self.linked = Some(linked);
             return Err((Error::Content(diags), previous, true));
         }
-        let result = self.render(
-            site, shape, content, &linked, diags, root, out, options, previous, everything, files,
-        );
+        let result = self.render(site, shape, content, &linked, diags, job, previous);
         // Whatever happened to the render, the links stay valid for the next rebuild.
         self.linked = Some(linked);
         result
     }
 
     /// Renders the outputs whose key moved and brings `out` up to date.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments)] // the stage's inputs, each used; see `Job`
     fn render(
         &mut self,
         site: &model::Site,
@@ -248,13 +234,16 @@ impl State {
         content: &[u64],
         linked: &Linked,
         diags: Vec<Diagnostic>,
-        root: &Path,
-        out: &Path,
-        options: render::Options,
+        job: &Job<'_>,
         previous: Option<Hashes>,
-        everything: bool,
-        files: bool,
     ) -> Result<(Rebuilt, Hashes), Failure> {
+        let Job {
+            root,
+            out,
+            options,
+            everything,
+            files,
+        } = *job;
         let graph = &linked.graph;
 
         // Render what changed.
