@@ -138,7 +138,7 @@ fn main() -> ExitCode {
             Err(e) => Err(e),
         },
         Command::New { kind, title, root } => {
-            archipel::new::new_page(&root, &kind, &title, &archipel::new::today()).map(|created| {
+            archipel::new::new_page(&root, &kind, &title, &archipel::date::today()).map(|created| {
                 println!("{}", created.path.display());
                 eprintln!(
                     "next: write your text in {}, then run `archipel check`",

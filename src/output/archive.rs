@@ -13,7 +13,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
@@ -161,13 +160,12 @@ fn write_zip(
     out.get_ref().sync_all().map_err(io)
 }
 
-/// The current time as a zip timestamp (UTC; zip has no time zones).
+/// The current time (or `SOURCE_DATE_EPOCH`) as a zip timestamp (UTC; zip has no time
+/// zones).
 fn modified_now() -> DateTime {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (y, m, d) = civil_date(secs / 86_400);
-    let t = secs % 86_400;
+    let secs = crate::date::now_secs();
+    let (y, m, d) = crate::date::civil_from_days(secs.div_euclid(86_400));
+    let t = secs.rem_euclid(86_400);
     u16::try_from(y)
         .ok()
         .and_then(|y| {
@@ -183,32 +181,4 @@ fn modified_now() -> DateTime {
             .ok()
         })
         .unwrap_or_default()
-}
-
-/// The (year, month, day) of a day counted from 1970-01-01, in the proleptic Gregorian
-/// calendar (the usual era-of-400-years computation).
-fn civil_date(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    (year, month, day)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(civil_date(0), (1970, 1, 1));
-        assert_eq!(civil_date(11_016), (2000, 2, 29));
-        assert_eq!(civil_date(20_454), (2026, 1, 1));
-        assert_eq!(civil_date(20_453), (2025, 12, 31));
-    }
 }
