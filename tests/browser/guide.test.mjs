@@ -196,3 +196,28 @@ describe("online build over HTTP", () => {
     await context.close();
   });
 });
+
+describe("print", () => {
+  test("a page prints without navigation chrome, the printable guide holds every sheet", async () => {
+    const { page, errors, context } = await open({ offline: true });
+    await page.emulateMedia({ media: "print" });
+    await page.goto(site.offlineUrl("fiches-pratiques/5-recreer-la-confiance/index.html"));
+    for (const chrome of [".site-header", ".site-footer", ".links"]) {
+      assert.equal(await page.locator(chrome).first().isVisible(), false, `${chrome} prints`);
+    }
+    assert.ok(await page.locator("main h1").isVisible());
+    assert.ok(await page.locator("main .content").isVisible());
+
+    await page.goto(site.offlineUrl("print/index.html"));
+    const sheets = await page.locator("article.print-page").count();
+    const pages = fs
+      .readdirSync(site.offline, { withFileTypes: true })
+      .filter((d) => ["fiches-pratiques", "fiches-outils", "temoignages"].includes(d.name))
+      .map((d) => fs.readdirSync(`${site.offline}/${d.name}`).filter((f) => !f.endsWith(".html")).length)
+      .reduce((a, b) => a + b, 0);
+    assert.equal(sheets, pages);
+    assert.equal(await page.locator(".site-header").isVisible(), false);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});

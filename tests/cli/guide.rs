@@ -126,3 +126,28 @@ fn ids(guide: &Fixture, kind: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// The printable guide holds every sheet in reading order, and links between pages
+/// become anchors inside it.
+#[test]
+fn the_printable_guide_is_in_reading_order_with_inner_anchors() {
+    let guide = Fixture::guide();
+    guide.run(&["build"]).expect(0);
+    let print = guide.read("public/print/index.html");
+    let at = |id: &str| {
+        print
+            .find(&format!("id=\"{}\"", id.replace('/', "--")))
+            .unwrap_or_else(|| panic!("{id} is not in the printable guide"))
+    };
+    let mut previous = 0;
+    for kind in ["fiches-pratiques", "fiches-outils", "temoignages"] {
+        let mut ids = ids(&guide, kind);
+        ids.sort();
+        let first = ids.iter().map(|id| at(id)).min().unwrap();
+        assert!(first > previous, "{kind} is out of reading order");
+        previous = ids.iter().map(|id| at(id)).max().unwrap();
+    }
+    // A link of a practice sheet's body to a testimony points inside the page.
+    assert!(print.contains("href=\"#temoignages--fiche-7-peut-on-cooperer-avec-tout-le-monde\""));
+    assert!(!print.contains("href=\"../../"));
+}
