@@ -21,6 +21,9 @@ pub const FILE_NAME: &str = "archipel.toml";
 pub struct Config {
     /// The site root (the directory holding `archipel.toml`).
     pub root: PathBuf,
+    /// The language of the site (`fr`, `en`…): its content, the theme's strings and the
+    /// diagnostics' catalog. Top-level `language` in `archipel.toml`, `fr` by default.
+    pub language: String,
     /// Site-wide settings.
     pub site: SiteConfig,
     /// The content kinds, in declaration order.
@@ -36,8 +39,6 @@ pub struct SiteConfig {
     pub title: String,
     /// One sentence about the site, for the home page, the feed and search engines.
     pub description: String,
-    /// The language code of the content (`fr`).
-    pub language: String,
     /// The absolute URL the online site is published at, used only where a format
     /// demands absolute URLs (sitemap, feed). Empty means "unknown".
     pub base_url: String,
@@ -180,6 +181,8 @@ const BUILTIN_FIELDS: [(&str, FieldType, &str); 8] = [
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
+    #[serde(default = "default_language")]
+    language: String,
     site: RawSite,
     #[serde(default)]
     kinds: Vec<RawKind>,
@@ -194,8 +197,9 @@ struct RawSite {
     title: String,
     #[serde(default)]
     description: String,
-    #[serde(default = "default_language")]
-    language: String,
+    /// Not a `[site]` setting: read only to say where it goes.
+    #[serde(default)]
+    language: Option<Spanned<String>>,
     #[serde(default)]
     base_url: String,
     #[serde(default = "default_theme")]
@@ -441,6 +445,16 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
             skeleton: rk.skeleton.clone(),
         });
     }
+    if let Some(language) = &raw.site.language {
+        diags.push(
+            error(
+                "misplaced-setting",
+                language.span(),
+                "`language` is not a [site] setting".into(),
+            )
+            .help("move `language = ...` to the top of archipel.toml, before [site]"),
+        );
+    }
     let theme = raw.site.theme.get_ref();
     if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
         diags.push(error(
@@ -454,11 +468,11 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
     }
     Ok(Config {
         root: root.to_path_buf(),
+        language: raw.language,
         page_fields: builtin_fields(&raw.site.see_also_label, &help),
         site: SiteConfig {
             title: raw.site.title,
             description: raw.site.description,
-            language: raw.site.language,
             base_url: raw.site.base_url,
             theme: theme.clone(),
             feed_size: raw.site.feed_size,
@@ -542,6 +556,19 @@ source = { type = "text" }
         assert_eq!(d[0].code, "unknown-kind");
         assert_eq!(d[0].pos.unwrap().line, 19);
         assert_eq!(d[0].help.as_deref(), Some("did you mean `tool`?"));
+    }
+
+    #[test]
+    fn language_is_top_level_and_french_by_default() {
+        assert_eq!(parse(Path::new("."), GOOD).unwrap().language, "fr");
+        let english = format!("language = \"en\"\n{GOOD}");
+        assert_eq!(parse(Path::new("."), &english).unwrap().language, "en");
+        let misplaced = GOOD.replace("[site]\n", "[site]\nlanguage = \"en\"\n");
+        let Err(Error::Config(d)) = parse(Path::new("."), &misplaced) else {
+            panic!("expected a config error")
+        };
+        assert_eq!(d[0].code, "misplaced-setting");
+        assert_eq!(d[0].pos.unwrap().line, 3);
     }
 
     #[test]

@@ -88,7 +88,7 @@ pub fn theme(config: &Config) -> Result<Theme, Error> {
     if !diags.is_empty() {
         return Err(Error::Config(diags));
     }
-    let language = config.site.language.clone();
+    let language = config.language.clone();
     tera.register_filter(
         "human_date",
         move |v: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {

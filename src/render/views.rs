@@ -194,7 +194,7 @@ impl<'a> Linker<'a> {
         SiteView {
             title: &config.site.title,
             description: &config.site.description,
-            language: &config.site.language,
+            language: &config.language,
             root: url::root(self.from),
             home_href: self.href(&url::page_file("")),
             tags_href: self.href(url::TAGS_FILE),
