@@ -12,7 +12,7 @@ use crate::links::{self, Graph};
 use crate::model::{self, Site};
 use crate::output::archive::Archive;
 use crate::output::{Sink, Staging};
-use crate::render::{self, Summary, Theme};
+use crate::render::{self, Summary, Theme, outputs};
 use crate::{config, load, review};
 
 pub use incremental::{Cache, Rebuilt, rebuild};
@@ -45,7 +45,7 @@ pub fn check(root: &Path) -> Result<Checked, Error> {
     let (graph, link_diags) = links::resolve(&site);
     diags.extend(link_diags);
     diags.extend(review::review(&site, &graph));
-    diags.sort_by(|a, b| (&a.path, a.pos, a.severity).cmp(&(&b.path, b.pos, b.severity)));
+    sort(&mut diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(Error::Content(diags));
     }
@@ -56,11 +56,25 @@ pub fn check(root: &Path) -> Result<Checked, Error> {
     })
 }
 
-/// Checks the site and loads its theme, so that templates are validated too.
+/// Checks the site and loads its theme, so that templates are validated too, and
+/// that no two sources write one output file ([`outputs`]; the online build's outputs,
+/// which include the offline one's, so that `check` does not depend on build options).
 pub fn check_with_theme(root: &Path) -> Result<(Checked, Theme), Error> {
     let checked = check(root)?;
     let theme = render::theme(&checked.site.config)?;
+    let collisions = outputs::of(&checked.site, &theme, render::Options::default()).into_diags();
+    if !collisions.is_empty() {
+        let mut diags = collisions;
+        diags.extend(checked.warnings);
+        sort(&mut diags);
+        return Err(Error::Content(diags));
+    }
     Ok((checked, theme))
+}
+
+/// Diagnostics in the order they are shown: by file, position, then errors first.
+pub(crate) fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| (&a.path, a.pos, a.severity).cmp(&(&b.path, b.pos, b.severity)));
 }
 
 /// Builds the site at `root` into `sink`.

@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diag::{Diagnostic, Error, LineIndex, suggest};
+use crate::diag::{Diagnostic, Error, LineIndex, Pos, suggest};
 
 /// The name of the configuration file at the site root.
 pub const FILE_NAME: &str = "archipel.toml";
@@ -63,6 +63,8 @@ pub struct Kind {
     pub id: String,
     /// Its directory under `content/`, which is also its URL segment.
     pub dir: String,
+    /// Where `dir` is set in the configuration.
+    pub dir_pos: Pos,
     /// The singular label shown to readers.
     pub singular: String,
     /// The plural label shown to readers.
@@ -329,11 +331,20 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
             || !dir
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-            || matches!(dir.as_str(), "tags" | "search" | "static");
+            || crate::render::outputs::RESERVED_NAMES.contains(&dir.as_str());
         if bad_dir {
             diags.push(
-                error("bad-kind-dir", rk.dir.span(), format!("`{dir}` cannot be a kind directory"))
-                    .help("use lowercase letters, digits and `-`; `tags`, `search` and `static` are reserved"),
+                error(
+                    "bad-kind-dir",
+                    rk.dir.span(),
+                    format!("`{dir}` cannot be a kind directory"),
+                )
+                .help(format!(
+                    "use lowercase letters, digits and `-`; {} are reserved",
+                    crate::render::outputs::RESERVED_NAMES
+                        .map(|n| format!("`{n}`"))
+                        .join(", ")
+                )),
             );
         }
         if raw.kinds[..i].iter().any(|k| k.dir.get_ref() == dir) {
@@ -435,6 +446,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
         kinds.push(Kind {
             id: id.clone(),
             dir: dir.clone(),
+            dir_pos: index.pos(rk.dir.span().start),
             singular: rk.singular.clone(),
             plural: rk.plural.clone(),
             description: rk.description.clone(),

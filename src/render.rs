@@ -6,6 +6,7 @@
 
 pub mod feed;
 pub mod keys;
+pub mod outputs;
 pub mod search;
 mod theme;
 pub mod url;

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use super::HOME_PER_KIND;
 use crate::links::Graph;
-use crate::model::{Role, Site};
+use crate::model::Site;
 
 /// The keys of every output that depends on pages.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -166,35 +166,4 @@ pub fn keys(
         print,
         search_index,
     }
-}
-
-/// Every file a full render of `site` writes, in no particular order: what an
-/// incremental rebuild keeps when it renders only some of them.
-pub fn files(site: &Site, theme: &super::Theme, options: super::Options) -> Vec<String> {
-    use super::url;
-    let mut files: Vec<String> = site
-        .pages
-        .iter()
-        .filter(|p| p.role != Role::Home)
-        .map(|p| url::page_file(&p.id))
-        .collect();
-    files.extend(site.config.kinds.iter().map(|k| url::kind_file(&k.dir)));
-    files.push(url::TAGS_FILE.into());
-    files.extend(site.tags.iter().map(|t| url::tag_file(&t.id)));
-    files.push(url::page_file(""));
-    files.push(url::SEARCH_FILE.into());
-    files.push(url::NOT_FOUND_FILE.into());
-    if site.config.site.print {
-        files.push(url::PRINT_FILE.into());
-    }
-    files.push(url::SEARCH_INDEX_FILE.into());
-    if !options.offline {
-        files.push(url::FEED_FILE.into());
-        if !site.config.site.base_url.is_empty() {
-            files.push(url::SITEMAP_FILE.into());
-        }
-    }
-    files.extend(site.assets.iter().cloned());
-    files.extend(theme.statics.keys().cloned());
-    files
 }

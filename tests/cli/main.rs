@@ -7,5 +7,6 @@ mod codes;
 mod guide;
 mod new;
 mod offline;
+mod outputs;
 mod serve;
 mod support;

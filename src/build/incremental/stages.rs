@@ -12,8 +12,8 @@ use crate::links::{self, PageLinks};
 use crate::model;
 use crate::output::Staging;
 use crate::output::update::{Hashes, Recording, Update};
-use crate::render::keys;
 use crate::render::{self, PageOut, Select, Summary};
+use crate::render::{keys, outputs};
 use crate::review;
 
 impl State {
@@ -192,7 +192,7 @@ impl State {
         diags.extend(link_diags.iter().flatten().cloned());
         diags.extend(more_diags);
         diags.extend(review::review(site, &graph));
-        diags.sort_by(|a, b| (&a.path, a.pos, a.severity).cmp(&(&b.path, b.pos, b.severity)));
+        crate::build::sort(&mut diags);
         let linked = Linked {
             shape,
             content: content.to_vec(),
@@ -212,7 +212,12 @@ impl State {
         job: &Job<'_>,
         previous: Option<Hashes>,
     ) -> Result<(Rebuilt, Hashes), Failure> {
-        let (linked, diags) = self.link(site, shape, content);
+        let (linked, mut diags) = self.link(site, shape, content);
+        let collisions = outputs::of(site, &self.theme, job.options).into_diags();
+        if !collisions.is_empty() {
+            diags.extend(collisions);
+            crate::build::sort(&mut diags);
+        }
         if diags.iter().any(Diagnostic::is_error) {
             // The output and the previous render stay as they were; the links are kept
             // for the next attempt.
@@ -343,8 +348,8 @@ impl State {
                         update.keep_all();
                         false
                     } else {
-                        keys::files(site, theme, options)
-                            .iter()
+                        outputs::of(site, theme, options)
+                            .files()
                             .any(|file| !update.keep(file))
                     };
                     let (summary, outs) = if missing {

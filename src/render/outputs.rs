@@ -1,0 +1,244 @@
+//! The one table of every output path a build writes, with the source of each.
+//!
+//! Two sources for one path would silently overwrite each other (a page `content/tags.md`
+//! and the tag index, a raw `content/index.html` and the home page, a kind `dir = "print"`
+//! and the printable guide). [`plan`] lists every output of a full render once, and each
+//! path claimed twice is an `output-collision` error naming both sources with their
+//! positions; names that archipel keeps for itself are a `reserved-name` error. `check`,
+//! `build` and every rebuild of `serve` run it before rendering, and an incremental
+//! rebuild takes from it the set of files a full render would write.
+//!
+//! Registering a new family of outputs is one call per path, in [`plan`]:
+//!
+//! ```text
+//! table.add(url::page_file(&alias), Origin::at("the alias `old/path`", &page.source.path, pos));
+//! table.add(url::kind_page_file(&kind.dir, n), Origin::built_in("page 2 of a kind list"));
+//! ```
+//!
+//! [`Origin::at`] is for outputs that come from a place in a file (a page, a field, a
+//! line of `archipel.toml`), [`Origin::file`] for a whole file, [`Origin::built_in`] for
+//! what archipel writes of itself.
+
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
+use std::path::{Path, PathBuf};
+
+use super::{Options, Theme, url};
+use crate::diag::{Diagnostic, Pos};
+use crate::model::{Role, Site};
+
+/// Names a kind directory or a standalone page cannot take: the site's own top-level
+/// directories and pages.
+pub const RESERVED_NAMES: [&str; 6] = ["tags", "search", "print", "index", "404", "static"];
+
+/// Where one output comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// What writes it, for messages ("the page", "the tag index").
+    what: String,
+    /// The file it comes from, relative to the site root, if any.
+    file: Option<PathBuf>,
+    /// The position in that file, if known.
+    pos: Option<Pos>,
+}
+
+impl Origin {
+    /// An output that comes from a place in a file.
+    pub fn at(what: impl Into<String>, file: impl AsRef<Path>, pos: Option<Pos>) -> Self {
+        Origin {
+            what: what.into(),
+            file: Some(file.as_ref().to_path_buf()),
+            pos,
+        }
+    }
+
+    /// An output that comes from a whole file.
+    pub fn file(what: impl Into<String>, file: impl AsRef<Path>) -> Self {
+        Origin::at(what, file, None)
+    }
+
+    /// An output archipel writes of itself.
+    pub fn built_in(what: impl Into<String>) -> Self {
+        Origin {
+            what: what.into(),
+            file: None,
+            pos: None,
+        }
+    }
+
+    /// "the page (content/a.md)", "the kind `x` (archipel.toml:3:7)", "the tag index".
+    fn describe(&self) -> String {
+        match (&self.file, self.pos) {
+            (Some(f), Some(p)) => {
+                format!("{} ({}:{}:{})", self.what, f.display(), p.line, p.column)
+            }
+            (Some(f), None) => format!("{} ({})", self.what, f.display()),
+            (None, _) => self.what.clone(),
+        }
+    }
+
+    /// A diagnostic about this origin: at its file and position, or about the site's
+    /// configuration when archipel itself writes it.
+    fn diagnostic(&self, code: &'static str, message: String) -> Diagnostic {
+        let path = self
+            .file
+            .clone()
+            .unwrap_or_else(|| crate::config::FILE_NAME.into());
+        let mut d = Diagnostic::error(code, path, message);
+        d.pos = self.pos;
+        d
+    }
+}
+
+/// Every output path of a full render, and the problems found while listing them.
+#[derive(Debug, Default)]
+pub struct Outputs {
+    files: BTreeMap<String, Origin>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Outputs {
+    /// Registers `file` (relative to the output directory) as written by `origin`; a path
+    /// registered twice is an `output-collision` error naming both.
+    pub fn add(&mut self, file: impl Into<String>, origin: Origin) {
+        match self.files.entry(file.into()) {
+            Entry::Vacant(v) => {
+                v.insert(origin);
+            }
+            Entry::Occupied(first) => {
+                // Report at the source a person wrote, when one of the two is built in.
+                let (here, other) = match origin.file {
+                    Some(_) => (&origin, first.get()),
+                    None => (first.get(), &origin),
+                };
+                let d = here
+                    .diagnostic(
+                        "output-collision",
+                        format!(
+                            "`{}` would be written twice: by {} and by {}",
+                            first.key(),
+                            other.describe(),
+                            here.describe()
+                        ),
+                    )
+                    .help("rename one of the two: each output file must have one source");
+                self.diags.push(d);
+            }
+        }
+    }
+
+    /// Reports `origin` for taking a name archipel keeps (`taken_by` says for what).
+    pub fn reserved(&mut self, name: &str, origin: &Origin, taken_by: &Origin) {
+        let d = origin
+            .diagnostic(
+                "reserved-name",
+                format!(
+                    "{} takes the name `{name}`, which belongs to {}",
+                    origin.describe(),
+                    taken_by.describe()
+                ),
+            )
+            .help("rename the file: archipel writes its own pages under this name");
+        self.diags.push(d);
+    }
+
+    /// The output paths, sorted.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// The collisions and reserved names found.
+    pub fn into_diags(self) -> Vec<Diagnostic> {
+        self.diags
+    }
+}
+
+/// The built-in owner of a reserved top-level name.
+fn reserved_owner(name: &str) -> Origin {
+    Origin::built_in(match name {
+        "tags" => "the tag index",
+        "search" => "the search page",
+        "print" => "the printable guide",
+        "index" => "the home page",
+        "404" => "the page for unknown addresses",
+        _ => "the site's static files",
+    })
+}
+
+/// The origin of a kind's list page: the `dir` of the kind in the configuration.
+fn kind_origin(kind: &crate::config::Kind) -> Origin {
+    Origin::at(
+        format!("the list of kind `{}`", kind.id),
+        crate::config::FILE_NAME,
+        Some(kind.dir_pos),
+    )
+}
+
+/// Every file a full render of `site` writes, with its source; `statics` are the theme's
+/// and the site's static files, `assets` the files of `content/` that are published.
+pub fn plan<'a>(
+    site: &Site,
+    statics: &BTreeMap<String, PathBuf>,
+    assets: impl IntoIterator<Item = &'a str>,
+    options: Options,
+) -> Outputs {
+    let mut table = Outputs::default();
+    let content = Path::new(crate::load::CONTENT_DIR);
+    for page in site.pages.iter().filter(|p| p.role != Role::Home) {
+        let origin = Origin::file("the page", &page.source.path);
+        if page.role == Role::Standalone {
+            if RESERVED_NAMES.contains(&page.id.as_str()) {
+                table.reserved(&page.id, &origin, &reserved_owner(&page.id));
+                continue;
+            }
+            if let Some(kind) = site.config.kinds.iter().find(|k| k.dir == page.id) {
+                table.reserved(&page.id, &origin, &kind_origin(kind));
+                continue;
+            }
+        }
+        table.add(url::page_file(&page.id), origin);
+    }
+    for kind in &site.config.kinds {
+        table.add(url::kind_file(&kind.dir), kind_origin(kind));
+    }
+    table.add(url::TAGS_FILE, Origin::built_in("the tag index"));
+    let vocabulary = content.join(crate::load::TAGS_FILE);
+    for tag in &site.tags {
+        let what = format!("the page of tag `{}`", tag.id);
+        table.add(url::tag_file(&tag.id), Origin::file(what, &vocabulary));
+    }
+    table.add(url::page_file(""), Origin::built_in("the home page"));
+    table.add(url::SEARCH_FILE, Origin::built_in("the search page"));
+    table.add(
+        url::NOT_FOUND_FILE,
+        Origin::built_in("the page for unknown addresses"),
+    );
+    if site.config.site.print {
+        table.add(url::PRINT_FILE, Origin::built_in("the printable guide"));
+    }
+    table.add(url::SEARCH_INDEX_FILE, Origin::built_in("the search index"));
+    if !options.offline {
+        table.add(url::FEED_FILE, Origin::built_in("the Atom feed"));
+        if !site.config.site.base_url.is_empty() {
+            table.add(url::SITEMAP_FILE, Origin::built_in("the sitemap"));
+        }
+    }
+    for asset in assets {
+        table.add(asset, Origin::file("the file", content.join(asset)));
+    }
+    for (file, path) in statics {
+        let path = path.strip_prefix(&site.config.root).unwrap_or(path);
+        table.add(file.as_str(), Origin::file("the static file", path));
+    }
+    table
+}
+
+/// [`plan`] for a theme.
+pub fn of(site: &Site, theme: &Theme, options: Options) -> Outputs {
+    plan(
+        site,
+        &theme.statics,
+        site.assets.iter().map(String::as_str),
+        options,
+    )
+}
