@@ -286,7 +286,11 @@ fn markdown_to_html(c: &mut Criterion) {
     let mut group = c.benchmark_group("markdown");
     group.throughput(Throughput::Bytes(body.len() as u64));
     group.bench_function("to_html, one page", |b| {
-        b.iter(|| markdown::to_html(black_box(&body), &|dest| Some(format!("../{dest}/"))))
+        b.iter(|| {
+            markdown::to_html(black_box(&body), &|dest| {
+                Some(markdown::Rewrite::To(format!("../{dest}/")))
+            })
+        })
     });
     group.bench_function("links, one page", |b| {
         b.iter(|| markdown::links(black_box(&body)))
@@ -300,7 +304,7 @@ fn resolve(c: &mut Criterion) {
     // Two sizes, so that the time per page shows whether resolution and related ranking
     // stay linear.
     for n in [1_000, 4_000] {
-        let checked = build::check(&site(n, false)).expect("the bench site checks");
+        let checked = build::check(&site(n, false), false).expect("the bench site checks");
         group.throughput(Throughput::Elements(n as u64));
         group.bench_function(format!("{n} pages"), |b| {
             b.iter(|| links::resolve(black_box(&checked.site)))
@@ -314,7 +318,7 @@ fn templates(c: &mut Criterion) {
     group.sample_size(10);
     // One-line bodies: Markdown and the search index cost little, and what is measured
     // is mostly the views and Tera (pages, kind lists, tag pages, home).
-    let (short, theme) = build::check_with_theme(&site(1_000, true)).expect("short site");
+    let (short, theme) = build::check_with_theme(&site(1_000, true), false).expect("short site");
     group.throughput(Throughput::Elements(1_000));
     group.bench_function("templates, 1000 short pages", |b| {
         b.iter(|| {
@@ -331,7 +335,7 @@ fn templates(c: &mut Criterion) {
         })
     });
     // Whole pages: Markdown, templates and search index together, without disk.
-    let (full, theme) = build::check_with_theme(&site(1_000, false)).expect("full site");
+    let (full, theme) = build::check_with_theme(&site(1_000, false), false).expect("full site");
     group.bench_function("whole site, 1000 pages, no disk", |b| {
         b.iter(|| {
             let sink = Discard::default();

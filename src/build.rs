@@ -38,10 +38,11 @@ pub struct Built {
 }
 
 /// Loads, validates and links the site at `root`, reporting every problem at once.
-pub fn check(root: &Path) -> Result<Checked, Error> {
+/// Drafts are part of the site only when `drafts` is true.
+pub fn check(root: &Path, drafts: bool) -> Result<Checked, Error> {
     let config = config::load(root)?;
     let loaded = load::load(root)?;
-    let (site, mut diags) = model::build(config, loaded);
+    let (site, mut diags) = model::build(config, loaded, drafts);
     let (graph, link_diags) = links::resolve(&site);
     diags.extend(link_diags);
     diags.extend(review::review(&site, &graph));
@@ -59,8 +60,8 @@ pub fn check(root: &Path) -> Result<Checked, Error> {
 /// Checks the site and loads its theme, so that templates are validated too, and
 /// that no two sources write one output file ([`outputs`]; the online build's outputs,
 /// which include the offline one's, so that `check` does not depend on build options).
-pub fn check_with_theme(root: &Path) -> Result<(Checked, Theme), Error> {
-    let checked = check(root)?;
+pub fn check_with_theme(root: &Path, drafts: bool) -> Result<(Checked, Theme), Error> {
+    let checked = check(root, drafts)?;
     let theme = render::theme(&checked.site.config)?;
     let collisions = outputs::of(&checked.site, &theme, render::Options::default()).into_diags();
     if !collisions.is_empty() {
@@ -79,7 +80,7 @@ pub(crate) fn sort(diags: &mut [Diagnostic]) {
 
 /// Builds the site at `root` into `sink`.
 pub fn render_into(root: &Path, options: render::Options, sink: &dyn Sink) -> Result<Built, Error> {
-    let (checked, theme) = check_with_theme(root)?;
+    let (checked, theme) = check_with_theme(root, options.drafts)?;
     let summary = render::render(&checked.site, &checked.graph, &theme, options, sink)?;
     Ok(Built {
         summary,

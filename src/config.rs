@@ -171,7 +171,7 @@ const BUILTIN_FIELDS: [(&str, FieldType, &str); 8] = [
     (
         "draft",
         FieldType::Bool,
-        "true keeps the page out of the build",
+        "a draft, left out of `build`: remove this line when the page is ready",
     ),
     (
         "see_also",

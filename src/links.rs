@@ -215,6 +215,10 @@ pub fn resolve_page(site: &Site, page: &Page) -> PageLinks {
                 },
             };
             let Some(target) = found else {
+                if site.is_draft(id) {
+                    diags.push(draft_link(path, id).at(&index, span.start));
+                    continue;
+                }
                 if site.is_invalid(id) {
                     // The target's own errors are reported; one typo, one error.
                     continue;
@@ -286,6 +290,10 @@ pub fn resolve_page(site: &Site, page: &Page) -> PageLinks {
                 Some(target) => {
                     body.insert(link.dest, target);
                 }
+                None if joined.as_deref().is_some_and(|p| site.is_draft(page_id(p))) => {
+                    let id = joined.as_deref().map_or("", page_id);
+                    diags.push(draft_link(path, id).at(&index, offset));
+                }
                 None if joined
                     .as_deref()
                     .is_some_and(|p| site.is_invalid(page_id(p))) => {}
@@ -339,6 +347,25 @@ pub fn resolve_page(site: &Site, page: &Page) -> PageLinks {
         assets,
         diags,
     }
+}
+
+/// The warning of a link or reference to a draft left out of the build: the reader sees
+/// its text, not a link, until the draft is published.
+fn draft_link(path: &std::path::Path, id: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "draft-link",
+        path,
+        format!("the page `{id}` is a draft: the link is shown as plain text"),
+    )
+    .help("the link works once `draft = true` is removed from that page")
+}
+
+/// Whether the relative link `dest`, in the file `from` (relative to `content/`), leads
+/// to a draft that `site` leaves out: such links are rendered as plain text.
+pub fn leads_to_draft(site: &Site, from: &str, dest: &str) -> bool {
+    relative_target(dest)
+        .and_then(|(target, _)| join(from, target))
+        .is_some_and(|p| p.ends_with(".md") && site.is_draft(page_id(&p)))
 }
 
 /// The path (relative to `content/`) that `target`, relative to the file `from`, points
@@ -574,7 +601,7 @@ mod ranking_tests {
                 .unwrap(),
             );
         }
-        let (site, diags) = crate::model::build(config, loaded);
+        let (site, diags) = crate::model::build(config, loaded, false);
         assert!(diags.is_empty(), "{diags:?}");
         site
     }

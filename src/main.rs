@@ -34,6 +34,9 @@ enum Command {
         /// is named after FILE. With --offline, readers unzip it and open index.html.
         #[arg(long, value_name = "FILE", conflicts_with = "out")]
         zip: Option<PathBuf>,
+        /// Publish drafts (`draft = true`) too, each with a « brouillon » badge.
+        #[arg(long)]
+        drafts: bool,
     },
     /// Validate the site like a build would, writing nothing.
     Check {
@@ -46,6 +49,9 @@ enum Command {
         /// Fail on warnings too (for CI).
         #[arg(long)]
         deny_warnings: bool,
+        /// Check drafts as published pages, as `build --drafts` would publish them.
+        #[arg(long)]
+        drafts: bool,
     },
     /// Build the site, serve it on loopback, rebuild what changes and reload open pages.
     Serve {
@@ -61,6 +67,9 @@ enum Command {
         /// Where to write the site [default: a temporary directory, removed on exit].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Leave drafts out, as `build` does (they are served, with a badge, by default).
+        #[arg(long)]
+        no_drafts: bool,
     },
     /// Create a page of a kind, filled with its fields, and print its path.
     New {
@@ -99,8 +108,9 @@ fn main() -> ExitCode {
             out,
             offline,
             zip,
+            drafts,
         } => {
-            let options = render::Options { offline };
+            let options = render::Options { offline, drafts };
             let started = std::time::Instant::now();
             let (built, out) = match zip {
                 Some(zip) => (build::build_zip(&root, &zip, options), zip),
@@ -118,7 +128,8 @@ fn main() -> ExitCode {
             root,
             format,
             deny_warnings,
-        } => match build::check_with_theme(&root) {
+            drafts,
+        } => match build::check_with_theme(&root, drafts) {
             Ok((checked, _)) => {
                 let warnings = &checked.warnings;
                 print_diags(warnings, format, color);
@@ -128,10 +139,18 @@ fn main() -> ExitCode {
                 }
                 if format == Format::Human {
                     let pages = checked.site.pages.len();
-                    match warnings.len() {
-                        0 => eprintln!("{pages} pages checked, no errors"),
-                        n => eprintln!("{pages} pages checked, no errors, {n} warning(s)"),
+                    let mut line = format!("{pages} pages checked, no errors");
+                    if !warnings.is_empty() {
+                        line.push_str(&format!(", {} warning(s)", warnings.len()));
                     }
+                    match (checked.site.draft_count(), drafts) {
+                        (0, _) => {}
+                        (n, false) => line.push_str(&format!(
+                            ", {n} draft(s) left out (`--drafts` checks them as published)"
+                        )),
+                        (n, true) => line.push_str(&format!(", {n} draft(s) included")),
+                    }
+                    eprintln!("{line}");
                 }
                 Ok(())
             }
@@ -151,12 +170,14 @@ fn main() -> ExitCode {
             bind,
             port,
             out,
+            no_drafts,
         } => archipel::serve::serve(&archipel::serve::Options {
             root,
             bind,
             port,
             out,
             color,
+            drafts: !no_drafts,
         }),
         Command::Tags { root } => archipel::info::tags(&root).map(|text| print!("{text}")),
         Command::Schema { root } => archipel::info::schema(&root).map(|text| print!("{text}")),

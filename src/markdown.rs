@@ -83,18 +83,35 @@ pub struct Rendered {
     pub text: String,
 }
 
-/// Renders a body. `rewrite` maps each relative link destination to the URL to write
-/// (or `None` to keep it as written).
-pub fn to_html(body: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered {
+/// What becomes of a relative link or image when a body is rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rewrite {
+    /// Point it at this URL.
+    To(String),
+    /// Keep its text only, without the link (a link to an unpublished draft).
+    Text,
+}
+
+/// Renders a body. `rewrite` says what becomes of each relative link destination
+/// (`None`: keep it as written).
+pub fn to_html(body: &str, rewrite: &dyn Fn(&str) -> Option<Rewrite>) -> Rendered {
     let mut events: Vec<Event<'_>> = Parser::new_ext(body, options()).collect();
     let mut rendered = Rendered::default();
     let mut used_ids = HashSet::new();
     let mut i = 0;
     while i < events.len() {
         match &mut events[i] {
-            Event::Start(Tag::Link { dest_url, .. })
-            | Event::Start(Tag::Image { dest_url, .. }) => {
-                if let Some(url) = relative_target(dest_url).and_then(|_| rewrite(dest_url)) {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                match relative_target(dest_url).and_then(|_| rewrite(dest_url)) {
+                    Some(Rewrite::To(url)) => *dest_url = CowStr::from(url),
+                    Some(Rewrite::Text) => unlink(&mut events, i),
+                    None => {}
+                }
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                if let Some(Rewrite::To(url)) =
+                    relative_target(dest_url).and_then(|_| rewrite(dest_url))
+                {
                     *dest_url = CowStr::from(url);
                 }
             }
@@ -149,6 +166,18 @@ pub fn to_html(body: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered
     }
     pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
     rendered
+}
+
+/// Removes the link that starts at `events[start]`, keeping what it holds. Links do not
+/// nest, so it ends at the next link end.
+fn unlink(events: &mut [Event<'_>], start: usize) {
+    let end = events[start..]
+        .iter()
+        .position(|e| matches!(e, Event::End(TagEnd::Link)))
+        .map(|p| start + p);
+    for i in std::iter::once(start).chain(end) {
+        events[i] = Event::Text(CowStr::Borrowed(""));
+    }
 }
 
 fn is_inline(tag: &Tag<'_>) -> bool {
@@ -213,7 +242,7 @@ mod tests {
     fn rewrites_links_and_numbers_headings() {
         let body =
             "## Étape un\n\n## Étape un\n\n### Custom {#moi}\n\n[x](a.md#t) [y](https://e.org)\n";
-        let r = to_html(body, &|d| Some(format!("REW:{d}")));
+        let r = to_html(body, &|d| Some(Rewrite::To(format!("REW:{d}"))));
         assert!(
             r.html
                 .contains(r##"<h2 id="etape-un">Étape un <a class="anchor" href="#etape-un""##),
@@ -232,6 +261,21 @@ mod tests {
                 id: "moi".into(),
                 text: "Custom".into()
             }
+        );
+    }
+
+    #[test]
+    fn links_to_drafts_keep_their_text_only() {
+        let body = "Voir [la *fiche*](brouillon.md) et [l'autre](autre.md).\n";
+        let r = to_html(body, &|d| {
+            Some(match d {
+                "brouillon.md" => Rewrite::Text,
+                _ => Rewrite::To("autre/".into()),
+            })
+        });
+        assert_eq!(
+            r.html,
+            "<p>Voir la <em>fiche</em> et <a href=\"autre/\">l'autre</a>.</p>\n"
         );
     }
 

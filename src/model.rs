@@ -20,7 +20,7 @@ pub struct Site {
     pub config: Config,
     /// The tag vocabulary, in declaration order.
     pub tags: Vec<Tag>,
-    /// The pages, sorted by path (drafts left out).
+    /// The pages, sorted by path (drafts left out unless the build publishes them).
     pub pages: Vec<Page>,
     /// Other files under `content/` (images, documents), relative to it, sorted.
     pub assets: Vec<String>,
@@ -29,6 +29,17 @@ pub struct Site {
     /// Ids of files that exist but failed validation: their own errors are reported, so
     /// links to them are not reported again.
     invalid: HashSet<String>,
+    /// Ids of drafts left out of this build: links to them are warnings, shown as text.
+    drafts: HashSet<String>,
+}
+
+/// The pages a build leaves out, by id: files with errors and unpublished drafts.
+#[derive(Debug, Default)]
+pub struct Unpublished {
+    /// Files that exist but failed validation.
+    pub invalid: HashSet<String>,
+    /// Drafts (`draft = true`) left out of this build.
+    pub drafts: HashSet<String>,
 }
 
 /// One declared tag.
@@ -80,6 +91,8 @@ pub struct Page {
     pub values: Vec<FieldValue>,
     /// The reference fields that the page fills, as written.
     pub refs: Vec<RefField>,
+    /// `draft = true`: published only by `build --drafts` and `serve`.
+    pub draft: bool,
 }
 
 impl Page {
@@ -121,11 +134,17 @@ impl Site {
 
     /// Whether `id` (a page id or a bare slug) names a file that failed validation.
     pub fn is_invalid(&self, id: &str) -> bool {
-        self.invalid.contains(id)
-            || self
-                .invalid
-                .iter()
-                .any(|i| i.rsplit('/').next() == Some(id))
+        names(&self.invalid, id)
+    }
+
+    /// Whether `id` (a page id or a bare slug) names a draft left out of this build.
+    pub fn is_draft(&self, id: &str) -> bool {
+        names(&self.drafts, id)
+    }
+
+    /// How many drafts the site has, published by this build or not.
+    pub fn draft_count(&self) -> usize {
+        self.drafts.len() + self.pages.iter().filter(|p| p.draft).count()
     }
 
     /// The pages whose slug is `slug`.
@@ -142,8 +161,14 @@ impl Site {
     }
 }
 
-/// Builds the site model, collecting every problem found.
-pub fn build(config: Config, loaded: Loaded) -> (Site, Vec<Diagnostic>) {
+/// Whether `id` (a page id or a bare slug) is one of `ids`.
+fn names(ids: &HashSet<String>, id: &str) -> bool {
+    ids.contains(id) || ids.iter().any(|i| i.rsplit('/').next() == Some(id))
+}
+
+/// Builds the site model, collecting every problem found. Drafts are kept only when
+/// `drafts` is true.
+pub fn build(config: Config, loaded: Loaded, drafts: bool) -> (Site, Vec<Diagnostic>) {
     let mut diags = loaded.diags;
     let mut invalid: HashSet<String> = diags
         .iter()
@@ -158,9 +183,13 @@ pub fn build(config: Config, loaded: Loaded) -> (Site, Vec<Diagnostic>) {
         .map(|(i, t)| (t.id.as_str(), i))
         .collect();
     let mut pages = Vec::with_capacity(loaded.sources.len());
+    let mut unpublished_drafts = HashSet::new();
     for source in loaded.sources {
         let (rel, errors) = (source.rel.clone(), diags.len());
         match page(&config, &tags, &tag_index, source, &mut diags) {
+            Some(page) if page.draft && !drafts => {
+                unpublished_drafts.insert(page.id);
+            }
             Some(page) => pages.push(page),
             None if diags[errors..].iter().any(Diagnostic::is_error) => {
                 invalid.insert(id_of(&rel));
@@ -168,8 +197,12 @@ pub fn build(config: Config, loaded: Loaded) -> (Site, Vec<Diagnostic>) {
             None => {}
         }
     }
+    let unpublished = Unpublished {
+        invalid,
+        drafts: unpublished_drafts,
+    };
     (
-        assemble_with(config, tags, pages, loaded.assets, None, invalid),
+        assemble_with(config, tags, pages, loaded.assets, None, unpublished),
         diags,
     )
 }
@@ -177,7 +210,7 @@ pub fn build(config: Config, loaded: Loaded) -> (Site, Vec<Diagnostic>) {
 /// A site from pages validated one by one (see [`page`]), in path order. Incremental
 /// rebuilds (#4) keep validated pages between builds and assemble them again.
 pub fn assemble(config: Config, tags: Vec<Tag>, pages: Vec<Page>, assets: Vec<String>) -> Site {
-    assemble_with(config, tags, pages, assets, None, HashSet::new())
+    assemble_with(config, tags, pages, assets, None, Unpublished::default())
 }
 
 /// The page id of a Markdown file, from its path relative to `content/`.
@@ -204,7 +237,7 @@ pub fn assemble_with(
     pages: Vec<Page>,
     assets: Vec<String>,
     lookup: Option<Lookup>,
-    invalid: HashSet<String>,
+    unpublished: Unpublished,
 ) -> Site {
     let Lookup { by_id, by_slug } = lookup.unwrap_or_else(|| lookup_of(&pages));
     Site {
@@ -214,7 +247,8 @@ pub fn assemble_with(
         assets,
         by_id,
         by_slug,
-        invalid,
+        invalid: unpublished.invalid,
+        drafts: unpublished.drafts,
     }
 }
 
@@ -279,8 +313,8 @@ pub fn tags(source: &TagsSource, diags: &mut Vec<Diagnostic>) -> Vec<Tag> {
     tags
 }
 
-/// Validates one source into a page (`None` for a draft or a page with errors, which go
-/// to `diags`). `tag_index` maps tag ids to their index in `tags`.
+/// Validates one source into a page (`None` for a page with errors, which go to
+/// `diags`; drafts are returned with [`Page::draft`] set). `tag_index` maps tag ids to their index in `tags`.
 pub fn page(
     config: &Config,
     tags: &[Tag],
@@ -357,8 +391,8 @@ pub fn page(
         tags: Vec::new(),
         values: Vec::new(),
         refs: Vec::new(),
+        draft: false,
     };
-    let mut draft = false;
     let mut seen: Vec<&str> = Vec::new();
     let entries = std::mem::take(&mut page.source.front);
     let at =
@@ -405,7 +439,7 @@ pub fn page(
                 None => diags.push(at(type_error(&path, field, v), v.span.start)),
             },
             (FieldType::Bool, Data::Bool(b)) => match field.name.as_str() {
-                "draft" => draft = *b,
+                "draft" => page.draft = *b,
                 _ => page
                     .values
                     .push(value(field, if *b { "oui" } else { "non" }.into())),
@@ -524,7 +558,7 @@ pub fn page(
     page.source.front = entries;
     drop(index);
     page.source.text = text;
-    (!draft).then_some(page)
+    Some(page)
 }
 
 fn value(field: &Field, text: String) -> FieldValue {

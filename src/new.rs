@@ -3,8 +3,10 @@
 //! The slug comes from the title (accents folded, punctuation dropped) and is made unique
 //! in the kind's directory. The front matter holds every field the kind requires, today's
 //! date, and comments that list what the contributor can choose from (declared tags,
-//! pages a reference field accepts); optional fields are written commented out. The body
-//! is the kind's skeleton from `archipel.toml`. Existing files are never overwritten.
+//! pages a reference field accepts); optional fields are written commented out. The page
+//! starts as a draft (`draft = true`), so that merging it unfinished publishes nothing.
+//! The body is the kind's skeleton from `archipel.toml`. Existing files are never
+//! overwritten.
 
 use std::fmt::Write;
 use std::io::Write as _;
@@ -17,7 +19,7 @@ use crate::model::{self, Role, Site};
 use crate::slug::slugify;
 
 /// Fields `new` leaves out even as comments: they are for later edits.
-const LATER_FIELDS: [&str; 3] = ["updated", "draft", "order"];
+const LATER_FIELDS: [&str; 2] = ["updated", "order"];
 
 /// A page created by [`new_page`].
 #[derive(Debug)]
@@ -52,7 +54,7 @@ pub fn new_page(root: &Path, kind: &str, title: &str, today: &str) -> Result<Cre
     }
     // Existing pages give the hints; a site with errors elsewhere can still get new pages.
     let loaded = load::load(root)?;
-    let (site, _) = model::build(config, loaded);
+    let (site, _) = model::build(config, loaded, false);
     let kind_ref = &site.config.kinds[k];
     let dir = root.join(CONTENT_DIR).join(&kind_ref.dir);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
@@ -88,8 +90,12 @@ fn page_text(site: &Site, kind: &Kind, title: &str, today: &str) -> String {
     let mut out = String::from("+++\n");
     let _ = writeln!(out, "title = {}", toml_string(title));
     let _ = writeln!(out, "date = {today}");
+    if let Some(draft) = kind.field("draft").filter(|f| !f.description.is_empty()) {
+        let _ = writeln!(out, "# {}", draft.description);
+    }
+    out.push_str("draft = true\n");
     for field in &kind.fields {
-        if matches!(field.name.as_str(), "title" | "date")
+        if matches!(field.name.as_str(), "title" | "date" | "draft")
             || LATER_FIELDS.contains(&field.name.as_str())
         {
             continue;

@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::diag::Error;
 use crate::links::Graph;
-use crate::markdown::{self, Heading, relative_target};
+use crate::markdown::{self, Heading, Rewrite, relative_target};
 use crate::model::{Role, Site};
 use crate::output::Sink;
 pub use theme::{Theme, theme};
@@ -34,6 +34,8 @@ const HOME_PER_KIND: usize = 4;
 pub struct Options {
     /// Links name files and nothing points outside the copy (`build --offline`).
     pub offline: bool,
+    /// Publish drafts too, with a « brouillon » badge (`build --drafts`, `serve`).
+    pub drafts: bool,
 }
 
 /// What a render produced.
@@ -471,9 +473,13 @@ fn render_page(
         offline: options.offline,
     };
     let links = &graph.body[i];
+    let to_draft = |dest: &str| crate::links::leads_to_draft(site, &page.source.rel, dest);
     let rewrite = |dest: &str| {
         if let Some(file) = graph.assets[i].get(dest) {
-            return Some(l.href(file));
+            return Some(Rewrite::To(l.href(file)));
+        }
+        if to_draft(dest) {
+            return Some(Rewrite::Text);
         }
         let target = links.get(dest)?;
         let fragment = relative_target(dest).and_then(|(_, f)| f);
@@ -482,7 +488,7 @@ fn render_page(
             href.push('#');
             href.push_str(f);
         }
-        Some(href)
+        Some(Rewrite::To(href))
     };
     let body = markdown::to_html(page.body(), &rewrite);
     let toc: &[Heading] = if body.headings.len() >= site.config.site.toc_min_headings {
@@ -522,10 +528,15 @@ fn render_page(
         Role::Home => Some(body.html),
         Role::Kind(_) if print => {
             let to_anchor = |dest: &str| match graph.assets[i].get(dest) {
-                Some(file) => Some(url::href(url::PRINT_FILE, file, options.offline)),
+                Some(file) => Some(Rewrite::To(url::href(
+                    url::PRINT_FILE,
+                    file,
+                    options.offline,
+                ))),
+                None if to_draft(dest) => Some(Rewrite::Text),
                 None => links
                     .get(dest)
-                    .map(|&t| format!("#{}", print_anchor(&site.pages[t].id))),
+                    .map(|&t| Rewrite::To(format!("#{}", print_anchor(&site.pages[t].id)))),
             };
             Some(markdown::to_html(page.body(), &to_anchor).html)
         }

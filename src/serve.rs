@@ -42,6 +42,18 @@ pub struct Options {
     pub out: Option<PathBuf>,
     /// Whether to colour diagnostics on the terminal.
     pub color: bool,
+    /// Whether to publish drafts, with their badge (on unless `--no-drafts`).
+    pub drafts: bool,
+}
+
+impl Options {
+    /// What each rebuild is asked to render.
+    fn render(&self) -> render::Options {
+        render::Options {
+            offline: false,
+            drafts: self.drafts,
+        }
+    }
 }
 
 /// State shared by the HTTP threads and the rebuild loop.
@@ -77,7 +89,7 @@ pub fn serve(options: &Options) -> Result<(), Error> {
     // Edited pages are served first; the site-wide search index follows (see below).
     cache.defer_search_index(true);
     let started = Instant::now();
-    let first = build::rebuild(&root, &out, render::Options::default(), &mut cache);
+    let first = build::rebuild(&root, &out, options.render(), &mut cache);
     match &first {
         Ok(built) => {
             eprint!(
@@ -115,9 +127,9 @@ pub fn serve(options: &Options) -> Result<(), Error> {
 
     {
         let shared = Arc::clone(&shared);
-        let color = options.color;
+        let options = options.clone();
         let out = out.clone();
-        std::thread::spawn(move || rebuild_loop(watch, &root, &out, cache, &shared, color));
+        std::thread::spawn(move || rebuild_loop(watch, &root, &out, cache, &shared, &options));
     }
 
     while !stopping.load(Ordering::SeqCst) {
@@ -171,8 +183,9 @@ fn rebuild_loop(
     out: &Path,
     mut cache: Cache,
     shared: &Shared,
-    color: bool,
+    options: &Options,
 ) {
+    let color = options.color;
     while let Some(batch) = watch.wait() {
         let started = Instant::now();
         if batch.rescan {
@@ -182,7 +195,7 @@ fn rebuild_loop(
             cache.invalidate(path);
         }
         let what = describe(root, &batch);
-        match build::rebuild(root, out, render::Options::default(), &mut cache) {
+        match build::rebuild(root, out, options.render(), &mut cache) {
             Ok(mut rebuilt) => {
                 let mut out_dir = shared.out.write().unwrap_or_else(|e| e.into_inner());
                 if out_dir.is_none() {
@@ -200,7 +213,7 @@ fn rebuild_loop(
                 // unless the next save is already there: its pages come first again.
                 while rebuilt.deferred && !watch.has_pending() {
                     let again = Instant::now();
-                    match build::rebuild(root, out, render::Options::default(), &mut cache) {
+                    match build::rebuild(root, out, options.render(), &mut cache) {
                         Ok(next) => {
                             if let Some(event) = after_rebuild(&next.written, &next.removed) {
                                 shared.hub.broadcast(event);

@@ -60,7 +60,7 @@ impl std::fmt::Debug for Cache {
 struct Entry {
     /// Hash of the file's text.
     content: u64,
-    /// The validated page (`None`: unreadable, invalid or a draft).
+    /// The validated page, drafts included (`None`: unreadable or invalid).
     page: Option<Page>,
     /// What reading and validating it reported.
     diags: Vec<Diagnostic>,

@@ -42,10 +42,18 @@ fn hash(value: impl Hash) -> u64 {
     h.finish()
 }
 
-/// What a link to each page shows (`PageLink`): its title, address, summary, kind and
-/// date. An incremental rebuild computes it again only for pages whose text changed.
+/// What a link to each page shows (`PageLink`): its title, address, summary, kind, date
+/// and draft badge. An incremental rebuild computes it again only for pages whose text
+/// changed.
 pub fn link_key(page: &crate::model::Page) -> u64 {
-    hash((&page.id, &page.title, &page.summary, page.role, &page.date))
+    hash((
+        &page.id,
+        &page.title,
+        &page.summary,
+        page.role,
+        &page.date,
+        page.draft,
+    ))
 }
 
 /// A bijective scrambling of a 64-bit key (SplitMix64's finalizer), so that sums of keys

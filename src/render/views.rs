@@ -62,6 +62,8 @@ pub struct PageLink<'a> {
     pub kind: &'a str,
     /// The publication date, if any.
     pub date: Option<&'a str>,
+    /// A draft, published only by `build --drafts` and `serve`.
+    pub draft: bool,
 }
 
 /// A link to a tag.
@@ -139,6 +141,8 @@ pub struct PageView<'a> {
     pub backlinks: Vec<PageLink<'a>>,
     /// Pages on close subjects.
     pub related: Vec<PageLink<'a>>,
+    /// A draft, published only by `build --drafts` and `serve`.
+    pub draft: bool,
 }
 
 /// Computes links relative to one output file.
@@ -166,6 +170,7 @@ impl<'a> Linker<'a> {
             summary: &page.summary,
             kind: self.site.kind_of(i).map_or("", |k| k.singular.as_str()),
             date: page.date.as_deref(),
+            draft: page.draft,
         }
     }
 
@@ -269,6 +274,7 @@ impl<'a> Linker<'a> {
                 .collect(),
             backlinks: self.pages(&graph.backlinks[i]),
             related: self.pages(&graph.related[i]),
+            draft: page.draft,
         }
     }
 }

@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod codes;
+mod drafts;
 mod guide;
 mod new;
 mod offline;

@@ -61,7 +61,7 @@ fn the_new_file_holds_required_fields_hints_and_skeleton() {
     let run = new(&site, "testimony", "Un réseau d'épiceries solidaires").expect(0);
     let text = site.read(run.stdout.trim());
     assert!(
-        text.starts_with("+++\ntitle = \"Un réseau d'épiceries solidaires\"\ndate = 2025-11-25\n"),
+        text.starts_with("+++\ntitle = \"Un réseau d'épiceries solidaires\"\ndate = 2025-11-25\n# Brouillon : la page n'est pas publiée tant que cette ligne est là. Retirez-la quand la page est prête.\ndraft = true\n"),
         "{text}"
     );
     for line in [
@@ -104,13 +104,17 @@ fn a_testimony_written_with_new_reaches_tags_and_backlinks() {
         .stdout
         .trim()
         .to_string();
-    let run = site.run(&["check"]).expect(0);
+    // A draft: `check` leaves it out and says so, `check --drafts` flags what is unfilled.
+    let run = site.run(&["check", "--deny-warnings"]).expect(0);
+    assert!(run.stderr.contains("1 draft(s) left out"), "{}", run.stderr);
+    let run = site.run(&["check", "--drafts"]).expect(0);
     assert!(
         run.stderr.contains("warning[empty-field]"),
         "the unfilled page is flagged: {}",
         run.stderr
     );
-    site.run(&["check", "--deny-warnings"]).expect(1);
+    site.run(&["check", "--drafts", "--deny-warnings"])
+        .expect(1);
 
     let text = site
         .read(&path)
@@ -126,7 +130,8 @@ fn a_testimony_written_with_new_reaches_tags_and_backlinks() {
             "practices = []",
             "practices = [\"fiches-pratiques/4-contributions-adaptees-aux-ambitions\"]",
         )
-        .replace("source = \"\"", "source = \"Témoignage d'une adhérente\"");
+        .replace("source = \"\"", "source = \"Témoignage d'une adhérente\"")
+        .replace("draft = true\n", "");
     let front_end = text.rfind("+++\n").unwrap() + 4;
     let text = format!(
         "{}\n## La situation\n\nTrois associations partagent un local et des bénévoles.\n\nVoir aussi [la fiche 1](../fiches-pratiques/1-verifier-les-synergies-reelles.md).\n",

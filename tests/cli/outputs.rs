@@ -131,7 +131,7 @@ fn the_table_of_outputs_is_what_a_build_writes() {
     let site = Fixture::guide();
     site.write("content/img/schema.svg", "<svg/>");
     site.run(&["build"]).expect(0);
-    let (checked, theme) = archipel::build::check_with_theme(site.root()).unwrap();
+    let (checked, theme) = archipel::build::check_with_theme(site.root(), false).unwrap();
     let table =
         archipel::render::outputs::of(&checked.site, &theme, archipel::render::Options::default());
     let planned: Vec<String> = table.files().map(String::from).collect();

@@ -311,6 +311,41 @@ fn an_edited_page_is_served_and_open_pages_reload() {
     });
 }
 
+/// Drafts (#13) are served by default with their badge, and flipping `draft` takes a
+/// page out of the served site or back in; `--no-drafts` serves what `build` publishes.
+#[test]
+fn drafts_are_served_with_their_badge_unless_no_drafts() {
+    let site = Fixture::copy("site");
+    let path = "content/methodes/ecoute.md";
+    let text = site.read(path);
+    site.write(
+        path,
+        &text.replace("order = 2\n", "order = 2\ndraft = true\n"),
+    );
+    let server = Server::start(&site, &[]);
+    let page = server.get("/methodes/ecoute/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("class=\"draft-badge\""), "{}", page.body);
+    site.write(path, &text);
+    server.poll("/methodes/ecoute/", "the badge gone", |r| {
+        r.status == 200 && !r.body.contains("draft-badge")
+    });
+    drop(server);
+
+    site.write(
+        path,
+        &text.replace("order = 2\n", "order = 2\ndraft = true\n"),
+    );
+    let served = site.path("served-no-drafts").display().to_string();
+    let server = Server::start(&site, &["--no-drafts", "--out", &served]);
+    assert_eq!(server.get("/methodes/ecoute/").status, 404);
+    assert!(!server.get("/methodes/").body.contains("écoute active"));
+    site.write(path, &text);
+    server.poll("/methodes/ecoute/", "the published page", |r| {
+        r.status == 200
+    });
+}
+
 #[test]
 fn a_broken_edit_keeps_the_last_good_site_and_shows_the_error() {
     let site = Fixture::copy("site");
@@ -557,7 +592,7 @@ mod incremental {
                 + "\n"
         };
         let touched = |p: &str| vec![PathBuf::from(p)];
-        match rng.below(13) {
+        match rng.below(14) {
             0 | 1 => {
                 site.write(
                     &page,
@@ -666,6 +701,16 @@ mod incremental {
                 site.write(path, &replaced);
                 touched(path)
             }
+            12 => {
+                // A draft flip (#13): the page leaves or joins the site, links to it turn
+                // into text or back into links.
+                let flipped = match text.find("\ndraft = true\n") {
+                    Some(at) => format!("{}{}", &text[..at + 1], &text[at + 14..]),
+                    None => text.replacen("+++\n", "+++\ndraft = true\n", 1),
+                };
+                site.write(&page, &flipped);
+                touched(&page)
+            }
             _ => {
                 // A whole directory announced at once, as after a directory rename.
                 site.write(&page, &format!("{text}\nPar dossier, étape {step}.\n"));
@@ -722,23 +767,27 @@ mod incremental {
             }
             let out = site.path("served");
             let clean = site.path("clean");
+            // As `build` (drafts left out) and as `serve` (drafts published) do.
+            let options = Options {
+                drafts: seed % 4 < 2,
+                ..Options::default()
+            };
             let mut cache = Cache::new();
             // As `serve` does on odd seeds: pages first, the search index on a second pass.
             cache.defer_search_index(seed % 2 == 1);
             let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
-            build::rebuild(site.root(), &out, Options::default(), &mut cache).unwrap();
+            build::rebuild(site.root(), &out, options, &mut cache).unwrap();
             let mut last_good = tree(&out);
             for step in 0..steps {
                 let touched = edit(&site, &mut rng, step);
                 for path in &touched {
                     cache.invalidate(path);
                 }
-                let mut incremental =
-                    build::rebuild(site.root(), &out, Options::default(), &mut cache);
+                let mut incremental = build::rebuild(site.root(), &out, options, &mut cache);
                 while incremental.as_ref().is_ok_and(|r| r.deferred) {
-                    incremental = build::rebuild(site.root(), &out, Options::default(), &mut cache);
+                    incremental = build::rebuild(site.root(), &out, options, &mut cache);
                 }
-                let full = build::build(site.root(), &clean, Options::default());
+                let full = build::build(site.root(), &clean, options);
                 match (&incremental, &full) {
                     (Ok(_), Ok(_)) => {
                         let (a, b) = (tree(&out), tree(&clean));

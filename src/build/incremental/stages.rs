@@ -36,8 +36,16 @@ impl State {
         let mut pages = Vec::with_capacity(self.entries.len());
         let mut content = Vec::with_capacity(self.entries.len());
         let mut taken = Vec::with_capacity(self.entries.len());
+        // Drafts left out of this build: links to them are warnings, shown as text.
+        let mut drafts = HashSet::new();
         for (n, entry) in self.entries.values_mut().enumerate() {
-            if let Some(page) = entry.page.take() {
+            if let Some(page) = entry
+                .page
+                .as_ref()
+                .filter(|p| p.draft && !job.options.drafts)
+            {
+                drafts.insert(page.id.clone());
+            } else if let Some(page) = entry.page.take() {
                 pages.push(page);
                 content.push(entry.content);
                 taken.push(n);
@@ -48,8 +56,8 @@ impl State {
             .iter()
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .collect();
-        // The page ids, roles, assets and invalid files: what resolving links, the lookup tables and the
-        // set of output files depend on.
+        // The page ids, roles, assets, invalid files and left-out drafts: what resolving
+        // links, the lookup tables and the set of output files depend on.
         let shape = {
             let mut h = DefaultHasher::new();
             for p in &pages {
@@ -59,6 +67,9 @@ impl State {
             let mut invalid: Vec<&String> = invalid.iter().collect();
             invalid.sort();
             invalid.hash(&mut h);
+            let mut drafts: Vec<&String> = drafts.iter().collect();
+            drafts.sort();
+            drafts.hash(&mut h);
             h.finish()
         };
         let lookup = match self.lookup.take() {
@@ -66,7 +77,8 @@ impl State {
             _ => None,
         };
         let tags = std::mem::take(&mut self.tags);
-        let site = model::assemble_with(config, tags, pages, assets, lookup, invalid);
+        let unpublished = model::Unpublished { invalid, drafts };
+        let site = model::assemble_with(config, tags, pages, assets, lookup, unpublished);
         let result = self.link_and_render(&site, shape, &content, job, previous);
         let (config, tags, pages, _, lookup) = site.into_parts();
         self.lookup = Some((shape, lookup));
