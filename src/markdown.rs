@@ -143,8 +143,11 @@ pub fn to_html(body: &str, rewrite: &dyn Fn(&str) -> Option<Rewrite>) -> Rendere
                     unique = format!("{base}-{n}");
                 }
                 *id = Some(CowStr::from(unique.clone()));
+                // Named after its heading, so that a screen reader says where it leads.
+                let mut label = String::new();
+                pulldown_cmark_escape::escape_html(&mut label, &text).expect("writing a String");
                 let anchor =
-                    format!(r##" <a class="anchor" href="#{unique}" aria-hidden="true">#</a>"##);
+                    format!(r##" <a class="anchor" href="#{unique}" aria-label="{label}">#</a>"##);
                 events.insert(end, Event::InlineHtml(CowStr::from(anchor)));
                 rendered.headings.push(Heading {
                     level,
@@ -236,6 +239,19 @@ mod tests {
             "[la fiche](../fiches-outils/x.md#a)"
         );
         assert!(found[1].image);
+    }
+
+    #[test]
+    fn heading_anchors_are_named_after_their_heading() {
+        let r = to_html("## Vous & « nous »\n", &|_| None);
+        assert!(
+            r.html.contains(
+                r##"<a class="anchor" href="#vous-nous" aria-label="Vous &amp; « nous »">#</a>"##
+            ),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("aria-hidden"));
     }
 
     #[test]

@@ -97,9 +97,9 @@ async function searchEverywhere(page, home, searchUrl) {
   await input.press("Escape");
   await page.locator("#resultats-entete").waitFor({ state: "hidden" });
   await input.press("ArrowDown");
-  const selected = page.locator('#resultats-entete li[aria-selected="true"] a');
+  const selected = page.locator('#resultats-entete [aria-selected="true"]');
   assert.equal(await selected.locator(".result-title").textContent(), first[0][0]);
-  const target = new URL(await selected.getAttribute("href"), page.url()).href;
+  const target = new URL(await selected.getAttribute("data-href"), page.url()).href;
   await Promise.all([page.waitForURL(target), input.press("Enter")]);
   assert.equal((await page.locator("main h1").first().textContent()).trim(), first[0][0]);
 

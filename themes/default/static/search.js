@@ -232,21 +232,33 @@
     return href || "./";
   }
 
-  // One result: kind, title and snippet, the matched words marked.
-  function resultItem(form, result, found, id) {
-    const [title, kind, url, snippet] = result.doc;
+  // The parts of one result (kind, title and snippet, the matched words marked), into
+  // `parent`.
+  function resultParts(parent, result, found) {
+    const [title, kind, , snippet] = result.doc;
+    element("span", "result-kind", parent).textContent = kind || "Page";
+    highlight(element("span", "result-title", parent), title, found);
+    if (snippet) highlight(element("span", "result-snippet", parent), snippet, found);
+  }
+
+  // One result of the search page: a plain link, reached with Tab like any other.
+  function resultLink(form, result, found) {
     const li = element("li", "search-result");
-    if (id) {
-      li.id = id;
-      li.setAttribute("role", "option");
-      li.setAttribute("aria-selected", "false");
-    }
     const a = element("a", null, li);
-    a.href = resultHref(form, url);
-    a.tabIndex = -1;
-    element("span", "result-kind", a).textContent = kind || "Page";
-    highlight(element("span", "result-title", a), title, found);
-    if (snippet) highlight(element("span", "result-snippet", a), snippet, found);
+    a.href = resultHref(form, result.doc[2]);
+    resultParts(a, result, found);
+    return li;
+  }
+
+  // One option of the header's listbox: options hold no link (ARIA forbids interactive
+  // children there); choosing one goes to its `data-href`.
+  function option(id, href, className) {
+    const li = element("li", className);
+    li.id = id;
+    li.setAttribute("role", "option");
+    li.setAttribute("aria-selected", "false");
+    if (href) li.dataset.href = href;
+    else li.setAttribute("aria-disabled", "true");
     return li;
   }
 
@@ -254,7 +266,8 @@
     return n + " " + (n > 1 ? many : one);
   }
 
-  // Arrow keys move a selection among `list`'s links, Enter follows it, Escape drops it.
+  // The header's combobox (ARIA 1.2): arrow keys move the active option of the listbox
+  // while the focus stays in the box, Enter goes to it, Escape closes the list.
   class Selection {
     constructor(input, list) {
       this.input = input;
@@ -262,7 +275,7 @@
       this.index = -1;
     }
     items() {
-      return [...this.list.querySelectorAll("li")].filter((li) => li.querySelector("a"));
+      return [...this.list.querySelectorAll("[data-href]")];
     }
     reset() {
       this.index = -1;
@@ -273,18 +286,13 @@
       if (items.length === 0) return;
       const n = items.length;
       this.index = this.index < 0 ? (step > 0 ? 0 : n - 1) : (this.index + step + n) % n;
-      this.show(items);
-    }
-    show(items) {
       items.forEach((li, i) => li.setAttribute("aria-selected", String(i === this.index)));
       const current = items[this.index];
-      if (!current) return this.reset();
-      if (current.id) this.input.setAttribute("aria-activedescendant", current.id);
+      this.input.setAttribute("aria-activedescendant", current.id);
       current.scrollIntoView({ block: "nearest" });
     }
     current() {
-      const li = this.items()[this.index];
-      return li ? li.querySelector("a") : null;
+      return this.items()[this.index] || null;
     }
   }
 
@@ -321,6 +329,7 @@
   function headerBox(source, form) {
     const input = form.querySelector("input");
     const popup = form.querySelector(".search-popup");
+    const status = form.querySelector("[role=status]");
     if (!input || !popup) return;
     const selection = new Selection(input, popup);
 
@@ -336,27 +345,27 @@
       popup.replaceChildren();
       const index = source.get();
       if (!index) source.load(update);
-      if (!index || Index.parse(query).length === 0) return close();
+      if (!index || Index.parse(query).length === 0) {
+        if (status) status.textContent = "";
+        return close();
+      }
       const found = index.search(query);
       found.results.slice(0, HEADER_RESULTS).forEach((r, i) => {
-        popup.append(resultItem(form, r, found, popup.id + "-" + i));
+        const li = option(popup.id + "-" + i, resultHref(form, r.doc[2]), "search-result");
+        resultParts(li, r, found);
+        popup.append(li);
       });
-      const more = element("li", "search-more", popup);
-      if (found.results.length === 0) {
-        more.textContent = "Aucun résultat pour « " + query.trim() + " »";
-      } else {
-        const a = element("a", null, more);
-        const url = new URL(form.action, location.href);
-        url.searchParams.set("q", query.trim());
-        a.href = url.href;
-        a.tabIndex = -1;
-        a.textContent =
-          found.results.length > HEADER_RESULTS
-            ? "Voir les " + found.results.length + " résultats →"
-            : "Ouvrir la page de recherche →";
-        more.id = popup.id + "-tous";
-        more.setAttribute("role", "option");
-      }
+      const url = new URL(form.action, location.href);
+      url.searchParams.set("q", query.trim());
+      const none = found.results.length === 0;
+      const more = option(popup.id + "-tous", none ? null : url.href, "search-more");
+      more.textContent = none
+        ? "Aucun résultat pour « " + query.trim() + " »"
+        : found.results.length > HEADER_RESULTS
+          ? "Voir les " + found.results.length + " résultats →"
+          : "Ouvrir la page de recherche →";
+      popup.append(more);
+      if (status) status.textContent = plural(found.results.length, "résultat", "résultats");
       popup.hidden = false;
       input.setAttribute("aria-expanded", "true");
     }
@@ -372,10 +381,10 @@
         selection.move(e.key === "ArrowDown" ? 1 : -1);
         e.preventDefault();
       } else if (e.key === "Enter") {
-        const link = selection.current();
-        if (link) {
+        const chosen = selection.current();
+        if (chosen) {
           e.preventDefault();
-          link.click();
+          location.href = chosen.dataset.href;
         }
       } else if (e.key === "Escape") {
         if (!popup.hidden) close();
@@ -385,6 +394,10 @@
     });
     // Keep the focus in the box while a result is clicked.
     popup.addEventListener("mousedown", (e) => e.preventDefault());
+    popup.addEventListener("click", (e) => {
+      const chosen = e.target.closest("[data-href]");
+      if (chosen) location.href = chosen.dataset.href;
+    });
     document.addEventListener("click", (e) => {
       if (!form.contains(e.target)) close();
     });
@@ -399,11 +412,9 @@
     const list = page.querySelector(".search-results");
     const status = page.querySelector(".search-status");
     if (!input || !list || !status) return;
-    const selection = new Selection(input, list);
 
     function update() {
       const query = input.value;
-      selection.reset();
       list.replaceChildren();
       const index = source.get();
       if (!index) {
@@ -417,7 +428,7 @@
         return;
       }
       const found = index.search(query);
-      found.results.forEach((r, i) => list.append(resultItem(form, r, found, "resultat-" + i)));
+      found.results.forEach((r) => list.append(resultLink(form, r, found)));
       status.textContent =
         found.results.length === 0
           ? "Aucun résultat pour « " + query.trim() + " »."
@@ -450,21 +461,18 @@
     if (pageForm) {
       pageForm.addEventListener("submit", (e) => {
         e.preventDefault();
-        const link = selection.current();
-        if (link) link.click();
-        else update();
+        update();
       });
     }
+    // The results are plain links that Tab reaches; Arrow Down is a shortcut to the first.
     input.addEventListener("keydown", (e) => {
-      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-        selection.move(e.key === "ArrowDown" ? 1 : -1);
+      const first = list.querySelector("a");
+      if (e.key === "ArrowDown" && first) {
+        first.focus();
         e.preventDefault();
       } else if (e.key === "Escape") {
-        // First Escape drops the selection, the next one clears the query.
-        if (!selection.current()) {
-          input.value = "";
-          remember();
-        }
+        input.value = "";
+        remember();
         update();
         e.preventDefault();
       }
