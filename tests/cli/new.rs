@@ -122,10 +122,7 @@ fn a_testimony_written_with_new_reaches_tags_and_backlinks() {
             "summary = \"\"",
             "summary = \"Une épicerie solidaire réunit trois associations.\"",
         )
-        .replace(
-            "tags = []",
-            "tags = [\"mutualisation\", \"reseaux-locaux\"]",
-        )
+        .replace("tags = []", "tags = [\"moyens\", \"groupes-locaux\"]")
         .replace(
             "practices = []",
             "practices = [\"fiches-pratiques/4-contributions-adaptees-aux-ambitions\"]",
@@ -142,7 +139,7 @@ fn a_testimony_written_with_new_reaches_tags_and_backlinks() {
     site.run(&["build"]).expect(0);
 
     let href = "../../temoignages/une-epicerie-qui-federe-un-quartier/";
-    let tag = site.read("public/tags/mutualisation/index.html");
+    let tag = site.read("public/tags/moyens/index.html");
     assert!(hrefs(&tag).contains(&href.to_string()));
     for sheet in [
         "4-contributions-adaptees-aux-ambitions",
