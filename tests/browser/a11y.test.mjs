@@ -122,6 +122,62 @@ describe("axe-core finds no serious or critical violation", () => {
   });
 });
 
+/** The WCAG contrast ratio of two `rgb(r, g, b)` colours. */
+function contrast(a, b) {
+  const luminance = (css) => {
+    const [r, g, bl] = css.match(/[\d.]+/g).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+test("form controls have borders of 3:1 against their background, light and dark", async () => {
+  for (const colorScheme of ["light", "dark"]) {
+    const { page, context } = await open({ colorScheme });
+    await page.goto(`${server.origin}/search/`);
+    for (const id of ["#recherche-entete", "#recherche"]) {
+      const [border, inside, around] = await page.locator(id).evaluate((input) => {
+        const style = getComputedStyle(input);
+        let parent = input.parentElement;
+        while (getComputedStyle(parent).backgroundColor === "rgba(0, 0, 0, 0)") parent = parent.parentElement;
+        return [style.borderTopColor, style.backgroundColor, getComputedStyle(parent).backgroundColor];
+      });
+      for (const bg of [inside, around]) {
+        const ratio = contrast(border, bg);
+        assert.ok(ratio >= 3, `${colorScheme} ${id}: border ${border} on ${bg} is ${ratio.toFixed(2)}:1`);
+      }
+    }
+    await context.close();
+  }
+});
+
+test("reduced motion: in-page links jump instead of gliding", async () => {
+  for (const [reducedMotion, expected] of [["no-preference", "smooth"], ["reduce", "auto"]]) {
+    const { page, context } = await open({ reducedMotion });
+    await page.goto(`${server.origin}/`);
+    const behaviour = await page.evaluate(() => getComputedStyle(document.documentElement).scrollBehavior);
+    assert.equal(behaviour, expected, reducedMotion);
+    await context.close();
+  }
+});
+
+test("a page printed from the dark colour scheme has dark ink on white paper", async () => {
+  const { page, context } = await open({ colorScheme: "dark" });
+  await page.goto(`${server.origin}/fiches-pratiques/`);
+  await page.emulateMedia({ media: "print" });
+  const [ink, paper] = await page.evaluate(() => {
+    const style = getComputedStyle(document.body);
+    return [style.color, getComputedStyle(document.documentElement).backgroundColor];
+  });
+  assert.equal(paper, "rgb(255, 255, 255)");
+  assert.ok(contrast(ink, paper) >= 12, `ink ${ink}`);
+  await context.close();
+});
+
 describe("keyboard", () => {
   test("the header search is an ARIA 1.2 combobox", async () => {
     const { page, context } = await open();

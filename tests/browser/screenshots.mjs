@@ -1,5 +1,6 @@
 // Takes the theme's screenshots into docs/screenshots/: home, a practice sheet, a tag
-// page and search results, at desktop and phone width, from the offline build of the
+// page and search results, at desktop and phone width, and home and the sheet in the dark
+// colour scheme, from the offline build of the
 // guide. Not a test: run `node tests/browser/screenshots.mjs` after a theme change, look
 // at the pictures, and commit them with the change.
 
@@ -48,6 +49,16 @@ try {
     }
     await context.close();
   }
+  // The dark colour scheme (prefers-color-scheme), at desktop width.
+  const dark = await browser.newContext({ viewport: SIZES[0].viewport, colorScheme: "dark", offline: true });
+  const page = await dark.newPage();
+  for (const p of PAGES.slice(0, 2)) {
+    await page.goto(site.offlineUrl(p.file));
+    const file = path.join(out, `${p.name}-sombre.png`);
+    await page.screenshot({ path: file });
+    console.log(`${path.relative(repo, file)}: ${fs.statSync(file).size} bytes`);
+  }
+  await dark.close();
 } finally {
   await browser.close();
   site.cleanup();
