@@ -30,6 +30,23 @@ pub struct Config {
     pub kinds: Vec<Kind>,
     /// The fields of pages that belong to no kind (home, standalone pages).
     pub page_fields: Vec<Field>,
+    /// The licence of the site's content (`[licence]`), if it states one.
+    pub licence: Option<Licence>,
+}
+
+/// The licence the site's content is published under (`[licence]`), shown in every
+/// page's footer, the feed and the printable guide.
+#[derive(Clone, Debug, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Licence {
+    /// Its name (`CC BY-SA 4.0`).
+    pub name: String,
+    /// Where its text is (`https://creativecommons.org/licenses/by-sa/4.0/deed.fr`).
+    #[serde(default)]
+    pub url: String,
+    /// A sentence on what the licence does not cover (the sources' own terms).
+    #[serde(default)]
+    pub notice: String,
 }
 
 /// Site-wide settings (`[site]`).
@@ -121,11 +138,12 @@ pub enum FieldType {
     Text,
     /// An integer.
     Integer,
-    /// A date (`2024-09-01`, unquoted).
+    /// A date as precise as its source: a day (`2024-09-01`, unquoted), a month
+    /// (`"2024-09"`) or a year (`2016`).
     Date,
     /// `true` or `false`.
     Bool,
-    /// A list of strings.
+    /// A list of strings; a single string stands for a list of one.
     List,
     /// A list of tag ids from `content/tags.toml`.
     Tags,
@@ -151,11 +169,15 @@ impl FieldType {
 /// Fields every page has, whatever its kind: (name, type, description).
 const BUILTIN_FIELDS: [(&str, FieldType, &str); 8] = [
     ("title", FieldType::Text, "the page title"),
-    ("date", FieldType::Date, "publication date, YYYY-MM-DD"),
+    (
+        "date",
+        FieldType::Date,
+        "the date of the page's source, as precise as the source: a day `2024-09-13`, a month `\"2024-09\"` or a year `2016`; leave it out when the source is undated",
+    ),
     (
         "updated",
         FieldType::Date,
-        "date of the last significant change",
+        "date of the last significant change (a day, a month or a year)",
     ),
     (
         "summary",
@@ -191,6 +213,8 @@ struct RawConfig {
     /// Contributor-facing descriptions of built-in fields, in the site's language.
     #[serde(default)]
     field_help: IndexMap<Spanned<String>, String>,
+    #[serde(default)]
+    licence: Option<Licence>,
 }
 
 #[derive(Deserialize)]
@@ -482,6 +506,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
         root: root.to_path_buf(),
         language: raw.language,
         page_fields: builtin_fields(&raw.site.see_also_label, &help),
+        licence: raw.licence,
         site: SiteConfig {
             title: raw.site.title,
             description: raw.site.description,

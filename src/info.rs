@@ -48,7 +48,26 @@ pub fn tags(root: &Path) -> Result<String, Error> {
 /// Each kind's fields, types, references and required status, as Markdown.
 pub fn schema(root: &Path) -> Result<String, Error> {
     let config = config::load(root)?;
-    let mut out = String::new();
+    let mut out = String::from("## Site\n\n");
+    match &config.licence {
+        Some(l) => {
+            let _ = write!(out, "Licence (`[licence]`): {}", l.name);
+            if !l.url.is_empty() {
+                let _ = write!(out, " <{}>", l.url);
+            }
+            out.push('.');
+            if !l.notice.is_empty() {
+                let _ = write!(out, " Notice: {}", l.notice);
+            }
+            out.push_str("\n\n");
+        }
+        None => out.push_str(
+            "Licence: none stated (a `[licence]` table with `name`, `url` and `notice` shows one in every footer, the feed and the printable guide).\n\n",
+        ),
+    }
+    out.push_str(
+        "Dates (`date`, `updated` and fields of type `date`) are a day `2024-09-13`, a month `\"2024-09\"` (a string) or a year `2016`, shown at that precision; undated pages sort after dated ones. A `list` field also takes a single string.\n\n",
+    );
     for kind in &config.kinds {
         let sort = match kind.sort {
             SortOrder::Order => "by `order`, then title",
@@ -69,6 +88,8 @@ pub fn schema(root: &Path) -> Result<String, Error> {
                 }
                 FieldType::Refs(None) => "page ids of any kind".to_string(),
                 FieldType::Tags => "tag ids from `content/tags.toml`".to_string(),
+                FieldType::Date => "date: day, month or year".to_string(),
+                FieldType::List => "list of strings, or one string".to_string(),
                 other => other.name().to_string(),
             };
             let required = if kind.required.contains(&field.name) {

@@ -254,15 +254,20 @@ pub fn parse_source(path: PathBuf, rel: String, text: String) -> Result<Source, 
     let front_text = &text[front_range.clone()];
     let table = DeTable::parse(front_text).map_err(|e| {
         let offset = front_range.start + e.span().map_or(0, |s| s.start);
-        Diagnostic::error(
-            "front-matter-syntax",
-            &path,
-            format!("invalid TOML: {}", e.message().trim()),
-        )
-        .at(&index, offset)
-        .help(
-            "front matter is TOML: `key = \"text\"`, `tags = [\"a\", \"b\"]`, `date = 2024-09-01`",
-        )
+        let message = e.message().trim();
+        // TOML itself rejects a day that is no day (`2024-09-32`, `2024-13-01`).
+        let (code, help) = if message.starts_with("invalid date") {
+            ("bad-date", format!("{}, with a real month and day", crate::date::DATE_FORMS))
+        } else {
+            (
+                "front-matter-syntax",
+                "front matter is TOML: `key = \"text\"`, `tags = [\"a\", \"b\"]`, `date = 2024-09-01`"
+                    .to_string(),
+            )
+        };
+        Diagnostic::error(code, &path, format!("invalid TOML: {message}"))
+            .at(&index, offset)
+            .help(help)
     })?;
     let base = front_range.start;
     let front = table
@@ -420,7 +425,7 @@ mod tests {
     #[test]
     fn syntax_errors_point_into_the_file_not_the_block() {
         let d = parse("+++\ntitle = \"ok\"\ndate = 2024-13-45x\n+++\n").unwrap_err();
-        assert_eq!(d.code, "front-matter-syntax");
+        assert_eq!(d.code, "bad-date");
         assert_eq!(d.pos.unwrap().line, 3);
     }
 

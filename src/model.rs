@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use crate::config::{Config, Field, FieldType, did_you_mean};
+use crate::date::{DATE_FORMS, Date};
 use crate::diag::{Diagnostic, LineIndex};
 use crate::load::{Data, Loaded, Source, TagsSource, Value};
 use crate::slug::{is_slug, slugify};
@@ -77,10 +78,10 @@ pub struct Page {
     pub source: Source,
     /// The title.
     pub title: String,
-    /// `YYYY-MM-DD`, when given.
-    pub date: Option<String>,
-    /// `YYYY-MM-DD` of the last change, when given.
-    pub updated: Option<String>,
+    /// The publication date, as precise as its source, when given.
+    pub date: Option<Date>,
+    /// The date of the last change, when given.
+    pub updated: Option<Date>,
     /// One sentence about the page.
     pub summary: String,
     /// Position in lists sorted by order.
@@ -109,8 +110,10 @@ pub struct FieldValue {
     pub name: String,
     /// Its label.
     pub label: String,
-    /// Its value as text.
+    /// Its value as text (a list's items joined by commas).
     pub text: String,
+    /// Its items: one for a plain value, each item of a list.
+    pub items: Vec<String>,
 }
 
 /// A reference field as written in the front matter.
@@ -421,28 +424,39 @@ pub fn page(
             (FieldType::Text, Data::String(s)) => match field.name.as_str() {
                 "title" => page.title = s.trim().to_string(),
                 "summary" => page.summary = s.trim().to_string(),
-                _ => page.values.push(value(field, s.clone())),
+                _ => page.values.push(value(field, vec![s.clone()])),
             },
             (FieldType::Integer, Data::Integer(Some(n))) => match field.name.as_str() {
                 "order" => page.order = Some(*n),
-                _ => page.values.push(value(field, n.to_string())),
+                _ => page.values.push(value(field, vec![n.to_string()])),
             },
-            (FieldType::Date, Data::Datetime(d)) => match d.date {
-                Some(date) => {
-                    let text = date.to_string();
-                    match field.name.as_str() {
-                        "date" => page.date = Some(text),
-                        "updated" => page.updated = Some(text),
-                        _ => page.values.push(value(field, text)),
-                    }
+            (FieldType::Date, Data::Datetime(_) | Data::String(_) | Data::Integer(_)) => {
+                match date(&v.data) {
+                    Ok(date) => match field.name.as_str() {
+                        "date" => page.date = Some(date),
+                        "updated" => page.updated = Some(date),
+                        _ => page.values.push(value(field, vec![date.to_string()])),
+                    },
+                    Err(written) => diags.push(at(
+                        Diagnostic::error(
+                            "bad-date",
+                            &path,
+                            format!("`{}` is not a date: `{written}`", field.name),
+                        )
+                        .help(format!(
+                            "{DATE_FORMS}, with a real month (01 to 12) and day"
+                        )),
+                        v.span.start,
+                    )),
                 }
-                None => diags.push(at(type_error(&path, field, v), v.span.start)),
-            },
+            }
+            // A list of one may be written as its single string (`source = "..."`).
+            (FieldType::List, Data::String(s)) => page.values.push(value(field, vec![s.clone()])),
             (FieldType::Bool, Data::Bool(b)) => match field.name.as_str() {
                 "draft" => page.draft = *b,
                 _ => page
                     .values
-                    .push(value(field, if *b { "oui" } else { "non" }.into())),
+                    .push(value(field, vec![if *b { "oui" } else { "non" }.into()])),
             },
             (FieldType::List | FieldType::Tags | FieldType::Refs(_), Data::Array(items)) => {
                 let mut strings = Vec::with_capacity(items.len());
@@ -501,14 +515,9 @@ pub fn page(
                         target,
                         items: strings,
                     }),
-                    _ => page.values.push(value(
-                        field,
-                        strings
-                            .into_iter()
-                            .map(|(s, _)| s)
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    )),
+                    _ => page
+                        .values
+                        .push(value(field, strings.into_iter().map(|(s, _)| s).collect())),
                 }
             }
             _ => diags.push(at(type_error(&path, field, v), v.span.start)),
@@ -561,11 +570,28 @@ pub fn page(
     Some(page)
 }
 
-fn value(field: &Field, text: String) -> FieldValue {
+fn value(field: &Field, items: Vec<String>) -> FieldValue {
     FieldValue {
         name: field.name.clone(),
         label: field.label.clone(),
-        text,
+        text: items.join(", "),
+        items,
+    }
+}
+
+/// A date field's value as a [`Date`], or what was written when it is none.
+fn date(data: &Data) -> Result<Date, String> {
+    match data {
+        // A time of day, if any, is more than a page's date says: the day is kept.
+        Data::Datetime(d) => d
+            .date
+            .and_then(|day| Date::day(i64::from(day.year), day.month.into(), day.day.into()))
+            .ok_or_else(|| d.to_string()),
+        Data::String(s) => Date::parse(s).ok_or_else(|| format!("\"{s}\"")),
+        // A bare year has four digits: `date = 24` is more likely a slip than year 24.
+        Data::Integer(Some(n @ 1000..=9999)) => Date::year(*n).ok_or_else(|| n.to_string()),
+        Data::Integer(Some(n)) => Err(n.to_string()),
+        other => Err(other.type_name().to_string()),
     }
 }
 
@@ -580,7 +606,10 @@ fn type_error(path: &std::path::Path, field: &Field, v: &Value) -> Diagnostic {
             v.data.type_name()
         ),
     )
-    .help(format!("write `{} = {}`", field.name, example(field.ty)))
+    .help(match field.ty {
+        FieldType::Date => DATE_FORMS.to_string(),
+        ty => format!("write `{} = {}`", field.name, example(ty)),
+    })
 }
 
 /// A sample value of a field type, for messages and new pages.

@@ -380,57 +380,9 @@ pub fn render_selected(
     }
 
     if !offline && select.feed {
-        let mut dated: Vec<usize> = (0..site.pages.len())
-            .filter(|&i| site.pages[i].role != Role::Home)
-            .collect();
-        dated.sort_by(|&a, &b| {
-            let key = |i: usize| {
-                site.pages[i]
-                    .updated
-                    .as_ref()
-                    .or(site.pages[i].date.as_ref())
-            };
-            key(b).cmp(&key(a)).then(a.cmp(&b))
-        });
-        let entry = |i: usize| {
-            let p = &site.pages[i];
-            feed::Entry {
-                title: &p.title,
-                url: url::href("index.html", &url::page_file(&p.id), false),
-                date: p.date.as_deref(),
-                updated: p.updated.as_deref(),
-                summary: &p.summary,
-            }
-        };
-        let entries: Vec<feed::Entry<'_>> = dated
-            .iter()
-            .take(site.config.site.feed_size)
-            .map(|&i| entry(i))
-            .collect();
-        put(
-            url::FEED_FILE,
-            feed::atom(
-                &site.config.site.title,
-                &site.config.site.base_url,
-                &entries,
-            )
-            .into_bytes(),
-        )?;
+        put(url::FEED_FILE, feed::site_feed(site).into_bytes())?;
         if !site.config.site.base_url.is_empty() {
-            let mut all: Vec<feed::Entry<'_>> = (0..site.pages.len()).map(entry).collect();
-            for kind in &site.config.kinds {
-                all.push(feed::Entry {
-                    title: "",
-                    url: format!("{}/", kind.dir),
-                    date: None,
-                    updated: None,
-                    summary: "",
-                });
-            }
-            put(
-                url::SITEMAP_FILE,
-                feed::sitemap(&site.config.site.base_url, &all).into_bytes(),
-            )?;
+            put(url::SITEMAP_FILE, feed::site_map(site).into_bytes())?;
         }
     }
 

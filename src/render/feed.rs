@@ -2,16 +2,70 @@
 
 use std::fmt::Write;
 
+use super::url;
+use crate::config::Licence;
+use crate::date::Date;
+use crate::model::{Role, Site};
+
+/// The site's Atom feed: its newest pages (by last change, else publication), undated
+/// pages after dated ones, in file order.
+pub fn site_feed(site: &Site) -> String {
+    let mut pages: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| site.pages[i].role != Role::Home)
+        .collect();
+    let key = |i: usize| site.pages[i].updated.or(site.pages[i].date);
+    pages.sort_by(|&a, &b| key(b).cmp(&key(a)).then(a.cmp(&b)));
+    let entries: Vec<Entry<'_>> = pages
+        .iter()
+        .take(site.config.site.feed_size)
+        .map(|&i| entry(site, i))
+        .collect();
+    let today = crate::date::today();
+    let head = Head {
+        title: &site.config.site.title,
+        base_url: &site.config.site.base_url,
+        licence: site.config.licence.as_ref(),
+        today: &today,
+    };
+    atom(&head, &entries)
+}
+
+/// The site's sitemap: every page and every kind's list.
+pub fn site_map(site: &Site) -> String {
+    let mut all: Vec<Entry<'_>> = (0..site.pages.len()).map(|i| entry(site, i)).collect();
+    for kind in &site.config.kinds {
+        all.push(Entry {
+            title: "",
+            url: format!("{}/", kind.dir),
+            date: None,
+            updated: None,
+            summary: "",
+        });
+    }
+    sitemap(&site.config.site.base_url, &all)
+}
+
+fn entry(site: &Site, i: usize) -> Entry<'_> {
+    let p = &site.pages[i];
+    Entry {
+        title: &p.title,
+        url: url::href("index.html", &url::page_file(&p.id), false),
+        date: p.date,
+        updated: p.updated,
+        summary: &p.summary,
+    }
+}
+
 /// One entry of the feed or the sitemap.
 pub struct Entry<'a> {
     /// The page title.
     pub title: &'a str,
     /// The URL relative to the site root.
     pub url: String,
-    /// `YYYY-MM-DD` of publication, if known.
-    pub date: Option<&'a str>,
-    /// `YYYY-MM-DD` of the last change, if known.
-    pub updated: Option<&'a str>,
+    /// The publication date, if known.
+    pub date: Option<Date>,
+    /// The date of the last change, if known.
+    pub updated: Option<Date>,
     /// The summary.
     pub summary: &'a str,
 }
@@ -39,19 +93,39 @@ pub fn xml_escape(s: &str) -> String {
     out
 }
 
-fn timestamp(date: &str) -> String {
-    format!("{date}T00:00:00Z")
+fn timestamp(day: &str) -> String {
+    format!("{day}T00:00:00Z")
+}
+
+/// The site-wide values of a feed.
+pub struct Head<'a> {
+    /// The site title.
+    pub title: &'a str,
+    /// The site's absolute URL, or empty.
+    pub base_url: &'a str,
+    /// The content's licence, if stated.
+    pub licence: Option<&'a Licence>,
+    /// `YYYY-MM-DD` of the build (`SOURCE_DATE_EPOCH` when set): the `<updated>` of an
+    /// undated page, since Atom requires one. It is the latest a change can have been.
+    pub today: &'a str,
 }
 
 /// An Atom feed of `entries` (newest first). Links are relative to the feed's own URL,
 /// which Atom allows, so the feed works under any sub-path; `base_url`, when set, is
-/// also given as the feed's id.
-pub fn atom(title: &str, base_url: &str, entries: &[Entry<'_>]) -> String {
+/// also given as the feed's id. Atom wants a full time stamp: a month or a year stands
+/// for its first day, an undated page for the day of the build.
+pub fn atom(head: &Head<'_>, entries: &[Entry<'_>]) -> String {
+    let stamp = |e: &Entry<'_>| {
+        e.updated
+            .or(e.date)
+            .map_or_else(|| head.today.to_string(), Date::first_day)
+    };
     let updated = entries
         .iter()
-        .filter_map(|e| e.updated.or(e.date))
+        .map(stamp)
         .max()
-        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), timestamp);
+        .map_or_else(|| timestamp(head.today), |d| timestamp(&d));
+    let base_url = head.base_url;
     let id = if base_url.is_empty() {
         "./".to_string()
     } else {
@@ -60,15 +134,16 @@ pub fn atom(title: &str, base_url: &str, entries: &[Entry<'_>]) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{}</title>\n  <id>{}</id>\n  <updated>{updated}</updated>\n  <link rel=\"self\" href=\"atom.xml\"/>\n  <link rel=\"alternate\" href=\"./\"/>\n  <generator>archipel</generator>\n",
-        xml_escape(title),
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{}</title>\n  <id>{}</id>\n  <updated>{updated}</updated>\n  <link rel=\"self\" href=\"atom.xml\"/>\n  <link rel=\"alternate\" href=\"./\"/>\n",
+        xml_escape(head.title),
         xml_escape(&id)
     );
+    if let Some(licence) = head.licence {
+        out.push_str(&rights(licence));
+    }
+    out.push_str("  <generator>archipel</generator>\n");
     for e in entries {
-        let stamp = e
-            .updated
-            .or(e.date)
-            .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), timestamp);
+        let stamp = timestamp(&stamp(e));
         let url = xml_escape(&e.url);
         let id = if base_url.is_empty() {
             url.clone()
@@ -86,6 +161,27 @@ pub fn atom(title: &str, base_url: &str, entries: &[Entry<'_>]) -> String {
     out
 }
 
+/// The feed's `<rights>` (the licence's name, address and notice as text) and, when the
+/// licence has an address, a `license` link (RFC 4946).
+fn rights(licence: &Licence) -> String {
+    let mut text = licence.name.clone();
+    for part in [&licence.url, &licence.notice] {
+        if !part.is_empty() {
+            text.push_str(" — ");
+            text.push_str(part);
+        }
+    }
+    let mut out = format!("  <rights>{}</rights>\n", xml_escape(&text));
+    if !licence.url.is_empty() {
+        let _ = writeln!(
+            out,
+            "  <link rel=\"license\" href=\"{}\"/>",
+            xml_escape(&licence.url)
+        );
+    }
+    out
+}
+
 /// A sitemap of `entries`; sitemaps need absolute URLs, so `base_url` must be set.
 pub fn sitemap(base_url: &str, entries: &[Entry<'_>]) -> String {
     let mut out = String::from(
@@ -97,6 +193,7 @@ pub fn sitemap(base_url: &str, entries: &[Entry<'_>]) -> String {
             "  <url><loc>{}</loc>",
             xml_escape(&format!("{base_url}{}", e.url))
         );
+        // W3C datetime, which a sitemap's lastmod is, allows `YYYY` and `YYYY-MM`.
         if let Some(d) = e.updated.or(e.date) {
             let _ = write!(out, "<lastmod>{d}</lastmod>");
         }
@@ -115,11 +212,17 @@ mod tests {
         let e = Entry {
             title: "A & B",
             url: "x/".into(),
-            date: Some("2024-09-01"),
+            date: Date::parse("2024-09-01"),
             updated: None,
             summary: "<s>",
         };
-        let feed = atom("T", "https://e.org/g/", &[e]);
+        let head = Head {
+            title: "T",
+            base_url: "https://e.org/g/",
+            licence: None,
+            today: "2026-01-01",
+        };
+        let feed = atom(&head, &[e]);
         assert!(feed.contains("<title>A &amp; B</title>"));
         assert!(feed.contains("<id>https://e.org/g/x/</id>"));
         assert!(feed.contains("<updated>2024-09-01T00:00:00Z</updated>"));

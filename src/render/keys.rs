@@ -156,9 +156,11 @@ pub fn keys(
         }
         h.finish()
     };
-    // The feed lists the newest pages, the sitemap all of them, with their dates.
+    // The feed lists the newest pages, the sitemap all of them, with their dates; an
+    // undated page's entry carries the day of the build.
     let feed = {
         let mut h = DefaultHasher::new();
+        crate::date::today().hash(&mut h);
         for (i, page) in pages.iter().enumerate() {
             (link[i], &page.updated).hash(&mut h);
         }

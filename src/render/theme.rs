@@ -138,7 +138,8 @@ fn chain(e: &dyn std::error::Error) -> String {
     message
 }
 
-/// `2024-09-01` as readers say it (`1 septembre 2024` in French).
+/// A date as readers say it, at its precision: `2024-09-01`, `2024-09`, `2016` become
+/// « 1er septembre 2024 », « septembre 2024 », « 2016 » in French.
 fn human_date(iso: &str, language: &str) -> String {
     const MONTHS_FR: [&str; 12] = [
         "janvier",
@@ -154,21 +155,24 @@ fn human_date(iso: &str, language: &str) -> String {
         "novembre",
         "décembre",
     ];
+    let month = |m: &str| match m.parse::<usize>() {
+        Ok(m @ 1..=12) => Some(MONTHS_FR[m - 1]),
+        _ => None,
+    };
     let parts: Vec<&str> = iso.split('-').collect();
-    match (language.starts_with("fr"), parts.as_slice()) {
-        (true, [y, m, d]) => match (m.parse::<usize>(), d.parse::<u32>()) {
-            (Ok(m @ 1..=12), Ok(d)) => {
-                let day = if d == 1 {
-                    "1er".to_string()
-                } else {
-                    d.to_string()
-                };
-                format!("{day} {} {y}", MONTHS_FR[m - 1])
-            }
-            _ => iso.to_string(),
-        },
-        _ => iso.to_string(),
-    }
+    let said = match (language.starts_with("fr"), parts.as_slice()) {
+        (true, [y, m, d]) => month(m).zip(d.parse::<u32>().ok()).map(|(m, d)| {
+            let day = if d == 1 {
+                "1er".to_string()
+            } else {
+                d.to_string()
+            };
+            format!("{day} {m} {y}")
+        }),
+        (true, [y, m]) => month(m).map(|m| format!("{m} {y}")),
+        _ => None,
+    };
+    said.unwrap_or_else(|| iso.to_string())
 }
 
 impl Theme {

@@ -5,6 +5,8 @@
 use serde::Serialize;
 
 use super::url;
+use crate::config::Licence;
+use crate::date::Date;
 use crate::links::Graph;
 use crate::markdown::Heading;
 use crate::model::{Page, Role, Site};
@@ -36,6 +38,8 @@ pub struct SiteView<'a> {
     pub nav: Vec<NavView>,
     /// Whether this is an offline build.
     pub offline: bool,
+    /// The content's licence (`[licence]`), if the site states one.
+    pub licence: Option<&'a Licence>,
 }
 
 /// A navigation entry.
@@ -60,8 +64,8 @@ pub struct PageLink<'a> {
     pub summary: &'a str,
     /// The kind's singular label, or empty.
     pub kind: &'a str,
-    /// The publication date, if any.
-    pub date: Option<&'a str>,
+    /// The publication date, if any (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`).
+    pub date: Option<Date>,
     /// A draft, published only by `build --drafts` and `serve`.
     pub draft: bool,
 }
@@ -95,8 +99,10 @@ pub struct FieldView<'a> {
     pub name: &'a str,
     /// The field label.
     pub label: &'a str,
-    /// Its value.
+    /// Its value (a list's items joined by commas).
     pub value: &'a str,
+    /// Its items: the value alone, or each item of a list.
+    pub items: &'a [String],
 }
 
 /// The page's kind, for breadcrumbs.
@@ -121,10 +127,10 @@ pub struct PageView<'a> {
     pub title: &'a str,
     /// The summary.
     pub summary: &'a str,
-    /// Publication date.
-    pub date: Option<&'a str>,
-    /// Last change.
-    pub updated: Option<&'a str>,
+    /// Publication date (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`: as precise as its source).
+    pub date: Option<Date>,
+    /// Last change, likewise.
+    pub updated: Option<Date>,
     /// Its kind, if any.
     pub kind: Option<KindView<'a>>,
     /// Its tags.
@@ -169,7 +175,7 @@ impl<'a> Linker<'a> {
             href: self.href(&url::page_file(&page.id)),
             summary: &page.summary,
             kind: self.site.kind_of(i).map_or("", |k| k.singular.as_str()),
-            date: page.date.as_deref(),
+            date: page.date,
             draft: page.draft,
         }
     }
@@ -218,6 +224,7 @@ impl<'a> Linker<'a> {
                 })
                 .collect(),
             offline: self.offline,
+            licence: config.licence.as_ref(),
         }
     }
 
@@ -246,8 +253,8 @@ impl<'a> Linker<'a> {
             id: &page.id,
             title: &page.title,
             summary: &page.summary,
-            date: page.date.as_deref(),
-            updated: page.updated.as_deref(),
+            date: page.date,
+            updated: page.updated,
             kind,
             tags: self.tags(&page.tags),
             content,
@@ -259,6 +266,7 @@ impl<'a> Linker<'a> {
                     name: &v.name,
                     label: &v.label,
                     value: &v.text,
+                    items: &v.items,
                 })
                 .collect(),
             references: page

@@ -165,12 +165,14 @@ fn wrong_types_are_explained() {
     let run = site.run(&["check"]).expect(1);
     assert!(
         run.stderr.contains(
-            "content/cas/second.md:3:8: error[bad-type]: `date` must be date, not a string"
+            "content/cas/second.md:3:8: error[bad-date]: `date` is not a date: `\"hier\"`"
         ),
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("help: write `date = 2024-09-01`"));
+    assert!(run.stderr.contains(
+        "help: write a day `2024-09-13`, a month `\"2024-09\"` or a year `2016`, with a real month (01 to 12) and day"
+    ));
     assert!(
         run.stderr.contains(
             "content/cas/second.md:4:8: error[bad-type]: `tags` must be tags, not a string"

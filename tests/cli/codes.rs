@@ -38,7 +38,9 @@ fn cases() -> Vec<(String, String, &'static str, u64, u64, &'static str)> {
     let page = "content/cas/a.md".to_string();
     all.extend([
         (page.clone(), fm("couleur = \"bleu\"\n"), "unknown-field", 5, 1, "error"),
-        (page.clone(), fm("date = \"hier\"\n"), "bad-type", 5, 8, "error"),
+        (page.clone(), fm("date = \"hier\"\n"), "bad-date", 5, 8, "error"),
+        (page.clone(), fm("date = 2024-09-32\n"), "bad-date", 5, 8, "error"),
+        (page.clone(), fm("date = true\n"), "bad-type", 5, 8, "error"),
         (page.clone(), fm("see_also = [\"methodes/vte\"]\n"), "unknown-ref", 5, 13, "error"),
         (page.clone(), fm("see_also = [\"cas/a\"]\n"), "self-ref", 5, 13, "warning"),
         (page.clone(), fm("lieu = \"\"\n").replace("methods = [\"vote\"]", "methods = []"), "empty-field", 4, 11, "warning"),

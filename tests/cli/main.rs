@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod codes;
+mod dates;
 mod drafts;
 mod guide;
 mod new;

@@ -68,7 +68,7 @@ fn the_new_file_holds_required_fields_hints_and_skeleton() {
         "\nsummary = \"\"\n",
         "\ntags = []\n",
         "\npractices = []\n",
-        "\nsource = \"\"\n",
+        "\nsource = []\n",
         "\n# tools = []\n",
     ] {
         assert!(text.contains(line), "{line:?} missing from\n{text}");
@@ -127,7 +127,7 @@ fn a_testimony_written_with_new_reaches_tags_and_backlinks() {
             "practices = []",
             "practices = [\"fiches-pratiques/4-contributions-adaptees-aux-ambitions\"]",
         )
-        .replace("source = \"\"", "source = \"Témoignage d'une adhérente\"")
+        .replace("source = []", "source = \"Témoignage d'une adhérente\"")
         .replace("draft = true\n", "");
     let front_end = text.rfind("+++\n").unwrap() + 4;
     let text = format!(
