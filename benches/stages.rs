@@ -292,8 +292,8 @@ fn markdown_to_html(c: &mut Criterion) {
             })
         })
     });
-    group.bench_function("links, one page", |b| {
-        b.iter(|| markdown::links(black_box(&body)))
+    group.bench_function("scan (links and heading ids), one page", |b| {
+        b.iter(|| markdown::scan(black_box(&body)))
     });
     group.finish();
 }

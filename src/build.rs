@@ -45,6 +45,7 @@ pub fn check(root: &Path, drafts: bool) -> Result<Checked, Error> {
     let (site, mut diags) = model::build(config, loaded, drafts);
     let (graph, link_diags) = links::resolve(&site);
     diags.extend(link_diags);
+    diags.extend(links::check_anchors(&site, &graph));
     diags.extend(review::review(&site, &graph));
     sort(&mut diags);
     if diags.iter().any(Diagnostic::is_error) {

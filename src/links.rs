@@ -15,6 +15,9 @@ use crate::diag::{Diagnostic, LineIndex};
 use crate::markdown::{self, relative_target};
 use crate::model::{Page, Role, Site};
 use crate::slug::fold;
+pub use anchors::{Anchors, check_anchors};
+
+mod anchors;
 
 /// The resolved link structure of a site.
 #[derive(Debug, Default)]
@@ -26,6 +29,9 @@ pub struct Graph {
     /// For each page, its links and images to other files of `content/` (as written), and
     /// those files' paths relative to `content/`.
     pub assets: Vec<HashMap<String, String>>,
+    /// For each page, its heading ids and its links to headings (checked by
+    /// [`check_anchors`]).
+    pub anchors: Vec<Anchors>,
     /// For each page, the pages that reference or link to it, sorted by title.
     pub backlinks: Vec<Vec<usize>>,
     /// For each page, its related pages, best first.
@@ -72,6 +78,7 @@ pub fn derive(
         graph.refs.push(links.refs);
         graph.body.push(links.body);
         graph.assets.push(links.assets);
+        graph.anchors.push(links.anchors);
         diags.extend(links.diags);
     }
     // Every list below is sorted by folded title, then file order: rank the pages once,
@@ -177,6 +184,8 @@ pub struct PageLinks {
     pub body: HashMap<String, usize>,
     /// Links to files under `content/` and the output file each one names.
     pub assets: HashMap<String, String>,
+    /// Heading ids and links to headings.
+    pub anchors: Anchors,
     /// Problems found.
     pub diags: Vec<Diagnostic>,
 }
@@ -279,8 +288,10 @@ pub fn resolve_page(site: &Site, page: &Page) -> PageLinks {
 
     let mut body = HashMap::new();
     let mut assets = HashMap::new();
-    for link in markdown::links(page.body()) {
-        let Some((target_path, _)) = relative_target(&link.dest) else {
+    let scan = markdown::scan(page.body());
+    let mut anchors = Anchors::new(site, page, &scan, &index, &mut diags);
+    for link in scan.links {
+        let Some((target_path, fragment)) = relative_target(&link.dest) else {
             continue;
         };
         let offset = page.source.body_offset + link.range.start;
@@ -288,6 +299,7 @@ pub fn resolve_page(site: &Site, page: &Page) -> PageLinks {
         if !link.image && target_path.ends_with(".md") {
             match joined.as_deref().and_then(|p| site.page_index(page_id(p))) {
                 Some(target) => {
+                    anchors.link(target, fragment, &link.dest, offset);
                     body.insert(link.dest, target);
                 }
                 None if joined.as_deref().is_some_and(|p| site.is_draft(page_id(p))) => {
@@ -345,6 +357,7 @@ pub fn resolve_page(site: &Site, page: &Page) -> PageLinks {
         refs,
         body,
         assets,
+        anchors,
         diags,
     }
 }

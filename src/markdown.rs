@@ -41,24 +41,91 @@ pub fn relative_target(dest: &str) -> Option<(&str, Option<&str>)> {
     Some((path, fragment))
 }
 
-/// The relative links and images of a body, in order.
-pub fn links(body: &str) -> Vec<BodyLink> {
-    let mut out = Vec::new();
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-        let (dest, image) = match &event {
+/// What the link stage needs of a body, from one parse.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scan {
+    /// The relative links and images, in order.
+    pub links: Vec<BodyLink>,
+    /// The links to a heading of the page itself (`#x`), in order.
+    pub fragments: Vec<BodyLink>,
+    /// The heading ids, as [`to_html`] gives them.
+    pub ids: Vec<String>,
+    /// Explicit ids (`{#x}`) that an earlier heading already has, with the heading's range.
+    pub duplicates: Vec<(String, Range<usize>)>,
+}
+
+/// Scans a body for its relative links, its links to its own headings and its heading ids.
+pub fn scan(body: &str) -> Scan {
+    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .collect();
+    let mut out = Scan::default();
+    let mut ids = HeadingIds::default();
+    for (i, (event, range)) in events.iter().enumerate() {
+        let (dest, image) = match event {
             Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
             Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
+            Event::Start(Tag::Heading { id, .. }) => {
+                let end = heading_end(&events[i..], |(e, _)| e);
+                let text = plain(events[i + 1..i + end].iter().map(|(e, _)| e));
+                if let Some(explicit) = id.as_deref().filter(|id| ids.used.contains(*id)) {
+                    out.duplicates.push((explicit.to_string(), range.clone()));
+                }
+                out.ids.push(ids.assign(id.as_deref(), &text));
+                continue;
+            }
             _ => continue,
         };
+        let link = BodyLink {
+            dest: dest.to_string(),
+            range: range.clone(),
+            image,
+        };
         if relative_target(dest).is_some() {
-            out.push(BodyLink {
-                dest: dest.to_string(),
-                range,
-                image,
-            });
+            out.links.push(link);
+        } else if dest.starts_with('#') && !image {
+            out.fragments.push(link);
         }
     }
     out
+}
+
+/// Gives each heading of a page its id: the explicit `{#id}`, else the slug of its text,
+/// made unique within the page by a suffix (`-2`, `-3`…).
+#[derive(Default)]
+struct HeadingIds {
+    used: HashSet<String>,
+}
+
+impl HeadingIds {
+    fn assign(&mut self, explicit: Option<&str>, text: &str) -> String {
+        let base = match explicit {
+            Some(explicit) => explicit.to_string(),
+            None => {
+                let s = slugify(text);
+                if s.is_empty() {
+                    "section".to_string()
+                } else {
+                    s
+                }
+            }
+        };
+        let mut unique = base.clone();
+        let mut n = 1;
+        while !self.used.insert(unique.clone()) {
+            n += 1;
+            unique = format!("{base}-{n}");
+        }
+        unique
+    }
+}
+
+/// The index, in `events`, of the end of the heading that starts it.
+fn heading_end<T>(events: &[T], event: impl Fn(&T) -> &Event<'_>) -> usize {
+    events
+        .iter()
+        .position(|e| matches!(event(e), Event::End(TagEnd::Heading(_))))
+        .unwrap_or(events.len())
 }
 
 /// One heading of a body, for the table of contents.
@@ -97,7 +164,7 @@ pub enum Rewrite {
 pub fn to_html(body: &str, rewrite: &dyn Fn(&str) -> Option<Rewrite>) -> Rendered {
     let mut events: Vec<Event<'_>> = Parser::new_ext(body, options()).collect();
     let mut rendered = Rendered::default();
-    let mut used_ids = HashSet::new();
+    let mut ids = HeadingIds::default();
     let mut i = 0;
     while i < events.len() {
         match &mut events[i] {
@@ -117,37 +184,21 @@ pub fn to_html(body: &str, rewrite: &dyn Fn(&str) -> Option<Rewrite>) -> Rendere
             }
             Event::Start(Tag::Heading { level, .. }) => {
                 let level = heading_level(*level);
-                let end = events[i..]
-                    .iter()
-                    .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
-                    .map_or(events.len(), |p| i + p);
-                let text = plain(&events[i + 1..end]);
+                let end = i + heading_end(&events[i..], |e| e);
+                let text = plain(events[i + 1..end].iter());
                 let Event::Start(Tag::Heading { id, .. }) = &mut events[i] else {
                     unreachable!()
                 };
-                let base = match id {
-                    Some(explicit) => explicit.to_string(),
-                    None => {
-                        let s = slugify(&text);
-                        if s.is_empty() {
-                            "section".to_string()
-                        } else {
-                            s
-                        }
-                    }
-                };
-                let mut unique = base.clone();
-                let mut n = 1;
-                while !used_ids.insert(unique.clone()) {
-                    n += 1;
-                    unique = format!("{base}-{n}");
-                }
+                let unique = ids.assign(id.as_deref(), &text);
                 *id = Some(CowStr::from(unique.clone()));
-                // Named after its heading, so that a screen reader says where it leads.
+                // Named after its heading, so that a screen reader says where it leads;
+                // explicit ids are written as they are, so they are escaped like the label.
                 let mut label = String::new();
                 pulldown_cmark_escape::escape_html(&mut label, &text).expect("writing a String");
+                let mut href = String::new();
+                pulldown_cmark_escape::escape_html(&mut href, &unique).expect("writing a String");
                 let anchor =
-                    format!(r##" <a class="anchor" href="#{unique}" aria-label="{label}">#</a>"##);
+                    format!(r##" <a class="anchor" href="#{href}" aria-label="{label}">#</a>"##);
                 events.insert(end, Event::InlineHtml(CowStr::from(anchor)));
                 rendered.headings.push(Heading {
                     level,
@@ -213,7 +264,7 @@ fn heading_level(level: HeadingLevel) -> u8 {
     level as u8
 }
 
-fn plain(events: &[Event<'_>]) -> String {
+fn plain<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> String {
     let mut s = String::new();
     for e in events {
         if let Event::Text(t) | Event::Code(t) = e {
@@ -231,7 +282,7 @@ mod tests {
     fn finds_relative_links_with_ranges() {
         let body =
             "Voir [la fiche](../fiches-outils/x.md#a), [web](https://e.org) et ![i](img.png).";
-        let found = links(body);
+        let found = scan(body).links;
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].dest, "../fiches-outils/x.md#a");
         assert_eq!(

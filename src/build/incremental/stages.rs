@@ -118,6 +118,7 @@ impl State {
                             refs: std::mem::take(&mut g.refs[i]),
                             body: std::mem::take(&mut g.body[i]),
                             assets: std::mem::take(&mut g.assets[i]),
+                            anchors: std::mem::take(&mut g.anchors[i]),
                             diags: std::mem::take(&mut p.diags[i]),
                         })
                     })
@@ -173,10 +174,12 @@ impl State {
                 graph.refs.clear();
                 graph.body.clear();
                 graph.assets.clear();
+                graph.anchors.clear();
                 for links in per_page {
                     graph.refs.push(links.refs);
                     graph.body.push(links.body);
                     graph.assets.push(links.assets);
+                    graph.anchors.push(links.anchors);
                 }
                 (graph, Vec::new())
             }
@@ -203,6 +206,7 @@ impl State {
         }
         diags.extend(link_diags.iter().flatten().cloned());
         diags.extend(more_diags);
+        diags.extend(links::check_anchors(site, &graph));
         diags.extend(review::review(site, &graph));
         crate::build::sort(&mut diags);
         let linked = Linked {
