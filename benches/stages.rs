@@ -287,9 +287,11 @@ fn markdown_to_html(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(body.len() as u64));
     group.bench_function("to_html, one page", |b| {
         b.iter(|| {
-            markdown::to_html(black_box(&body), &|dest| {
-                Some(markdown::Rewrite::To(format!("../{dest}/")))
-            })
+            markdown::to_html(
+                black_box(&body),
+                &|dest| Some(markdown::Rewrite::To(format!("../{dest}/"))),
+                markdown::RawHtml::Sanitize,
+            )
         })
     });
     group.bench_function("scan (links and heading ids), one page", |b| {

@@ -13,6 +13,9 @@ use toml::Spanned;
 
 use crate::diag::{Diagnostic, Error, LineIndex, Pos, suggest};
 
+mod publishing;
+pub use publishing::Markdown;
+
 /// The name of the configuration file at the site root.
 pub const FILE_NAME: &str = "archipel.toml";
 
@@ -32,6 +35,8 @@ pub struct Config {
     pub page_fields: Vec<Field>,
     /// The licence of the site's content (`[licence]`), if it states one.
     pub licence: Option<Licence>,
+    /// How page bodies are rendered (`[markdown]`).
+    pub markdown: Markdown,
 }
 
 /// The licence the site's content is published under (`[licence]`), shown in every
@@ -215,6 +220,8 @@ struct RawConfig {
     field_help: IndexMap<Spanned<String>, String>,
     #[serde(default)]
     licence: Option<Licence>,
+    #[serde(default)]
+    markdown: publishing::RawMarkdown,
 }
 
 #[derive(Deserialize)]
@@ -491,6 +498,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
             .help("move `language = ...` to the top of archipel.toml, before [site]"),
         );
     }
+    let markdown = publishing::markdown(&raw.markdown, &index, &mut diags);
     let theme = raw.site.theme.get_ref();
     if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
         diags.push(error(
@@ -519,6 +527,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
             print: raw.site.print,
         },
         kinds,
+        markdown,
     })
 }
 

@@ -4,7 +4,8 @@
 //! bodies become page indexes; each miss is a positioned diagnostic with the nearest id as
 //! a suggestion. From the resolved edges come every page's backlinks, its related pages
 //! (shared tags, rarer tags weighing more, pages already linked left out), and the sorted
-//! page lists of each kind and tag.
+//! page lists of each kind and tag. While it reads each body, it also reports the raw HTML
+//! that the site's policy removes or escapes (#13).
 
 use std::collections::HashMap;
 
@@ -12,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::config::{SortOrder, did_you_mean};
 use crate::diag::{Diagnostic, LineIndex};
-use crate::markdown::{self, relative_target};
+use crate::markdown::{self, RawHtml, relative_target};
 use crate::model::{Page, Role, Site};
 use crate::slug::fold;
 pub use anchors::{Anchors, check_anchors};
@@ -353,12 +354,42 @@ pub fn resolve_page(site: &Site, page: &Page) -> PageLinks {
             }
         }
     }
+    raw_html(page, site.config.markdown.raw_html, &index, &mut diags);
     PageLinks {
         refs,
         body,
         assets,
         anchors,
         diags,
+    }
+}
+
+/// A warning for each piece of raw HTML in the page's body that the site's policy
+/// removes or escapes (#13), so that a reviewer sees it as an annotation.
+fn raw_html(page: &Page, policy: RawHtml, index: &LineIndex<'_>, diags: &mut Vec<Diagnostic>) {
+    // Most pages hold no HTML at all: spare them a second parse.
+    if policy == RawHtml::Allow || !page.body().contains('<') {
+        return;
+    }
+    for change in markdown::raw_html_changes(page.body(), policy) {
+        let snippet = &change.snippet;
+        let (message, help) = match policy {
+            RawHtml::Escape => (
+                format!("the raw HTML `{snippet}` is shown as text (raw_html = \"escape\")"),
+                "write it in Markdown",
+            ),
+            _ => (
+                format!("the raw HTML `{snippet}` is changed by the sanitizer"),
+                "scripts, event handlers, frames, forms, `javascript:` links and files from \
+                 other sites are removed; write it in Markdown",
+            ),
+        };
+        let offset = page.source.body_offset + change.range.start;
+        diags.push(
+            Diagnostic::warning("raw-html", &page.source.path, message)
+                .at(index, offset)
+                .help(help),
+        );
     }
 }
 

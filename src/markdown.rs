@@ -9,6 +9,9 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::slug::slugify;
 
+mod raw_html;
+pub use raw_html::{Change as RawHtmlChange, Policy as RawHtml};
+
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -159,15 +162,28 @@ pub enum Rewrite {
     Text,
 }
 
+/// Each piece of raw HTML in `body` that `policy` removes or escapes, in order.
+pub fn raw_html_changes(body: &str, policy: RawHtml) -> Vec<RawHtmlChange> {
+    let events: Vec<_> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .collect();
+    raw_html::changes(&events, policy)
+}
+
 /// Renders a body. `rewrite` says what becomes of each relative link destination
-/// (`None`: keep it as written).
-pub fn to_html(body: &str, rewrite: &dyn Fn(&str) -> Option<Rewrite>) -> Rendered {
+/// (`None`: keep it as written); raw HTML is treated as `policy` says.
+pub fn to_html(body: &str, rewrite: &dyn Fn(&str) -> Option<Rewrite>, policy: RawHtml) -> Rendered {
     let mut events: Vec<Event<'_>> = Parser::new_ext(body, options()).collect();
     let mut rendered = Rendered::default();
     let mut ids = HeadingIds::default();
     let mut i = 0;
     while i < events.len() {
         match &mut events[i] {
+            Event::Start(Tag::Link { dest_url, .. })
+                if policy != RawHtml::Allow && raw_html::runs_script(dest_url) =>
+            {
+                unlink(&mut events, i);
+            }
             Event::Start(Tag::Link { dest_url, .. }) => {
                 match relative_target(dest_url).and_then(|_| rewrite(dest_url)) {
                     Some(Rewrite::To(url)) => *dest_url = CowStr::from(url),
@@ -218,6 +234,7 @@ pub fn to_html(body: &str, rewrite: &dyn Fn(&str) -> Option<Rewrite>) -> Rendere
         }
         i += 1;
     }
+    raw_html::apply(&mut events, policy);
     pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
     rendered
 }
@@ -309,7 +326,11 @@ mod tests {
     fn rewrites_links_and_numbers_headings() {
         let body =
             "## Étape un\n\n## Étape un\n\n### Custom {#moi}\n\n[x](a.md#t) [y](https://e.org)\n";
-        let r = to_html(body, &|d| Some(Rewrite::To(format!("REW:{d}"))));
+        let r = to_html(
+            body,
+            &|d| Some(Rewrite::To(format!("REW:{d}"))),
+            RawHtml::Sanitize,
+        );
         assert!(
             r.html
                 .contains(r##"<h2 id="etape-un">Étape un <a class="anchor" href="#etape-un""##),
@@ -334,12 +355,16 @@ mod tests {
     #[test]
     fn links_to_drafts_keep_their_text_only() {
         let body = "Voir [la *fiche*](brouillon.md) et [l'autre](autre.md).\n";
-        let r = to_html(body, &|d| {
-            Some(match d {
-                "brouillon.md" => Rewrite::Text,
-                _ => Rewrite::To("autre/".into()),
-            })
-        });
+        let r = to_html(
+            body,
+            &|d| {
+                Some(match d {
+                    "brouillon.md" => Rewrite::Text,
+                    _ => Rewrite::To("autre/".into()),
+                })
+            },
+            RawHtml::Sanitize,
+        );
         assert_eq!(
             r.html,
             "<p>Voir la <em>fiche</em> et <a href=\"autre/\">l'autre</a>.</p>\n"
@@ -351,6 +376,7 @@ mod tests {
         let r = to_html(
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~non~~ oui[^1]\n\n[^1]: note\n",
             &|_| None,
+            RawHtml::Sanitize,
         );
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>non</del>"));
@@ -363,6 +389,7 @@ mod tests {
         let r = to_html(
             "## Titre\nSuite\n\n- un\n  - deux\n\n| a | b |\n|---|---|\n| c | d |\n\nco**op**ération",
             &|_| None,
+            RawHtml::Sanitize,
         );
         let words: Vec<&str> = r.text.split_whitespace().collect();
         assert_eq!(

@@ -442,7 +442,8 @@ fn render_page(
         }
         Some(Rewrite::To(href))
     };
-    let body = markdown::to_html(page.body(), &rewrite);
+    let policy = site.config.markdown.raw_html;
+    let body = markdown::to_html(page.body(), &rewrite, policy);
     let toc: &[Heading] = if body.headings.len() >= site.config.site.toc_min_headings {
         &body.headings
     } else {
@@ -490,7 +491,7 @@ fn render_page(
                     .get(dest)
                     .map(|&t| Rewrite::To(format!("#{}", print_anchor(&site.pages[t].id)))),
             };
-            Some(markdown::to_html(page.body(), &to_anchor).html)
+            Some(markdown::to_html(page.body(), &to_anchor, policy).html)
         }
         Role::Kind(_) | Role::Standalone => None,
     };

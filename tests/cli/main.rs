@@ -11,5 +11,6 @@ mod guide;
 mod new;
 mod offline;
 mod outputs;
+mod raw_html;
 mod serve;
 mod support;
