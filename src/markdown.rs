@@ -311,7 +311,7 @@ mod tests {
 
     #[test]
     fn heading_anchors_are_named_after_their_heading() {
-        let r = to_html("## Vous & « nous »\n", &|_| None);
+        let r = to_html("## Vous & « nous »\n", &|_| None, RawHtml::Sanitize);
         assert!(
             r.html.contains(
                 r##"<a class="anchor" href="#vous-nous" aria-label="Vous &amp; « nous »">#</a>"##
