@@ -174,30 +174,12 @@ pub fn raw_html_changes(body: &str, policy: RawHtml) -> Vec<RawHtmlChange> {
 /// (`None`: keep it as written); raw HTML is treated as `policy` says.
 pub fn to_html(body: &str, rewrite: &dyn Fn(&str) -> Option<Rewrite>, policy: RawHtml) -> Rendered {
     let mut events: Vec<Event<'_>> = Parser::new_ext(body, options()).collect();
+    rewrite_links(&mut events, rewrite, policy);
     let mut rendered = Rendered::default();
     let mut ids = HeadingIds::default();
     let mut i = 0;
     while i < events.len() {
         match &mut events[i] {
-            Event::Start(Tag::Link { dest_url, .. })
-                if policy != RawHtml::Allow && raw_html::runs_script(dest_url) =>
-            {
-                unlink(&mut events, i);
-            }
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                match relative_target(dest_url).and_then(|_| rewrite(dest_url)) {
-                    Some(Rewrite::To(url)) => *dest_url = CowStr::from(url),
-                    Some(Rewrite::Text) => unlink(&mut events, i),
-                    None => {}
-                }
-            }
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                if let Some(Rewrite::To(url)) =
-                    relative_target(dest_url).and_then(|_| rewrite(dest_url))
-                {
-                    *dest_url = CowStr::from(url);
-                }
-            }
             Event::Start(Tag::Heading { level, .. }) => {
                 let level = heading_level(*level);
                 let end = i + heading_end(&events[i..], |e| e);
@@ -234,9 +216,44 @@ pub fn to_html(body: &str, rewrite: &dyn Fn(&str) -> Option<Rewrite>, policy: Ra
         }
         i += 1;
     }
+    // After the text and the headings were read, so that search and the table of contents
+    // keep the words inside raw HTML.
     raw_html::apply(&mut events, policy);
     pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
     rendered
+}
+
+/// Rewrites relative links and images as `rewrite` says, and takes the link off
+/// `javascript:` URLs unless raw HTML is allowed.
+fn rewrite_links(
+    events: &mut [Event<'_>],
+    rewrite: &dyn Fn(&str) -> Option<Rewrite>,
+    policy: RawHtml,
+) {
+    for i in 0..events.len() {
+        match &mut events[i] {
+            Event::Start(Tag::Link { dest_url, .. })
+                if policy != RawHtml::Allow && raw_html::runs_script(dest_url) =>
+            {
+                unlink(events, i);
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                match relative_target(dest_url).and_then(|_| rewrite(dest_url)) {
+                    Some(Rewrite::To(url)) => *dest_url = CowStr::from(url),
+                    Some(Rewrite::Text) => unlink(events, i),
+                    None => {}
+                }
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                if let Some(Rewrite::To(url)) =
+                    relative_target(dest_url).and_then(|_| rewrite(dest_url))
+                {
+                    *dest_url = CowStr::from(url);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Removes the link that starts at `events[start]`, keeping what it holds. Links do not

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use pulldown_cmark::{CowStr, Event};
+use pulldown_cmark::{CowStr, Event, TagEnd};
 
 /// What becomes of raw HTML in a body.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -62,9 +62,9 @@ pub struct Change {
 /// The sanitizer of the `sanitize` policy.
 static STRICT: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
-    // What the Markdown renderer itself writes next to raw HTML (footnote references,
-    // heading anchors) must survive; neither attribute loads or runs anything.
-    b.add_generic_attributes(["class", "aria-hidden"])
+    // What the Markdown renderer itself writes next to raw HTML (footnote references)
+    // must survive; a class loads or runs nothing.
+    b.add_generic_attributes(["class"])
         .link_rel(None)
         .strip_comments(false)
         .attribute_filter(|_, attribute, value| {
@@ -96,11 +96,15 @@ fn is_local(url: &str) -> bool {
 /// The runs of events that hold raw HTML, as index ranges into `events`: each HTML
 /// block's lines, and in each other block the span from its first piece of inline HTML
 /// to its last (so that an opening tag and its closing tag are sanitized together).
-fn runs(events: &[Event<'_>]) -> Vec<Range<usize>> {
+/// With `anchored`, the last event of each heading is the anchor the renderer added
+/// (see [`super::to_html`]), which is not raw HTML.
+fn runs(events: &[Event<'_>], anchored: bool) -> Vec<Range<usize>> {
     let mut runs = Vec::new();
     let mut open: Option<(usize, usize)> = None;
     for (i, event) in events.iter().enumerate() {
+        let anchor = anchored && matches!(events.get(i + 1), Some(Event::End(TagEnd::Heading(_))));
         match event {
+            Event::InlineHtml(_) if anchor => close(&mut open, &mut runs),
             Event::InlineHtml(_) => {
                 let start = open.map_or(i, |(s, _)| s);
                 open = Some((start, i));
@@ -151,7 +155,7 @@ pub(super) fn apply(events: &mut Vec<Event<'_>>, policy: Policy) {
         }
         Policy::Sanitize => {
             // From the last run back, so that earlier indexes stay valid.
-            for run in runs(events).into_iter().rev() {
+            for run in runs(events, true).into_iter().rev() {
                 let clean = STRICT.clean(&html_of(&events[run.clone()])).to_string();
                 let block = matches!(events[run.start], Event::Html(_));
                 let replacement = if block {
@@ -176,7 +180,7 @@ pub(super) fn changes(events: &[(Event<'_>, Range<usize>)], policy: Policy) -> V
             .collect(),
         Policy::Sanitize => {
             let plain: Vec<Event<'_>> = events.iter().map(|(e, _)| e.clone()).collect();
-            runs(&plain)
+            runs(&plain, false)
                 .into_iter()
                 .filter(|run| {
                     let html = html_of(&plain[run.clone()]);
@@ -211,7 +215,7 @@ fn unchanged(html: &str) -> String {
     b.add_tags(tags.iter().map(String::as_str))
         .clean_content_tags(HashSet::new())
         .add_generic_attributes(attributes.iter().map(String::as_str))
-        .add_generic_attributes(["class", "aria-hidden"])
+        .add_generic_attributes(["class"])
         .add_url_schemes(["javascript", "vbscript", "data", "file"])
         .link_rel(None)
         .strip_comments(false);
@@ -319,7 +323,10 @@ mod tests {
         );
         assert!(out.contains("<kbd>Ctrl</kbd>"));
         assert!(out.contains("class=\"footnote-reference\""), "{out}");
-        assert!(out.contains("aria-hidden=\"true\""), "{out}");
+        assert!(
+            out.contains("<h2 id=\"titre-x\">Titre <em>x</em> <a class=\"anchor\" href=\"#titre-x\" aria-label=\"Titre x\">"),
+            "{out}"
+        );
         assert!(changes_of(body, Policy::Sanitize).is_empty());
     }
 
