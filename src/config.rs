@@ -14,7 +14,7 @@ use toml::Spanned;
 use crate::diag::{Diagnostic, Error, LineIndex, Pos, suggest};
 
 mod publishing;
-pub use publishing::Markdown;
+pub use publishing::{Forge, Markdown};
 
 /// The name of the configuration file at the site root.
 pub const FILE_NAME: &str = "archipel.toml";
@@ -37,6 +37,8 @@ pub struct Config {
     pub licence: Option<Licence>,
     /// How page bodies are rendered (`[markdown]`).
     pub markdown: Markdown,
+    /// Where the site's source is edited (`[forge]`), if set.
+    pub forge: Forge,
 }
 
 /// The licence the site's content is published under (`[licence]`), shown in every
@@ -103,6 +105,9 @@ pub struct Kind {
     pub fields: Vec<Field>,
     /// The body skeleton `archipel new` writes.
     pub skeleton: String,
+    /// The label of the link to propose a new page of this kind on the forge
+    /// (« Proposer un témoignage »), when `[forge] new` is set.
+    pub new_label: String,
 }
 
 impl Kind {
@@ -157,6 +162,17 @@ pub enum FieldType {
 }
 
 impl FieldType {
+    /// The value a new page starts with, for the contributor to fill in.
+    pub fn empty_value(self) -> &'static str {
+        match self {
+            FieldType::Text => "\"\"",
+            FieldType::Integer => "0",
+            FieldType::Date => "2024-01-01",
+            FieldType::Bool => "false",
+            FieldType::List | FieldType::Tags | FieldType::Refs(_) => "[]",
+        }
+    }
+
     /// The name used in `archipel.toml` and in messages.
     pub fn name(self) -> &'static str {
         match self {
@@ -222,6 +238,8 @@ struct RawConfig {
     licence: Option<Licence>,
     #[serde(default)]
     markdown: publishing::RawMarkdown,
+    #[serde(default)]
+    forge: publishing::RawForge,
 }
 
 #[derive(Deserialize)]
@@ -287,6 +305,8 @@ struct RawKind {
     fields: IndexMap<Spanned<String>, RawField>,
     #[serde(default)]
     skeleton: String,
+    #[serde(default)]
+    new_label: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -486,6 +506,10 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
             required,
             fields,
             skeleton: rk.skeleton.clone(),
+            new_label: rk
+                .new_label
+                .clone()
+                .unwrap_or_else(|| format!("Proposer : {}", rk.singular)),
         });
     }
     if let Some(language) = &raw.site.language {
@@ -499,6 +523,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
         );
     }
     let markdown = publishing::markdown(&raw.markdown, &index, &mut diags);
+    let forge = publishing::forge(&raw.forge, &index, &mut diags);
     let theme = raw.site.theme.get_ref();
     if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
         diags.push(error(
@@ -528,6 +553,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
         },
         kinds,
         markdown,
+        forge,
     })
 }
 

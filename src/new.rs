@@ -109,7 +109,7 @@ fn page_text(site: &Site, kind: &Kind, title: &str, today: &str) -> String {
                 let _ = writeln!(out, "#   {line}");
             }
         }
-        let empty = empty_value(field.ty);
+        let empty = field.ty.empty_value();
         if required {
             let _ = writeln!(out, "{} = {empty}", field.name);
         } else {
@@ -139,16 +139,6 @@ fn choices(site: &Site, field: &Field) -> Option<Vec<String>> {
                 .collect(),
         ),
         _ => None,
-    }
-}
-
-fn empty_value(ty: FieldType) -> &'static str {
-    match ty {
-        FieldType::Text => "\"\"",
-        FieldType::Integer => "0",
-        FieldType::Date => "2024-01-01",
-        FieldType::Bool => "false",
-        FieldType::List | FieldType::Tags | FieldType::Refs(_) => "[]",
     }
 }
 

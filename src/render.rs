@@ -5,6 +5,7 @@
 //! home, search page and index, 404, printable guide, feed and sitemap.
 
 pub mod feed;
+pub mod forge;
 pub mod keys;
 pub mod outputs;
 pub mod search;
@@ -172,6 +173,8 @@ pub fn render_selected(
         plural: &'a str,
         description: &'a str,
         pages: Vec<PageLink<'a>>,
+        new_href: Option<String>,
+        new_label: &'a str,
     }
     // Kind lists and tag pages hold every page between them and come after all pages:
     // rendered one after the other, with the search index, they were the serial tail of
@@ -195,6 +198,8 @@ pub fn render_selected(
                     plural: &kind.plural,
                     description: &kind.description,
                     pages: l.pages(&graph.kind_pages[k]),
+                    new_href: l.new_href(k),
+                    new_label: &kind.new_label,
                 };
                 let ctx = serde_json::json!({ "site": l.site_view(Some(k), print), "list": list });
                 put(&file, theme.render("list.html", ctx, &file)?)
@@ -324,6 +329,7 @@ pub fn render_selected(
                 "summary": home.map_or(site.config.site.description.as_str(), |i| site.pages[i].summary.as_str()),
                 "content": content,
                 "kinds": kinds,
+                "edit_href": home.and_then(|i| l.edit_href(i)),
             },
         });
         put(&file, theme.render("index.html", ctx, &file)?)?;

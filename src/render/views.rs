@@ -149,6 +149,8 @@ pub struct PageView<'a> {
     pub related: Vec<PageLink<'a>>,
     /// A draft, published only by `build --drafts` and `serve`.
     pub draft: bool,
+    /// The link to edit its file on the forge (`[forge] edit`; online builds only).
+    pub edit_href: Option<String>,
 }
 
 /// Computes links relative to one output file.
@@ -283,6 +285,24 @@ impl<'a> Linker<'a> {
             backlinks: self.pages(&graph.backlinks[i]),
             related: self.pages(&graph.related[i]),
             draft: page.draft,
+            edit_href: self.edit_href(i),
         }
+    }
+
+    /// The link to edit page `i`'s file on the forge, if the site has one. An offline
+    /// copy points nowhere outside itself.
+    pub fn edit_href(&self, i: usize) -> Option<String> {
+        let page = &self.site.pages[i];
+        (!self.offline)
+            .then(|| super::forge::edit_href(&self.site.config, &page.source.rel))
+            .flatten()
+    }
+
+    /// The link to propose a new page of kind `k` on the forge, if the site has one.
+    pub fn new_href(&self, k: usize) -> Option<String> {
+        let config = &self.site.config;
+        (!self.offline)
+            .then(|| super::forge::new_href(config, &config.kinds[k]))
+            .flatten()
     }
 }
