@@ -353,3 +353,51 @@ fn the_printable_guide_is_in_reading_order_with_inner_anchors() {
     assert!(print.contains("href=\"#temoignages--fiche-7-peut-on-cooperer-avec-tout-le-monde\""));
     assert!(!print.contains("href=\"../../"));
 }
+
+/// Every page carries the date its first source document gives, at that document's
+/// precision, and no day that the document does not give.
+#[test]
+fn pages_are_dated_as_precisely_as_their_source() {
+    let guide = Fixture::guide();
+    guide.run(&["build"]).expect(0);
+    // The first words of each source document's name, and the date it gives.
+    let documents = [
+        (
+            "Expériences vécues de coopérations",
+            Some("2024-09"),
+            "septembre 2024",
+        ),
+        ("Colibris, notes", Some("2018-06"), "juin 2018"),
+        (
+            "Forum des usages coopératifs 2016",
+            Some("2016-07"),
+            "juillet 2016",
+        ),
+        (
+            "Principes de coopération",
+            Some("2017-02-13"),
+            "13 février 2017",
+        ),
+        ("Simon Louvet", None, ""),
+    ];
+    for kind in KINDS {
+        for page in pages(&guide, kind) {
+            let source = page.source();
+            let (_, date, shown) = documents
+                .iter()
+                .find(|(name, ..)| source.starts_with(name))
+                .unwrap_or_else(|| panic!("{}: unknown source {source}", page.id));
+            let written = page.front.get("date").map(|d| match d {
+                toml::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            });
+            assert_eq!(written.as_deref(), *date, "{}", page.id);
+            let html = guide.read(&format!("public/{}/index.html", page.id));
+            let header = section(&html, "page-header", "header");
+            match date {
+                Some(_) => assert!(header.contains(shown), "{} shows no {shown}", page.id),
+                None => assert!(!header.contains("<time"), "{} shows a date", page.id),
+            }
+        }
+    }
+}
