@@ -39,6 +39,33 @@ pub struct Config {
     pub markdown: Markdown,
     /// Where the site's source is edited (`[forge]`), if set.
     pub forge: Forge,
+    /// The typed relations between pages: each kind's `refs` fields in declaration
+    /// order, then the built-in `see_also` (last).
+    pub relations: Vec<Relation>,
+}
+
+/// A typed relation between pages (#11): a `refs` field, with its label seen from both
+/// ends.
+#[derive(Clone, Debug)]
+pub struct Relation {
+    /// The kind whose pages have the field, or `None` for `see_also`, which every page has.
+    pub kind: Option<usize>,
+    /// The field name.
+    pub field: String,
+    /// The label on the page that fills the field (« Fiches pratiques illustrées »).
+    pub label: String,
+    /// The label on the pages it names (« Témoignages qui illustrent cette fiche »).
+    pub inverse: String,
+}
+
+impl Config {
+    /// The relation of the reference field `field` of a page of `kind` (`None` for a page
+    /// of no kind).
+    pub fn relation_of(&self, kind: Option<usize>, field: &str) -> Option<usize> {
+        self.relations
+            .iter()
+            .position(|r| r.field == field && (r.kind.is_none() || r.kind == kind))
+    }
 }
 
 /// The licence the site's content is published under (`[licence]`), shown in every
@@ -76,6 +103,8 @@ pub struct SiteConfig {
     pub toc_min_headings: usize,
     /// The label of the `see_also` references.
     pub see_also_label: String,
+    /// The label of the pages whose `see_also` names a page, on that page.
+    pub see_also_inverse_label: String,
     /// Whether to build the printable guide (all pages of every kind on one page).
     pub print: bool,
 }
@@ -263,6 +292,8 @@ struct RawSite {
     toc_min_headings: usize,
     #[serde(default = "default_see_also")]
     see_also_label: String,
+    #[serde(default = "default_see_also_inverse")]
+    see_also_inverse_label: String,
     #[serde(default)]
     print: bool,
 }
@@ -284,6 +315,9 @@ fn default_toc() -> usize {
 }
 fn default_see_also() -> String {
     "Voir aussi".into()
+}
+fn default_see_also_inverse() -> String {
+    "Pages qui recommandent celle-ci".into()
 }
 
 #[derive(Deserialize)]
@@ -318,6 +352,9 @@ struct RawField {
     label: Option<String>,
     #[serde(default)]
     kind: Option<Spanned<String>>,
+    /// For `refs`: the label of the relation seen from the pages it names.
+    #[serde(default)]
+    inverse: Option<Spanned<String>>,
     #[serde(default)]
     description: String,
 }
@@ -367,6 +404,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
     // Kinds must be known before fields can reference them.
     let kind_ids: Vec<&str> = raw.kinds.iter().map(|k| k.id.get_ref().as_str()).collect();
     let mut kinds = Vec::new();
+    let mut relations = Vec::new();
     for (i, rk) in raw.kinds.iter().enumerate() {
         let id = rk.id.get_ref();
         if kind_ids[..i].contains(&id.as_str()) {
@@ -462,9 +500,34 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
                 ));
                 continue;
             }
+            let label = rf.label.clone().unwrap_or_else(|| name.get_ref().clone());
+            match (ty, &rf.inverse) {
+                // Without an inverse label, the pages that name a page are listed under
+                // the plural label of their kind.
+                (FieldType::Refs(_), inverse) => relations.push(Relation {
+                    kind: Some(i),
+                    field: name.get_ref().clone(),
+                    label: label.clone(),
+                    inverse: inverse
+                        .as_ref()
+                        .map_or_else(|| rk.plural.clone(), |s| s.get_ref().clone()),
+                }),
+                (_, Some(inverse)) => diags.push(
+                    error(
+                        "bad-field",
+                        inverse.span(),
+                        format!(
+                            "`inverse` is for `refs` fields, and `{}` is not one",
+                            name.get_ref()
+                        ),
+                    )
+                    .help("remove it, or make the field `type = \"refs\"`"),
+                ),
+                (_, None) => {}
+            }
             fields.push(Field {
                 name: name.get_ref().clone(),
-                label: rf.label.clone().unwrap_or_else(|| name.get_ref().clone()),
+                label,
                 ty,
                 description: rf.description.clone(),
             });
@@ -540,6 +603,15 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
         language: raw.language,
         page_fields: builtin_fields(&raw.site.see_also_label, &help),
         licence: raw.licence,
+        relations: {
+            relations.push(Relation {
+                kind: None,
+                field: "see_also".into(),
+                label: raw.site.see_also_label.clone(),
+                inverse: raw.site.see_also_inverse_label.clone(),
+            });
+            relations
+        },
         site: SiteConfig {
             title: raw.site.title,
             description: raw.site.description,
@@ -549,6 +621,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
             related: raw.site.related,
             toc_min_headings: raw.site.toc_min_headings,
             see_also_label: raw.site.see_also_label,
+            see_also_inverse_label: raw.site.see_also_inverse_label,
             print: raw.site.print,
         },
         kinds,

@@ -81,12 +81,26 @@ pub fn schema(root: &Path) -> Result<String, Error> {
         );
         out.push_str("| field | type | required | description |\n|---|---|---|---|\n");
         for field in &kind.fields {
+            let k = config.kinds.iter().position(|c| c.id == kind.id);
+            let labels = || {
+                config
+                    .relation_of(k, &field.name)
+                    .map(|r| &config.relations[r])
+                    .map_or(String::new(), |r| {
+                        format!("; shown as « {} », inverse « {} »", r.label, r.inverse)
+                    })
+            };
             let ty = match field.ty {
                 FieldType::Refs(Some(k)) => {
                     let target = &config.kinds[k];
-                    format!("page ids of `{}` (`{}/…`)", target.id, target.dir)
+                    format!(
+                        "page ids of `{}` (`{}/…`){}",
+                        target.id,
+                        target.dir,
+                        labels()
+                    )
                 }
-                FieldType::Refs(None) => "page ids of any kind".to_string(),
+                FieldType::Refs(None) => format!("page ids of any kind{}", labels()),
                 FieldType::Tags => "tag ids from `content/tags.toml`".to_string(),
                 FieldType::Date => "date: day, month or year".to_string(),
                 FieldType::List => "list of strings, or one string".to_string(),

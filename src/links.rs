@@ -17,8 +17,10 @@ use crate::markdown::{self, RawHtml, relative_target};
 use crate::model::{Page, Role, Site};
 use crate::slug::fold;
 pub use anchors::{Anchors, check_anchors};
+pub use relations::{Group, Link};
 
 mod anchors;
+mod relations;
 
 /// The resolved link structure of a site.
 #[derive(Debug, Default)]
@@ -35,6 +37,11 @@ pub struct Graph {
     pub anchors: Vec<Anchors>,
     /// For each page, the pages that reference or link to it, sorted by title.
     pub backlinks: Vec<Vec<usize>>,
+    /// For each page, its related pages grouped by relation (see [`relations`]).
+    pub relations: Vec<Vec<Group>>,
+    /// For each page of a kind, the pages before and after it in reading order (see
+    /// [`Graph::reading_order`]).
+    pub neighbours: Vec<(Option<usize>, Option<usize>)>,
     /// For each page, its related pages, best first.
     pub related: Vec<Vec<usize>>,
     /// For each page, a fingerprint of the inputs of its related list, so that an
@@ -99,6 +106,7 @@ pub fn derive(
 
     let n = site.pages.len();
     let mut backlinks = vec![Vec::new(); n];
+    let mut cited = vec![Vec::new(); n];
     for (from, (refs, body)) in graph.refs.iter().zip(&graph.body).enumerate() {
         if site.pages[from].role == Role::Home {
             continue;
@@ -108,11 +116,17 @@ pub fn derive(
                 backlinks[to].push(from);
             }
         }
+        for &to in body.values() {
+            if to != from {
+                cited[to].push(from);
+            }
+        }
     }
-    for list in &mut backlinks {
+    for list in backlinks.iter_mut().chain(&mut cited) {
         list.sort_by(by_title);
         list.dedup();
     }
+    graph.relations = relations::groups(site, &graph.refs, &cited, &rank);
 
     graph.tag_pages = vec![Vec::new(); site.tags.len()];
     for (i, page) in site.pages.iter().enumerate() {
@@ -147,10 +161,26 @@ pub fn derive(
         }
     }
 
+    graph.neighbours = vec![(None, None); n];
+    let order = graph.reading_order();
+    for (at, &i) in order.iter().enumerate() {
+        let previous = at.checked_sub(1).map(|p| order[p]);
+        graph.neighbours[i] = (previous, order.get(at + 1).copied());
+    }
+
     graph.related_keys = related_keys(site, &graph, &backlinks);
     graph.related = related(site, &graph, &backlinks, reuse);
     graph.backlinks = backlinks;
     (graph, diags)
+}
+
+impl Graph {
+    /// The reading order of the site: each kind's pages in the kind's sort order, kinds
+    /// in their declared order. Previous / next links follow it, and so does the
+    /// printable guide.
+    pub fn reading_order(&self) -> Vec<usize> {
+        self.kind_pages.iter().flatten().copied().collect()
+    }
 }
 
 /// A fingerprint of everything [`derive()`] reads of one page and its resolved links: its
@@ -163,6 +193,8 @@ pub fn derive_key(page: &Page, links: &PageLinks) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     let mut body: Vec<usize> = links.body.values().copied().collect();
     body.sort_unstable();
+    // The fields' names too: they give each reference its relation.
+    let fields: Vec<&str> = page.refs.iter().map(|r| r.name.as_str()).collect();
     (
         page.role,
         &page.tags,
@@ -170,6 +202,7 @@ pub fn derive_key(page: &Page, links: &PageLinks) -> u64 {
         &page.date,
         page.order,
         &links.refs,
+        fields,
         body,
     )
         .hash(&mut h);

@@ -103,10 +103,14 @@ pub fn keys(
             }
             let mut h = DefaultHasher::new();
             (body(i), &pages[i].tags).hash(&mut h);
-            for r in &graph.refs[i] {
-                links(&mut h, link, r);
+            for g in &graph.relations[i] {
+                g.link.hash(&mut h);
+                links(&mut h, link, &g.pages);
             }
-            links(&mut h, link, &graph.backlinks[i]);
+            let (previous, next) = graph.neighbours[i];
+            for j in [previous, next] {
+                j.map(|j| link[j]).hash(&mut h);
+            }
             links(&mut h, link, &graph.related[i]);
             h.finish()
         })

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::url;
 use crate::config::Licence;
 use crate::date::Date;
-use crate::links::Graph;
+use crate::links::{Graph, Group, Link};
 use crate::markdown::Heading;
 use crate::model::{Page, Role, Site};
 
@@ -81,14 +81,19 @@ pub struct TagLink<'a> {
     pub href: String,
 }
 
-/// A reference field with its resolved pages.
+/// One group of a page's related pages (#11): the pages it names in one field, the
+/// pages that name it in one field, or the pages whose text links to it.
 #[derive(Serialize)]
-pub struct RefView<'a> {
-    /// The field name.
-    pub name: &'a str,
-    /// The field label.
+pub struct RelationView<'a> {
+    /// The field (`practices`, `see_also`), or empty for body links.
+    pub field: &'a str,
+    /// `forward` (the page names them), `inverse` (they name the page) or `cited`
+    /// (their text links to the page).
+    pub direction: &'static str,
+    /// The field's label, its inverse label, or empty for body links (the theme names
+    /// those: « Cité dans »).
     pub label: &'a str,
-    /// The referenced pages.
+    /// The pages.
     pub pages: Vec<PageLink<'a>>,
 }
 
@@ -141,10 +146,13 @@ pub struct PageView<'a> {
     pub toc: &'a [Heading],
     /// Declared plain fields.
     pub fields: Vec<FieldView<'a>>,
-    /// Declared reference fields.
-    pub references: Vec<RefView<'a>>,
-    /// Pages that link here.
-    pub backlinks: Vec<PageLink<'a>>,
+    /// Related pages grouped by relation: forward fields, inverse fields, body links;
+    /// each page once, under its most specific relation.
+    pub relations: Vec<RelationView<'a>>,
+    /// The page before it in reading order, if any.
+    pub previous: Option<PageLink<'a>>,
+    /// The page after it in reading order, if any.
+    pub next: Option<PageLink<'a>>,
     /// Pages on close subjects.
     pub related: Vec<PageLink<'a>>,
     /// A draft, published only by `build --drafts` and `serve`.
@@ -199,6 +207,30 @@ impl<'a> Linker<'a> {
                 }
             })
             .collect()
+    }
+
+    /// The view of one group of related pages.
+    fn relation(&self, group: &Group) -> RelationView<'a> {
+        let relations = &self.site.config.relations;
+        let (field, direction, label) = match group.link {
+            Link::Forward(r) => (
+                relations[r].field.as_str(),
+                "forward",
+                relations[r].label.as_str(),
+            ),
+            Link::Inverse(r) => (
+                relations[r].field.as_str(),
+                "inverse",
+                relations[r].inverse.as_str(),
+            ),
+            Link::CitedIn => ("", "cited", ""),
+        };
+        RelationView {
+            field,
+            direction,
+            label,
+            pages: self.pages(&group.pages),
+        }
     }
 
     /// The `site` view for this output file.
@@ -271,18 +303,12 @@ impl<'a> Linker<'a> {
                     items: &v.items,
                 })
                 .collect(),
-            references: page
-                .refs
+            relations: graph.relations[i]
                 .iter()
-                .zip(&graph.refs[i])
-                .filter(|(_, targets)| !targets.is_empty())
-                .map(|(field, targets)| RefView {
-                    name: &field.name,
-                    label: &field.label,
-                    pages: self.pages(targets),
-                })
+                .map(|g| self.relation(g))
                 .collect(),
-            backlinks: self.pages(&graph.backlinks[i]),
+            previous: graph.neighbours[i].0.map(|j| self.page(j)),
+            next: graph.neighbours[i].1.map(|j| self.page(j)),
             related: self.pages(&graph.related[i]),
             draft: page.draft,
             edit_href: self.edit_href(i),

@@ -128,7 +128,7 @@ describe("offline copy from file://", () => {
     // The sheet's testimonies, and a tag of the sheet that lists one of them.
     const abs = async (links) =>
       (await links.evaluateAll((as) => as.map((a) => a.href))).map((h) => h.split("#")[0]);
-    const testimonies = await abs(page.locator(".ref-testimonies a"));
+    const testimonies = await abs(page.locator(".rel-testimonies a"));
     assert.ok(testimonies.length > 0, "the sheet lists no testimony");
     const tags = page.locator(".page-header .tags a");
     const tagUrls = await abs(tags);
@@ -148,9 +148,9 @@ describe("offline copy from file://", () => {
     await follow(page, onTag.nth(pick));
     await assertPage(page, /\/temoignages\/[^/]+\/index\.html$/);
 
-    const backlinks = page.locator(".backlinks a");
+    const backlinks = page.locator(".links .relation a");
     const back = (await abs(backlinks)).indexOf(sheet);
-    assert.ok(back >= 0, "the testimony has no backlink to the sheet");
+    assert.ok(back >= 0, "the testimony has no relation to the sheet");
     assert.equal(await follow(page, backlinks.nth(back)), sheet);
     assert.equal(await assertPage(page, /\/fiches-pratiques\/[^/]+\/index\.html$/), sheetTitle);
 

@@ -77,21 +77,23 @@ fn references_backlinks_and_related_are_computed() {
     let site = Fixture::copy("site");
     site.run(&["build"]).expect(0);
     let ecoute = site.read("public/methodes/ecoute/index.html");
-    // Backlinks: from a reference (premier), a bare-slug-free link (vote's body) and a
-    // standalone page; never from the home page.
-    let back = hrefs(section(&ecoute, "backlinks", "section"));
-    assert_eq!(
-        back,
-        [
-            "../../apropos/",
-            "../../methodes/vote/",
-            "../../cas/premier/"
-        ]
-    );
+    // Pages that name it in a field (premier's `methods`, under the kind's plural label
+    // since the field declares no inverse), then pages whose text links to it (vote's
+    // body and a standalone page); never the home page.
+    let inverse = section(&ecoute, "relation relation-inverse rel-methods", "section");
+    assert!(inverse.contains("<h2>Cas pratiques</h2>"), "{inverse}");
+    assert_eq!(hrefs(inverse), ["../../cas/premier/"]);
+    let cited = section(&ecoute, "relation relation-cited", "section");
+    assert!(cited.contains("<h2>Cité dans</h2>"), "{cited}");
+    assert_eq!(hrefs(cited), ["../../apropos/", "../../methodes/vote/"]);
     // `second` references `vote` by its bare slug.
     let second = site.read("public/cas/second/index.html");
     assert_eq!(
-        hrefs(section(&second, "references ref-methods", "section")),
+        hrefs(section(
+            &second,
+            "relation relation-forward rel-methods",
+            "section"
+        )),
         ["../../methodes/vote/"]
     );
     assert!(second.contains("Méthodes employées"));

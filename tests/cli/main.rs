@@ -13,6 +13,7 @@ mod new;
 mod offline;
 mod outputs;
 mod raw_html;
+mod relations;
 mod serve;
 mod support;
 mod workflows;

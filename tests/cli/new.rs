@@ -147,7 +147,7 @@ fn a_testimony_written_with_new_reaches_tags_and_backlinks() {
     ] {
         let page = site.read(&format!("public/fiches-pratiques/{sheet}/index.html"));
         assert!(
-            hrefs(section(&page, "backlinks", "section")).contains(&href.to_string()),
+            hrefs(section(&page, "links", "footer")).contains(&href.to_string()),
             "{sheet}"
         );
     }
@@ -174,7 +174,7 @@ fn schema_is_generated_from_the_configuration() {
     );
     assert!(
         run.stdout
-            .contains("| `methods` | page ids of `method` (`methodes/…`) | yes |")
+            .contains("| `methods` | page ids of `method` (`methodes/…`); shown as « Méthodes employées », inverse « Cas pratiques » | yes |")
     );
     assert!(run.stdout.contains("| `lieu` | text |  |"));
     assert!(run.stdout.contains("Lists sorted newest first."));

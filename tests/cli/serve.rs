@@ -592,7 +592,7 @@ mod incremental {
                 + "\n"
         };
         let touched = |p: &str| vec![PathBuf::from(p)];
-        match rng.below(14) {
+        match rng.below(16) {
             0 | 1 => {
                 site.write(
                     &page,
@@ -710,6 +710,45 @@ mod incremental {
                 };
                 site.write(&page, &flipped);
                 touched(&page)
+            }
+            13 => {
+                // Relations (#11): a reference moves from one field to another, or goes.
+                let target = rng
+                    .pick(&pages)
+                    .trim_start_matches("content/")
+                    .trim_end_matches(".md")
+                    .to_string();
+                let line = match rng.below(3) {
+                    0 => format!("see_also = [\"{target}\"]\n"),
+                    1 if page.contains("/cas/") => "methods = [\"ecoute\", \"vote\"]\n".to_string(),
+                    _ => String::new(),
+                };
+                let kept: String = text
+                    .lines()
+                    .filter(|l| !l.starts_with("see_also = "))
+                    .map(|l| {
+                        if line.starts_with("methods") && l.starts_with("methods = ") {
+                            String::new()
+                        } else {
+                            format!("{l}\n")
+                        }
+                    })
+                    .collect();
+                let at = kept.find("\ntitle = ").map_or(0, |i| i + 1);
+                site.write(&page, &format!("{}{line}{}", &kept[..at], &kept[at..]));
+                touched(&page)
+            }
+            14 => {
+                // Anchors (#11): `cas/premier` links to `ecoute.md#etapes`.
+                let target = "content/methodes/ecoute.md";
+                let text = site.read(target);
+                let flipped = if text.contains("{#etapes}") {
+                    text.replace("{#etapes}", "{#marche}")
+                } else {
+                    text.replace("{#marche}", "{#etapes}")
+                };
+                site.write(target, &flipped);
+                touched(target)
             }
             _ => {
                 // A whole directory announced at once, as after a directory rename.
