@@ -194,6 +194,12 @@ fn site(n: usize, short: bool) -> PathBuf {
     let root = bench_dir().join(format!("site-{n}{}", if short { "-short" } else { "" }));
     let done = root.join(".complete");
     if done.is_file() {
+        // The pages are kept between runs; the theme is copied again, so that a bench
+        // run never renders with the templates of an older checkout.
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
+            &root.join("themes/default"),
+        );
         return root;
     }
     if root.exists() {
