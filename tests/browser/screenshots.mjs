@@ -1,5 +1,5 @@
 // Takes the theme's screenshots into docs/screenshots/: home, a practice sheet, a tag
-// page and search results, at desktop and phone width, and home and the sheet in the dark
+// page and search results, a sheet's relations, at desktop and phone width, and home and the sheet in the dark
 // colour scheme, from the offline build of the
 // guide. Not a test: run `node tests/browser/screenshots.mjs` after a theme change, look
 // at the pictures, and commit them with the change.
@@ -12,6 +12,13 @@ import { buildGuide, launch, repo } from "./support.mjs";
 const PAGES = [
   { name: "accueil", file: "index.html" },
   { name: "fiche-pratique", file: "fiches-pratiques/5-recreer-la-confiance/index.html" },
+  // A sheet's typed relations and its previous / next links (#11): that part of the page
+  // only, however tall.
+  {
+    name: "fiche-pratique-relations",
+    file: "fiches-pratiques/7-accepter-et-gerer-les-conflits/index.html",
+    clip: ["footer.links", "nav.reading-order"],
+  },
   { name: "theme", file: "tags/confiance/index.html" },
   { name: "recherche", file: "search/index.html", query: "coopération" },
   { name: "recherche-entete", file: "index.html", type: "confian" },
@@ -21,6 +28,17 @@ const SIZES = [
   { name: "bureau", viewport: { width: 1280, height: 860 } },
   { name: "mobile", viewport: { width: 390, height: 780 }, isMobile: true, hasTouch: true },
 ];
+
+/** Screenshot options for the part of the page that the `selectors` cover. */
+async function region(page, selectors) {
+  const clip = await page.evaluate((selectors) => {
+    const boxes = selectors.map((s) => document.querySelector(s).getBoundingClientRect());
+    const top = Math.min(...boxes.map((b) => b.top)) + window.scrollY - 16;
+    const bottom = Math.max(...boxes.map((b) => b.bottom)) + window.scrollY + 16;
+    return { x: 0, y: top, width: document.documentElement.clientWidth, height: bottom - top };
+  }, selectors);
+  return { fullPage: true, clip };
+}
 
 const out = path.join(repo, "docs/screenshots");
 fs.mkdirSync(out, { recursive: true });
@@ -44,7 +62,7 @@ try {
         await page.keyboard.press("ArrowDown");
       }
       const file = path.join(out, `${p.name}-${size.name}.png`);
-      await page.screenshot({ path: file });
+      await page.screenshot({ path: file, ...(p.clip ? await region(page, p.clip) : {}) });
       console.log(`${path.relative(repo, file)}: ${fs.statSync(file).size} bytes`);
     }
     await context.close();
