@@ -64,7 +64,13 @@ pub fn check(root: &Path, drafts: bool) -> Result<Checked, Error> {
 pub fn check_with_theme(root: &Path, drafts: bool) -> Result<(Checked, Theme), Error> {
     let checked = check(root, drafts)?;
     let theme = render::theme(&checked.site.config)?;
-    let collisions = outputs::of(&checked.site, &theme, render::Options::default()).into_diags();
+    let collisions = outputs::of(
+        &checked.site,
+        &checked.graph,
+        &theme,
+        render::Options::default(),
+    )
+    .into_diags();
     if !collisions.is_empty() {
         let mut diags = collisions;
         diags.extend(checked.warnings);

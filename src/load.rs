@@ -198,6 +198,9 @@ pub fn content_paths(root: &Path) -> Result<(Vec<String>, Vec<String>), Error> {
         let rel = entry.path().strip_prefix(&content).unwrap_or(entry.path());
         // Names that are not UTF-8 are reported by read_source; keep them lossy here.
         let rel = rel.to_string_lossy().replace('\\', "/");
+        if is_leftover(&entry.file_name().to_string_lossy()) {
+            continue;
+        }
         if rel.ends_with(".md") {
             paths.push(rel);
         } else if rel != TAGS_FILE {
@@ -205,6 +208,16 @@ pub fn content_paths(root: &Path) -> Result<(Vec<String>, Vec<String>), Error> {
         }
     }
     Ok((paths, assets))
+}
+
+/// Whether a file name is an editor's or a system's leftover (`page.md~`, `#page.md#`,
+/// `.swp`, `.bak`, `.orig`, `Thumbs.db`): never a page, never published, never reported.
+pub fn is_leftover(name: &str) -> bool {
+    const SUFFIXES: [&str; 5] = ["~", ".swp", ".swo", ".bak", ".orig"];
+    SUFFIXES.iter().any(|s| name.ends_with(s))
+        || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
+        || name.eq_ignore_ascii_case("Thumbs.db")
+        || name.eq_ignore_ascii_case("desktop.ini")
 }
 
 /// Reads and splits one file. `Ok(None)` means the file vanished (deleted while reading).

@@ -393,7 +393,7 @@ pub fn render_selected(
     }
 
     if select.files {
-        for file in &site.assets {
+        for file in outputs::published_assets(graph) {
             let path = site.config.root.join(crate::load::CONTENT_DIR).join(file);
             put(file, std::fs::read(&path).map_err(|e| Error::io(&path, e))?)?;
         }

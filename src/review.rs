@@ -1,7 +1,8 @@
 //! Review: what a careful reviewer of a contribution would point out, though a build
 //! could go on. Takes the validated site and its link graph, returns warnings: duplicate
 //! titles, empty required fields, bodies left empty or still the skeleton of
-//! `archipel new`, pages no other page or tag reaches.
+//! `archipel new`, pages no other page or tag reaches, files of `content/` no page links
+//! to (which are not published).
 
 use std::collections::HashMap;
 
@@ -91,7 +92,25 @@ pub fn review(site: &Site, graph: &Graph) -> Vec<Diagnostic> {
             );
         }
     }
+    diags.extend(unpublished(site, graph));
     diags
+}
+
+/// Files of `content/` that no page links to: a build leaves them out.
+fn unpublished(site: &Site, graph: &Graph) -> Vec<Diagnostic> {
+    let published = crate::render::outputs::published_assets(graph);
+    site.assets
+        .iter()
+        .filter(|file| published.binary_search(&file.as_str()).is_err())
+        .map(|file| {
+            Diagnostic::warning(
+                "unpublished-file",
+                std::path::Path::new(crate::load::CONTENT_DIR).join(file),
+                format!("no page links to `{file}`: it will not be published"),
+            )
+            .help("link to it from a page, or keep it outside content/")
+        })
+        .collect()
 }
 
 /// The offset of the last line of `head` (the front matter's closing `+++`).

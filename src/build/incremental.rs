@@ -106,6 +106,8 @@ struct Linked {
 struct Rendered {
     /// The shape of the site it rendered (see [`Linked::shape`]).
     shape: u64,
+    /// A hash of the files of `content/` it published.
+    published: u64,
     /// Page ids, to find a page again when pages were added or removed.
     ids: Vec<String>,
     /// The output keys.

@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Options, Theme, url};
 use crate::diag::{Diagnostic, Pos};
+use crate::links::Graph;
 use crate::model::{Role, Site};
 
 /// Names a kind directory or a standalone page cannot take: the site's own top-level
@@ -233,12 +234,19 @@ pub fn plan<'a>(
     table
 }
 
-/// [`plan`] for a theme.
-pub fn of(site: &Site, theme: &Theme, options: Options) -> Outputs {
-    plan(
-        site,
-        &theme.statics,
-        site.assets.iter().map(String::as_str),
-        options,
-    )
+/// The files of `content/` that pages link to: the only ones a build publishes, sorted.
+pub fn published_assets(graph: &Graph) -> Vec<&str> {
+    let mut files: Vec<&str> = graph
+        .assets
+        .iter()
+        .flat_map(|links| links.values().map(String::as_str))
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    files
+}
+
+/// [`plan`] with a theme's static files and the files pages link to.
+pub fn of(site: &Site, graph: &Graph, theme: &Theme, options: Options) -> Outputs {
+    plan(site, &theme.statics, published_assets(graph), options)
 }

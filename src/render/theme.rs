@@ -107,13 +107,18 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-/// Files under `dir` (if it exists), keyed by their `/`-separated path relative to it.
+/// Files under `dir` (if it exists) but hidden ones, keyed by their `/`-separated path relative to it.
 fn files_under(root: &Path, dir: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
     }
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    // Hidden entries (`.git`, `.env`, an editor's `.swp`) are never part of a theme.
+    let walker = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
         let entry = entry.map_err(|e| Error::io(relative(root, dir), e.into()))?;
         if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());

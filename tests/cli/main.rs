@@ -12,6 +12,7 @@ mod guide;
 mod new;
 mod offline;
 mod outputs;
+mod publish;
 mod raw_html;
 mod relations;
 mod serve;

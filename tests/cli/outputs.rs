@@ -15,6 +15,15 @@ fn refused(site: &Fixture) -> String {
     check.stderr
 }
 
+/// Writes `content/<file>` and links it from the about page, so that it is published.
+fn linked_file(site: &Fixture, file: &str) {
+    site.write(&format!("content/{file}"), "<p>ombre</p>");
+    site.write(
+        "content/apropos.md",
+        &format!("+++\ntitle = \"À propos\"\n+++\n\nUn [fichier]({file}).\n"),
+    );
+}
+
 #[test]
 fn standalone_pages_cannot_take_the_names_of_generated_pages() {
     for (name, owner) in [
@@ -73,7 +82,7 @@ fn raw_files_named_like_generated_ones_are_collisions() {
         ),
     ] {
         let site = Fixture::copy("site");
-        site.write(&format!("content/{file}"), "<p>ombre</p>");
+        linked_file(&site, file);
         let stderr = refused(&site);
         assert!(
             stderr.contains(&format!(
@@ -87,7 +96,7 @@ fn raw_files_named_like_generated_ones_are_collisions() {
 #[test]
 fn a_raw_file_named_like_a_static_file_is_a_collision() {
     let site = Fixture::copy("site");
-    site.write("content/style.css", "p {}");
+    linked_file(&site, "style.css");
     let stderr = refused(&site);
     assert!(
         stderr.contains("themes/default/static/style.css: error[output-collision]: `style.css` would be written twice: by the file (content/style.css) and by the static file (themes/default/static/style.css)"),
@@ -98,7 +107,7 @@ fn a_raw_file_named_like_a_static_file_is_a_collision() {
 #[test]
 fn a_kind_list_and_a_raw_file_collide_with_the_kind_s_position() {
     let site = Fixture::copy("site");
-    site.write("content/methodes/index.html", "<p>ombre</p>");
+    linked_file(&site, "methodes/index.html");
     let stderr = refused(&site);
     assert!(
         stderr.contains("`methodes/index.html` would be written twice: by the list of kind `method` (archipel.toml:"),
@@ -132,8 +141,12 @@ fn the_table_of_outputs_is_what_a_build_writes() {
     site.write("content/img/schema.svg", "<svg/>");
     site.run(&["build"]).expect(0);
     let (checked, theme) = archipel::build::check_with_theme(site.root(), false).unwrap();
-    let table =
-        archipel::render::outputs::of(&checked.site, &theme, archipel::render::Options::default());
+    let table = archipel::render::outputs::of(
+        &checked.site,
+        &checked.graph,
+        &theme,
+        archipel::render::Options::default(),
+    );
     let planned: Vec<String> = table.files().map(String::from).collect();
     let written: Vec<String> = site
         .tree("public")
@@ -154,8 +167,9 @@ fn a_rebuild_refuses_a_new_collision_and_keeps_the_output() {
     let mut cache = Cache::new();
     build::rebuild(site.root(), &out, Options::default(), &mut cache).unwrap();
     let tags = site.read("served/tags/index.html");
-    site.write("content/tags/index.html", "<p>ombre</p>");
+    linked_file(&site, "tags/index.html");
     cache.invalidate(std::path::Path::new("content/tags/index.html"));
+    cache.invalidate(std::path::Path::new("content/apropos.md"));
     let err = build::rebuild(site.root(), &out, Options::default(), &mut cache).unwrap_err();
     let codes: Vec<&str> = err.diagnostics().iter().map(|d| d.code).collect();
     assert_eq!(codes, ["output-collision"]);

@@ -120,6 +120,12 @@ impl State {
         let config = self.config.as_ref();
         for rel in files {
             let Some(name) = rel.to_str() else { continue };
+            if rel
+                .file_name()
+                .is_some_and(|n| load::is_leftover(&n.to_string_lossy()))
+            {
+                continue;
+            }
             let full = content.join(&rel);
             if name.ends_with(".md") {
                 let entry = match config {

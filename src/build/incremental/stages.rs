@@ -229,7 +229,7 @@ impl State {
         previous: Option<Hashes>,
     ) -> Result<(Rebuilt, Hashes), Failure> {
         let (linked, mut diags) = self.link(site, shape, content);
-        let collisions = outputs::of(site, &self.theme, job.options).into_diags();
+        let collisions = outputs::of(site, &linked.graph, &self.theme, job.options).into_diags();
         if !collisions.is_empty() {
             diags.extend(collisions);
             crate::build::sort(&mut diags);
@@ -283,6 +283,14 @@ impl State {
         let mut kept: Vec<Option<PageOut>> = Vec::new();
         let mut prev = self.rendered.take();
         // Same pages, tags, kinds, assets and static files: the same set of output files.
+        // A page that links a file of `content/` for the first time, or no longer links
+        // one, changes what is published.
+        let published = {
+            let mut h = DefaultHasher::new();
+            outputs::published_assets(graph).hash(&mut h);
+            h.finish()
+        };
+        let files = files || prev.as_ref().is_some_and(|p| p.published != published);
         let same_files = !everything && !files && prev.as_ref().is_some_and(|p| p.shape == shape);
         let mut deferred = None;
         if let (Some(p), false) = (prev.as_mut(), everything) {
@@ -364,7 +372,7 @@ impl State {
                         update.keep_all();
                         false
                     } else {
-                        outputs::of(site, theme, options)
+                        outputs::of(site, graph, theme, options)
                             .files()
                             .any(|file| !update.keep(file))
                     };
@@ -406,6 +414,7 @@ impl State {
         }
         self.rendered = Some(Rendered {
             shape,
+            published,
             ids: site.pages.iter().map(|p| p.id.clone()).collect(),
             keys,
             outs: outs.into_iter().map(Some).collect(),
