@@ -61,6 +61,9 @@ struct Shared {
     /// The canonical output directory, once a build succeeded.
     out: RwLock<Option<PathBuf>>,
     hub: Hub,
+    /// Held for reading while a request looks into the output, and for writing while a
+    /// rebuild changes it: a page and the list that links to it always agree.
+    commits: Arc<RwLock<()>>,
 }
 
 /// Builds, serves and rebuilds until Ctrl-C. Prints the site's URL as the first line of
@@ -84,8 +87,10 @@ pub fn serve(options: &Options) -> Result<(), Error> {
     let shared = Arc::new(Shared {
         out: RwLock::new(None),
         hub: Hub::default(),
+        commits: Arc::default(),
     });
     let mut cache = Cache::new();
+    cache.commit_lock(Arc::clone(&shared.commits));
     // Edited pages are served first; the site-wide search index follows (see below).
     cache.defer_search_index(true);
     let started = Instant::now();
@@ -142,6 +147,7 @@ pub fn serve(options: &Options) -> Result<(), Error> {
             let site = http::Site {
                 out: out.as_deref(),
                 hub: &shared.hub,
+                commits: &shared.commits,
             };
             http::handle(request, &site);
         });

@@ -19,6 +19,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 
 use crate::config::{self, Config};
 use crate::diag::{Diagnostic, Error};
@@ -44,6 +45,8 @@ pub struct Cache {
     state: Option<State>,
     /// Whether to leave the search index to the next rebuild (see [`Cache::defer_search_index`]).
     defer: bool,
+    /// Held for writing while a rebuild changes the output (see [`Cache::commit_lock`]).
+    commits: Option<Arc<RwLock<()>>>,
 }
 
 impl std::fmt::Debug for Cache {
@@ -141,6 +144,13 @@ impl Cache {
         self.defer = defer;
     }
 
+    /// Makes every rebuild hold `lock` for writing while it changes the output directory,
+    /// so that whoever reads the output under the same lock (the dev server) sees it
+    /// either before or after a rebuild, never half-way.
+    pub fn commit_lock(&mut self, lock: Arc<RwLock<()>>) {
+        self.commits = Some(lock);
+    }
+
     /// Forgets the loaded site: the next rebuild reads everything again (it still writes
     /// only the files that changed).
     pub fn invalidate_all(&mut self) {
@@ -179,6 +189,8 @@ struct Job<'a> {
     everything: bool,
     /// Copy static files and assets again, and recompute the set of output files.
     files: bool,
+    /// Held for writing while the output changes.
+    commits: Option<&'a RwLock<()>>,
 }
 
 /// What the invalidated paths touch.
@@ -259,6 +271,7 @@ pub fn rebuild(
         options,
         everything,
         files,
+        commits: cache.commits.as_deref(),
     };
     let result = state.build(&job, cache.outputs.take());
     match result {

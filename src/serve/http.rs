@@ -111,6 +111,8 @@ pub struct Site<'a> {
     pub out: Option<&'a Path>,
     /// Live-reload state.
     pub hub: &'a Hub,
+    /// Held for reading while the output is looked into (a rebuild holds it for writing).
+    pub commits: &'a std::sync::RwLock<()>,
 }
 
 /// Answers one request. Errors writing the answer (a closed connection) are ignored.
@@ -140,6 +142,7 @@ pub fn handle(request: Request, site: &Site<'_>) {
         }
     };
     let slash = target.split(['?', '#']).next().unwrap_or("").ends_with('/');
+    let reading = site.commits.read().unwrap_or_else(|e| e.into_inner());
     let response = match site.out.and_then(|out| find(out, &segments, slash)) {
         Some(Found::File(path)) => file(&path, site.hub),
         Some(Found::Directory) => {
@@ -151,6 +154,7 @@ pub fn handle(request: Request, site: &Site<'_>) {
         }
         None => not_found(site),
     };
+    drop(reading);
     let _ = request.respond(response);
 }
 

@@ -81,11 +81,17 @@ impl Fixture {
         self.root().join(rel)
     }
 
-    /// Writes a file under the site root, creating directories.
+    /// Writes a file under the site root, creating directories. The text goes to a
+    /// hidden file beside it, renamed over the target: a running `serve` never sees the
+    /// file truncated or half written (it ignores hidden files).
     pub(crate) fn write(&self, rel: &str, text: &str) {
         let path = self.path(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
+        let dir = path.parent().unwrap();
+        std::fs::create_dir_all(dir).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy();
+        let temporary = dir.join(format!(".{name}.writing"));
+        std::fs::write(&temporary, text).unwrap();
+        std::fs::rename(&temporary, &path).unwrap();
     }
 
     /// Reads a file under the site root.

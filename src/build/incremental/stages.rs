@@ -264,6 +264,7 @@ impl State {
             options,
             everything,
             files,
+            commits,
         } = *job;
         let graph = &linked.graph;
 
@@ -353,6 +354,7 @@ impl State {
                     )
                     .map_err(|e| (e, None, true))?;
                     let hashes = recording.into_hashes();
+                    let _writing = lock(commits);
                     staging.commit().map_err(|e| (e, None, true))?;
                     let mut written: Vec<String> = hashes.keys().cloned().collect();
                     written.sort();
@@ -395,7 +397,9 @@ impl State {
                     } else {
                         (summary, outs)
                     };
+                    let writing = lock(commits);
                     let applied = update.commit().map_err(|e| (e, None, true))?;
+                    drop(writing);
                     (
                         summary,
                         outs,
@@ -438,4 +442,10 @@ impl State {
             hashes,
         ))
     }
+}
+
+/// Takes the output's lock for writing, if there is one (a panicked holder left nothing
+/// half-done that the lock protects, so its poison is ignored).
+fn lock(commits: Option<&std::sync::RwLock<()>>) -> Option<std::sync::RwLockWriteGuard<'_, ()>> {
+    commits.map(|l| l.write().unwrap_or_else(|e| e.into_inner()))
 }
