@@ -3,6 +3,8 @@
 //! `static/`. Loaded and compiled once per build; a broken template is a diagnostic
 //! naming its file.
 
+mod cycles;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -84,6 +86,8 @@ pub fn theme(config: &Config) -> Result<Theme, Error> {
             relative(&config.root, &path),
             message,
         ));
+    } else {
+        diags.extend(cycles::find(&tera, &templates, &config.root));
     }
     if !diags.is_empty() {
         return Err(Error::Config(diags));

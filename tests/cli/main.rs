@@ -17,4 +17,5 @@ mod raw_html;
 mod relations;
 mod serve;
 mod support;
+mod templates;
 mod workflows;

@@ -1,0 +1,113 @@
+//! Templates cannot crash archipel: includes in a circle and macros that call themselves
+//! without end are errors naming the template (exit 2), in `check`, `build` and `serve`,
+//! instead of a stack overflow.
+
+use crate::support::Fixture;
+
+/// The fixture with the site template `name` set to `text` (and `page.html` replaced by
+/// `page` when given).
+fn site_with(templates: &[(&str, &str)]) -> Fixture {
+    let site = Fixture::copy("site");
+    for (name, text) in templates {
+        site.write(&format!("templates/{name}"), text);
+    }
+    site
+}
+
+/// `check` and `build` both refuse with exit 2; returns `check`'s standard error.
+#[track_caller]
+fn refused(site: &Fixture) -> String {
+    let check = site.run(&["check"]).expect(2);
+    let build = site.run(&["build"]).expect(2);
+    assert_eq!(check.stderr, build.stderr);
+    check.stderr
+}
+
+#[test]
+fn a_template_that_includes_itself_is_an_error() {
+    let site = site_with(&[("page.html", "<main>{% include \"page.html\" %}</main>\n")]);
+    let stderr = refused(&site);
+    assert!(
+        stderr.contains("templates/page.html:1:19: error[template-cycle]: this include leads back to where it started, so rendering would never end: `page.html` → `page.html`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn templates_that_include_each_other_in_a_circle_are_an_error() {
+    let site = site_with(&[
+        ("page.html", "{% include \"aside.html\" %}\n"),
+        (
+            "aside.html",
+            "<aside>{% if page %}{% include \"nav.html\" %}{% endif %}</aside>\n",
+        ),
+        ("nav.html", "<nav>{% include \"aside.html\" %}</nav>\n"),
+    ]);
+    let stderr = refused(&site);
+    assert_eq!(
+        stderr.matches("error[template-cycle]").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`aside.html` → `nav.html` → `aside.html`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_macro_that_calls_itself_without_end_is_an_error() {
+    let site = site_with(&[
+        (
+            "boucle.html",
+            "{% macro sans_fin(n) %}<b>{{ n }}</b>{{ self::sans_fin(n=n) }}{% endmacro sans_fin %}\n",
+        ),
+        (
+            "page.html",
+            "{% import \"boucle.html\" as b %}<main>{{ b::sans_fin(n=1) }}</main>\n",
+        ),
+    ]);
+    let stderr = refused(&site);
+    assert!(
+        stderr.contains("templates/boucle.html:1:45: error[template-cycle]: this macro call leads back to where it started, so rendering would never end: macro `sans_fin` of `boucle.html` → macro `sans_fin` of `boucle.html`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn macros_that_call_each_other_under_a_condition_still_render() {
+    let site = site_with(&[
+        (
+            "compte.html",
+            "{% macro pair(n) %}{% if n > 0 %}p{{ n }} {{ self::impair(n=n-1) }}{% endif %}{% endmacro pair %}\
+             {% macro impair(n) %}i{{ n }} {{ self::pair(n=n-1) }}{% endmacro impair %}\n",
+        ),
+        (
+            "page.html",
+            "{% import \"compte.html\" as c %}<main>{{ c::pair(n=4) }}</main>\n",
+        ),
+    ]);
+    site.run(&["build"]).expect(0);
+    assert!(
+        site.read("public/cas/premier/index.html")
+            .contains("<main>p4 i3 p2 i1 </main>")
+    );
+}
+
+#[test]
+fn serve_keeps_the_last_good_site_when_a_template_starts_a_circle() {
+    use archipel::build::{self, Cache};
+    use archipel::render::Options;
+    let site = Fixture::copy("site");
+    let out = site.path("served");
+    let mut cache = Cache::new();
+    build::rebuild(site.root(), &out, Options::default(), &mut cache).unwrap();
+    let page = site.read("served/cas/premier/index.html");
+    site.write("templates/page.html", "{% include \"page.html\" %}");
+    cache.invalidate(std::path::Path::new("templates/page.html"));
+    let err = build::rebuild(site.root(), &out, Options::default(), &mut cache).unwrap_err();
+    assert_eq!(err.exit_code(), 2);
+    let codes: Vec<&str> = err.diagnostics().iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["template-cycle"]);
+    assert_eq!(site.read("served/cas/premier/index.html"), page);
+}
