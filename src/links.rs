@@ -325,10 +325,14 @@ pub fn resolve_page(site: &Site, page: &Page) -> PageLinks {
     let scan = markdown::scan(page.body());
     let mut anchors = Anchors::new(site, page, &scan, &index, &mut diags);
     for link in scan.links {
+        let offset = page.source.body_offset + link.range.start;
+        if let Some(scheme) = markdown::scheme(&link.dest) {
+            diags.push(scheme_link(path, scheme, &link.dest).at(&index, offset));
+            continue;
+        }
         let Some((target_path, fragment)) = relative_target(&link.dest) else {
             continue;
         };
-        let offset = page.source.body_offset + link.range.start;
         let joined = join(&page.source.rel, target_path);
         if !link.image && target_path.ends_with(".md") {
             match joined.as_deref().and_then(|p| site.page_index(page_id(p))) {
@@ -382,7 +386,11 @@ pub fn resolve_page(site: &Site, page: &Page) -> PageLinks {
                         format!("the {what} `{}` does not exist", link.dest),
                     )
                     .at(&index, offset)
-                    .help("put the file under content/ and link to it relative to this page"),
+                    .help(if target_path.starts_with('/') {
+                        "a link that starts with `/` is read from content/ (`/kind/page.md`); put the file there"
+                    } else {
+                        "put the file under content/ and link to it relative to this page"
+                    }),
                 );
             }
         }
@@ -445,11 +453,38 @@ pub fn leads_to_draft(site: &Site, from: &str, dest: &str) -> bool {
         .is_some_and(|p| p.ends_with(".md") && site.is_draft(page_id(&p)))
 }
 
+/// A link with a scheme that archipel does not publish as it is (see
+/// [`markdown::known_scheme`]): code that would run in a reader's browser, or a reader's
+/// own files, is an error; anything else is a warning.
+fn scheme_link(path: &std::path::Path, scheme: &str, dest: &str) -> Diagnostic {
+    let shown: String = dest.chars().take(60).collect();
+    match scheme.to_ascii_lowercase().as_str() {
+        "javascript" | "vbscript" | "data" | "file" => Diagnostic::error(
+            "unsafe-link",
+            path,
+            format!("the link `{shown}` uses `{scheme}:`, which archipel does not publish"),
+        )
+        .help("`javascript:`, `vbscript:`, `data:` and `file:` links would run code or point at a reader's own files; link to a page (`page.md`) or a web address (`https://…`)"),
+        _ => Diagnostic::warning(
+            "unknown-scheme",
+            path,
+            format!("the link `{shown}` uses `{scheme}:`, which is neither a page nor a web address"),
+        )
+        .help("link to another page's .md file, or to `https://…`; the link is kept as written"),
+    }
+}
+
 /// The path (relative to `content/`) that `target`, relative to the file `from`, points
-/// to; `None` when it climbs out of `content/`.
+/// to, with `%XX` escapes decoded (`mon%20image.svg`); a `target` that starts with `/`
+/// is read from `content/`. `None` when it climbs out of `content/`.
 pub fn join(from: &str, target: &str) -> Option<String> {
+    let decoded = crate::render::url::percent_decode(target);
+    let target = decoded.as_deref().unwrap_or(target);
     let mut parts: Vec<&str> = from.split('/').collect();
     parts.pop();
+    if target.starts_with('/') {
+        parts.clear();
+    }
     for segment in target.split('/') {
         match segment {
             "" | "." => {}

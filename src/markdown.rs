@@ -31,9 +31,11 @@ pub struct BodyLink {
 }
 
 /// Splits a destination into path and `#fragment`, if the path is relative and local.
+/// A path starting with `/` is read from `content/` (the site's root): it is returned
+/// with its `/`.
 pub fn relative_target(dest: &str) -> Option<(&str, Option<&str>)> {
-    let is_url = dest.contains("://") || dest.starts_with("mailto:") || dest.starts_with("tel:");
-    if is_url || dest.starts_with('#') || dest.starts_with('/') || dest.is_empty() {
+    let is_url = dest.starts_with("//") || scheme(dest).is_some();
+    if is_url || dest.starts_with('#') || dest.is_empty() {
         return None;
     }
     let (path, fragment) = match dest.split_once('#') {
@@ -44,10 +46,31 @@ pub fn relative_target(dest: &str) -> Option<(&str, Option<&str>)> {
     Some((path, fragment))
 }
 
+/// Schemes a guide links to as they are.
+const SCHEMES: [&str; 12] = [
+    "http", "https", "mailto", "tel", "sms", "ftp", "sftp", "geo", "xmpp", "irc", "ircs", "matrix",
+];
+
+/// The scheme of a destination (`https` in `https://…`, `javascript` in
+/// `javascript:…`), as written, if it has one.
+pub fn scheme(dest: &str) -> Option<&str> {
+    let (scheme, _) = dest.split_once(':')?;
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then_some(scheme)
+}
+
+/// Whether `scheme` is one that archipel publishes as it is (`https`, `mailto`…).
+pub fn known_scheme(scheme: &str) -> bool {
+    SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(scheme))
+}
+
 /// What the link stage needs of a body, from one parse.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scan {
-    /// The relative links and images, in order.
+    /// The links and images that point into the site (relative or `/` paths), or use a
+    /// scheme archipel does not publish as it is, in order.
     pub links: Vec<BodyLink>,
     /// The links to a heading of the page itself (`#x`), in order.
     pub fragments: Vec<BodyLink>,
@@ -84,7 +107,7 @@ pub fn scan(body: &str) -> Scan {
             range: range.clone(),
             image,
         };
-        if relative_target(dest).is_some() {
+        if relative_target(dest).is_some() || scheme(dest).is_some_and(|s| !known_scheme(s)) {
             out.links.push(link);
         } else if dest.starts_with('#') && !image {
             out.fragments.push(link);

@@ -37,6 +37,43 @@ pub const FEED_FILE: &str = "atom.xml";
 /// The sitemap.
 pub const SITEMAP_FILE: &str = "sitemap.xml";
 
+/// `%XX` escapes decoded; `None` for a `%` not followed by two hexadecimal digits, or
+/// bytes that are not UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// A file path as it may stand in an `href`: the characters a URL path cannot hold
+/// (space, `#`, `?`, `%`, quotes, controls) escaped, letters of any script kept.
+pub(crate) fn encode_path(path: &str) -> std::borrow::Cow<'_, str> {
+    let needs = |c: char| c.is_ascii_control() || " \"#%<>?\\^`{|}'".contains(c);
+    if !path.contains(needs) {
+        return path.into();
+    }
+    let mut out = String::with_capacity(path.len() + 8);
+    for c in path.chars() {
+        if needs(c) {
+            out.push_str(&format!("%{:02X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
 /// The relative link from output file `from` to output file `to`. Online links to an
 /// `index.html` stop at its directory; offline links always name the file, so that a copy
 /// opened from `file://` never lands on a directory listing.
@@ -50,7 +87,7 @@ pub fn href(from: &str, to: &str, offline: bool) -> String {
         to.strip_suffix("/index.html")
             .map_or(to, |dir| &to[..dir.len() + 1])
     };
-    out.push_str(target);
+    out.push_str(&encode_path(target));
     if out.is_empty() { "./".into() } else { out }
 }
 
@@ -90,5 +127,18 @@ mod tests {
         assert_eq!(href(&from, &page_file(""), true), "../../index.html");
         assert_eq!(href("index.html", &page_file(""), true), "index.html");
         assert_eq!(root(&from), "../../");
+    }
+
+    #[test]
+    fn file_names_are_escaped_in_hrefs_and_decoded_back() {
+        let href = href("a/index.html", "img/mon image #1?.svg", false);
+        assert_eq!(href, "../img/mon%20image%20%231%3F.svg");
+        assert_eq!(
+            percent_decode("img/mon%20image%20%231%3F.svg").as_deref(),
+            Some("img/mon image #1?.svg")
+        );
+        assert_eq!(super::href("index.html", "été.svg", false), "été.svg");
+        assert_eq!(percent_decode("%zz"), None);
+        assert_eq!(percent_decode("%C3"), None);
     }
 }

@@ -37,7 +37,7 @@ pub fn segments(target: &str) -> Result<Vec<String>, BadPath> {
     if !path.starts_with('/') {
         return Err(BadPath::NotAbsolute);
     }
-    let decoded = percent_decode(path)?;
+    let decoded = crate::render::url::percent_decode(path).ok_or(BadPath::BadEncoding)?;
     let mut out = Vec::new();
     for segment in decoded.split('/') {
         if segment.contains(['\\', '\0']) || segment.contains(':') {
@@ -50,24 +50,6 @@ pub fn segments(target: &str) -> Result<Vec<String>, BadPath> {
         }
     }
     Ok(out)
-}
-
-fn percent_decode(s: &str) -> Result<String, BadPath> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3).ok_or(BadPath::BadEncoding)?;
-            let hex = std::str::from_utf8(hex).map_err(|_| BadPath::BadEncoding)?;
-            out.push(u8::from_str_radix(hex, 16).map_err(|_| BadPath::BadEncoding)?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|_| BadPath::BadEncoding)
 }
 
 /// The `Content-Type` of a file, from its extension.
@@ -146,16 +128,28 @@ pub fn handle(request: Request, site: &Site<'_>) {
     let response = match site.out.and_then(|out| find(out, &segments, slash)) {
         Some(Found::File(path)) => file(&path, site.hub),
         Some(Found::Directory) => {
-            let (path, query) = match target.split_once('?') {
-                Some((p, q)) => (p, format!("?{q}")),
-                None => (target.as_str(), String::new()),
-            };
-            text(301, "").with_header(header("Location", &ascii(&format!("{path}/{query}"))))
+            let query = target
+                .split_once('?')
+                .map_or(String::new(), |(_, q)| format!("?{q}"));
+            text(301, "").with_header(header("Location", &directory_location(&segments, &query)))
         }
         None => not_found(site),
     };
     drop(reading);
     let _ = request.respond(response);
+}
+
+/// Where a directory asked for without its slash is: built from the decoded segments,
+/// so that it always starts with a single `/` (`//host/x` would send the browser to
+/// another site).
+fn directory_location(segments: &[String], query: &str) -> String {
+    let mut location = String::from("/");
+    for segment in segments {
+        location.push_str(&crate::render::url::encode_path(segment));
+        location.push('/');
+    }
+    location.push_str(query);
+    ascii(&location)
 }
 
 enum Found {

@@ -9,6 +9,7 @@ mod dates;
 mod drafts;
 mod forge;
 mod guide;
+mod links;
 mod new;
 mod offline;
 mod outputs;

@@ -210,6 +210,16 @@ fn serves_pages_static_files_and_the_404_page() {
     let moved = server.get("/cas/premier?x=1");
     assert_eq!(moved.status, 301);
     assert_eq!(moved.header("Location"), Some("/cas/premier/?x=1"));
+    // A doubled slash must not become a protocol-relative address (another host).
+    for target in ["//cas", "//cas/premier", "/./cas"] {
+        let moved = server.get(target);
+        assert_eq!(moved.status, 301, "{target}");
+        let location = moved.header("Location").unwrap();
+        assert!(
+            location.starts_with("/cas") && !location.starts_with("//"),
+            "{target}: {location}"
+        );
+    }
 
     let css = server.get("/style.css");
     assert_eq!(css.status, 200);
