@@ -64,7 +64,7 @@ impl Diagnostic {
             pos: None,
             severity: Severity::Error,
             code,
-            message: message.into(),
+            message: clip(message.into()),
             help: None,
             line_text: None,
         }
@@ -82,23 +82,24 @@ impl Diagnostic {
         }
     }
 
-    /// Places the diagnostic at a byte offset of the file that `index` describes.
+    /// Places the diagnostic at a byte offset of the file that `index` describes. Only a
+    /// window of the line around the position is kept (see [`window`]).
     pub fn at(mut self, index: &LineIndex<'_>, offset: usize) -> Self {
         let pos = index.pos(offset);
-        self.line_text = Some(index.line_text(pos.line).to_string());
+        self.line_text = Some(window(index.line_text(pos.line), pos.column));
         self.pos = Some(pos);
         self
     }
 
     /// Adds the likely fix.
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(clip(help.into()));
         self
     }
 
     /// Adds a fix only when there is one.
     pub fn maybe_help(mut self, help: Option<String>) -> Self {
-        self.help = help;
+        self.help = help.map(clip);
         self
     }
 
@@ -106,6 +107,81 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+}
+
+/// How many characters of a source line a diagnostic shows on each side of its column.
+pub const WINDOW: usize = 80;
+
+/// How many diagnostics of one code in one file are shown; the rest are counted.
+pub const REPEATS: usize = 20;
+
+/// How many characters of a message or a fix are shown (they may quote the input).
+const MESSAGE_CHARS: usize = 400;
+
+/// At most [`WINDOW`] characters of `line` on each side of the 1-based `column`, with `…`
+/// where the line goes on: a line of a megabyte shows as two hundred characters.
+pub fn window(line: &str, column: u32) -> String {
+    let at = column.saturating_sub(1) as usize;
+    let start = at.saturating_sub(WINDOW);
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    let mut chars = line.chars().skip(start);
+    out.extend(chars.by_ref().take(at - start + WINDOW));
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// Where the caret goes under a line that [`window`] cut, in characters from its start.
+fn caret_offset(column: u32) -> usize {
+    let at = column.saturating_sub(1) as usize;
+    if at > WINDOW { WINDOW + 1 } else { at }
+}
+
+/// `text` cut to [`MESSAGE_CHARS`] characters, with `…` when cut.
+fn clip(text: String) -> String {
+    match text.char_indices().nth(MESSAGE_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text,
+    }
+}
+
+/// The diagnostics to show: after [`REPEATS`] of one code in one file, the others are
+/// counted in one more diagnostic of that code, `… and N more like this in this file`.
+pub fn limit(diags: &[Diagnostic]) -> Vec<Diagnostic> {
+    use std::collections::HashMap;
+    let mut seen: HashMap<(&Path, &str), usize> = HashMap::new();
+    let mut out = Vec::with_capacity(diags.len().min(1024));
+    let mut more: Vec<(&Diagnostic, usize)> = Vec::new();
+    for d in diags {
+        let n = seen.entry((&d.path, d.code)).or_insert(0);
+        *n += 1;
+        match *n {
+            n if n <= REPEATS => out.push(d.clone()),
+            n if n == REPEATS + 1 => more.push((d, 1)),
+            _ => {
+                if let Some(m) = more
+                    .iter_mut()
+                    .find(|(m, _)| m.path == d.path && m.code == d.code)
+                {
+                    m.1 += 1;
+                }
+            }
+        }
+    }
+    for (d, n) in more {
+        let mut summary = Diagnostic::error(
+            d.code,
+            &d.path,
+            format!("… and {n} more like this in this file"),
+        );
+        summary.severity = d.severity;
+        out.push(summary);
+    }
+    out
 }
 
 /// Turns byte offsets of one text into line and column positions.
@@ -232,7 +308,7 @@ pub enum Format {
 /// Renders diagnostics in the chosen format, one after the other.
 pub fn render(diags: &[Diagnostic], format: Format, color: bool) -> String {
     let mut out = String::new();
-    for d in diags {
+    for d in &limit(diags) {
         match format {
             Format::Human => human(d, color, &mut out),
             Format::Json => {
@@ -283,7 +359,7 @@ fn human(d: &Diagnostic, color: bool, out: &mut String) {
         // Tabs are kept so the caret lines up under them.
         let lead: String = text
             .chars()
-            .take(pos.column as usize - 1)
+            .take(caret_offset(pos.column))
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
         let _ = writeln!(out, "{pad} |");
@@ -373,6 +449,47 @@ mod tests {
             out,
             "content/a.md:2:9: error[unknown-tag]: unknown tag `conflits`\n  |\n2 | tags = [\"conflits\"]\n  |         ^\n  = help: did you mean `conflit`?\n"
         );
+    }
+
+    #[test]
+    fn long_lines_show_a_window_around_the_column() {
+        let line = format!("{}ERREUR{}", "a".repeat(1_000_000), "b".repeat(1_000_000));
+        let text = format!("+++\n{line}\n");
+        let idx = LineIndex::new(&text);
+        let d = Diagnostic::error("x", "content/a.md", "là").at(&idx, text.find("ERREUR").unwrap());
+        let shown = d.line_text.as_deref().unwrap();
+        assert_eq!(
+            shown,
+            format!("…{}ERREUR{}…", "a".repeat(80), "b".repeat(74))
+        );
+        let out = render(&[d], Format::Human, false);
+        assert!(out.len() < 600, "{}", out.len());
+        let (line, caret) = (out.lines().nth(2).unwrap(), out.lines().nth(3).unwrap());
+        assert_eq!(
+            caret.chars().position(|c| c == '^'),
+            line.chars().position(|c| c == 'E')
+        );
+    }
+
+    #[test]
+    fn repeated_diagnostics_are_counted_after_a_limit() {
+        let diags: Vec<Diagnostic> = (0..5000)
+            .map(|i| {
+                Diagnostic::error("unknown-tag", "content/a.md", format!("unknown tag `t{i}`"))
+            })
+            .chain([Diagnostic::warning("other", "content/a.md", "autre")])
+            .collect();
+        let out = render(&diags, Format::Human, false);
+        assert_eq!(out.matches("error[unknown-tag]").count(), REPEATS + 1);
+        assert!(
+            out.contains(
+                "content/a.md: error[unknown-tag]: … and 4980 more like this in this file"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("warning[other]"));
+        let json = render(&diags, Format::Json, false);
+        assert_eq!(json.lines().count(), REPEATS + 2);
     }
 
     #[test]

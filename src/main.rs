@@ -112,6 +112,10 @@ fn main() -> ExitCode {
         } => {
             let options = render::Options { offline, drafts };
             let started = std::time::Instant::now();
+            // Ctrl-C, SIGTERM, SIGHUP: remove the staging tree or half-written archive.
+            if let Err(e) = archipel::output::cleanup::remove_on_signal() {
+                eprintln!("warning: {e}");
+            }
             let (built, out) = match zip {
                 Some(zip) => (build::build_zip(&root, &zip, options), zip),
                 None => {

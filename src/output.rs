@@ -7,6 +7,7 @@
 //! never writes into, or deletes, a directory it did not create.
 
 pub mod archive;
+pub mod cleanup;
 pub mod update;
 
 use std::path::{Path, PathBuf};
@@ -37,19 +38,18 @@ impl Staging {
     /// staging directory beside it.
     pub fn create(root: &Path, out: &Path) -> Result<Self, Error> {
         let out = check_target(root, out)?;
-        let parent = out
-            .parent()
-            .ok_or_else(|| refuse(&out, "it has no parent directory"))?;
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = parent.join(format!(".{name}.archipel-new-{}", std::process::id()));
+        if out.parent().is_none() {
+            return Err(refuse(&out, "it has no parent directory"));
+        }
+        // Trees that killed builds left beside the output (they carry our marker).
+        cleanup::leftovers(&out);
+        let tmp = cleanup::sibling(&out, "new");
         if tmp.exists() {
-            // Left by a build of ours that was killed: it carries our marker.
             remove_ours(&tmp)?;
         }
-        std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        // Errors name the output the user chose, not the hidden directory beside it.
+        std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&out, e))?;
+        cleanup::register(&tmp);
         let reuse = out.join(MARKER).is_file();
         let staging = Staging {
             out,
@@ -69,32 +69,49 @@ impl Staging {
         &self.out
     }
 
-    /// Swaps the staged tree in place of the output directory.
+    /// Swaps the staged tree in place of the output directory: in one atomic exchange
+    /// where the system has one (Linux), so that there is no moment without an output;
+    /// elsewhere, by moving the old tree aside first.
     pub fn commit(mut self) -> Result<(), Error> {
-        let old = self.tmp.with_file_name(format!(
-            ".{}.archipel-old-{}",
-            self.out
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            std::process::id()
-        ));
         let had_old = self.out.exists();
+        if had_old && exchange(&self.tmp, &self.out).is_ok() {
+            // The staging path now holds the previous tree (still registered).
+            self.committed = true;
+            let removed = remove_ours(&self.tmp);
+            cleanup::unregister(&self.tmp);
+            return removed;
+        }
+        let old = cleanup::sibling(&self.out, "old");
         if had_old {
             std::fs::rename(&self.out, &old).map_err(|e| Error::io(&self.out, e))?;
+            cleanup::register(&old);
         }
         if let Err(e) = std::fs::rename(&self.tmp, &self.out) {
             if had_old {
                 // Put the previous output back before reporting.
                 let _ = std::fs::rename(&old, &self.out);
+                cleanup::unregister(&old);
             }
             return Err(Error::io(&self.out, e));
         }
         self.committed = true;
+        cleanup::unregister(&self.tmp);
         if had_old {
             remove_ours(&old)?;
+            cleanup::unregister(&old);
         }
         Ok(())
+    }
+
+    /// An error about a file of the staging tree, told about the same file of the output.
+    fn named(&self, e: Error) -> Error {
+        match e {
+            Error::Io { path, source } => Error::Io {
+                path: self.out.join(path.strip_prefix(&self.tmp).unwrap_or(&path)),
+                source,
+            },
+            e => e,
+        }
     }
 }
 
@@ -127,16 +144,30 @@ impl Sink for Staging {
         let full = self.tmp.join(path);
         if self.reuse && full.symlink_metadata().is_ok() {
             // Written twice: never write through a link to the previous build's file.
-            std::fs::remove_file(&full).map_err(|e| Error::io(&full, e))?;
+            std::fs::remove_file(&full).map_err(|e| self.named(Error::io(&full, e)))?;
         }
-        write_file(&self.tmp, path, bytes)
+        write_file(&self.tmp, path, bytes).map_err(|e| self.named(e))
     }
+}
+
+/// Exchanges two paths atomically (`renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+/// Elsewhere, no atomic exchange: the caller moves the old tree aside first.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = remove_ours(&self.tmp);
+            cleanup::unregister(&self.tmp);
         }
     }
 }
@@ -159,7 +190,7 @@ fn remove_ours(dir: &Path) -> Result<(), Error> {
     }
 }
 
-fn is_empty_dir(dir: &Path) -> bool {
+pub(crate) fn is_empty_dir(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
 }
 
@@ -269,6 +300,20 @@ mod tests {
         drop(staging); // a failed build
         assert_eq!(std::fs::read(out.join("a/same.html")).unwrap(), b"same");
         assert_eq!(std::fs::read(out.join("changed.html")).unwrap(), b"old");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn exchange_swaps_two_trees_atomically() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::create_dir(&a).unwrap();
+        std::fs::create_dir(&b).unwrap();
+        std::fs::write(a.join("f"), "a").unwrap();
+        std::fs::write(b.join("f"), "b").unwrap();
+        exchange(&a, &b).unwrap();
+        assert_eq!(std::fs::read(a.join("f")).unwrap(), b"b");
+        assert_eq!(std::fs::read(b.join("f")).unwrap(), b"a");
     }
 
     #[test]

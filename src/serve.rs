@@ -16,7 +16,7 @@ use std::io::Write;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Instant;
 
 use crate::build::{self, Cache, Rebuilt};
@@ -64,6 +64,8 @@ struct Shared {
     /// Held for reading while a request looks into the output, and for writing while a
     /// rebuild changes it: a page and the list that links to it always agree.
     commits: Arc<RwLock<()>>,
+    /// Wakes the rebuild loop when a request finds the output gone.
+    waker: watch::Waker,
 }
 
 /// Builds, serves and rebuilds until Ctrl-C. Prints the site's URL as the first line of
@@ -74,20 +76,55 @@ pub fn serve(options: &Options) -> Result<(), Error> {
         .canonicalize()
         .map_err(|e| Error::io(&options.root, e))?;
     crate::config::load(&root)?;
-    let temporary = options.out.is_none();
-    let out = match &options.out {
-        Some(out) => out.clone(),
-        None => std::env::temp_dir().join(format!("archipel-serve-{}", std::process::id())),
+    // Without --out, a directory of unpredictable name in the system's temporary
+    // directory, removed when the server stops.
+    let temporary = match &options.out {
+        Some(_) => None,
+        None => Some(
+            tempfile::Builder::new()
+                .prefix("archipel-serve-")
+                .tempdir()
+                .map_err(|e| Error::io(std::env::temp_dir(), e))?,
+        ),
+    };
+    let out = match (&options.out, &temporary) {
+        (Some(out), _) => out.clone(),
+        (None, Some(dir)) => dir.path().to_path_buf(),
+        (None, None) => unreachable!("a temporary directory is made when --out is absent"),
     };
     // Refuse an unsafe --out before anything else happens.
     crate::output::check_target(&root, &out)?;
     let listener = bind(options.bind, options.port)?;
     let addr = listener.local_addr().map_err(|e| Error::io(&out, e))?;
 
+    // Ctrl-C, SIGTERM and SIGHUP stop the server, which then removes what it wrote;
+    // during the first build, before it listens, they remove it at once.
+    let stopping = Arc::new(AtomicBool::new(false));
+    let listening: Arc<OnceLock<Arc<tiny_http::Server>>> = Arc::default();
+    {
+        let (stopping, listening) = (Arc::clone(&stopping), Arc::clone(&listening));
+        let temporary = temporary.as_ref().map(|d| d.path().to_path_buf());
+        ctrlc::set_handler(move || {
+            stopping.store(true, Ordering::SeqCst);
+            match listening.get() {
+                Some(server) => server.unblock(),
+                None => {
+                    crate::output::cleanup::remove_all();
+                    if let Some(dir) = &temporary {
+                        let _ = std::fs::remove_dir_all(dir);
+                    }
+                    std::process::exit(130);
+                }
+            }
+        })
+        .map_err(|e| Error::io(&root, std::io::Error::other(e.to_string())))?;
+    }
+    let watch = watch::Watch::start(&root)?;
     let shared = Arc::new(Shared {
         out: RwLock::new(None),
         hub: Hub::default(),
         commits: Arc::default(),
+        waker: watch.waker(),
     });
     let mut cache = Cache::new();
     cache.commit_lock(Arc::clone(&shared.commits));
@@ -108,21 +145,11 @@ pub fn serve(options: &Options) -> Result<(), Error> {
     if first.is_ok() {
         *shared.out.write().unwrap_or_else(|e| e.into_inner()) = out.canonicalize().ok();
     }
-    let watch = watch::Watch::start(&root)?;
 
     let server = tiny_http::Server::from_listener(listener, None)
         .map_err(|e| Error::io(&out, std::io::Error::other(e.to_string())))?;
     let server = Arc::new(server);
-    let stopping = Arc::new(AtomicBool::new(false));
-    {
-        let server = Arc::clone(&server);
-        let stopping = Arc::clone(&stopping);
-        ctrlc::set_handler(move || {
-            stopping.store(true, Ordering::SeqCst);
-            server.unblock();
-        })
-        .map_err(|e| Error::io(&root, std::io::Error::other(e.to_string())))?;
-    }
+    let _ = listening.set(Arc::clone(&server));
     if !addr.ip().is_loopback() {
         eprintln!("warning: listening on {addr}: other machines can read the site");
     }
@@ -148,14 +175,14 @@ pub fn serve(options: &Options) -> Result<(), Error> {
                 out: out.as_deref(),
                 hub: &shared.hub,
                 commits: &shared.commits,
+                vanished: &|| shared.waker.wake(),
             };
             http::handle(request, &site);
         });
     }
     eprintln!("stopped");
-    if temporary && out.join(crate::output::MARKER).is_file() {
-        let _ = std::fs::remove_dir_all(&out);
-    }
+    crate::output::cleanup::remove_all();
+    drop(temporary);
     Ok(())
 }
 
@@ -194,7 +221,10 @@ fn rebuild_loop(
     let color = options.color;
     while let Some(batch) = watch.wait() {
         let started = Instant::now();
-        if batch.rescan {
+        if !out.join(crate::output::MARKER).is_file() {
+            // Removed under us (a cleaner of temporary files): write it anew.
+            cache.forget_output();
+        } else if batch.rescan {
             cache.invalidate_all();
         }
         for path in &batch.paths {

@@ -151,6 +151,13 @@ impl Cache {
         self.commits = Some(lock);
     }
 
+    /// Forgets the output directory as well as the site: the next rebuild writes a whole
+    /// new one (it was removed under the server, by a cleaner of temporary files).
+    pub fn forget_output(&mut self) {
+        self.invalidate_all();
+        self.outputs = None;
+    }
+
     /// Forgets the loaded site: the next rebuild reads everything again (it still writes
     /// only the files that changed).
     pub fn invalidate_all(&mut self) {

@@ -2,38 +2,57 @@
 //! attachment) rather than a URL: `archipel build --offline --zip guide.zip`.
 //!
 //! An [`Archive`] is a [`Sink`]: rendering streams files into it from several threads,
-//! in any order. They are kept in memory and, on [`Archive::commit`], written sorted under
-//! one top folder named after the archive (`guide.zip` holds `guide/index.html`), so that
-//! unzipping gives a folder that opens on its `index.html`. Like the directory output,
-//! the archive is written beside its target and renamed over it only once complete; a
-//! failed build leaves the previous archive as it was, and an existing file that is not
-//! a zip archive is never overwritten.
+//! in any order, and each is compressed into the archive as it comes (nothing is held
+//! in memory), under one top folder named after the archive (`guide.zip` holds
+//! `guide/index.html`), so that unzipping gives a folder that opens on its `index.html`.
+//! Like the directory output, the archive is written beside its target and renamed over
+//! it only once complete; a failed build leaves the previous archive as it was. Archives
+//! carry archipel's mark in their comment, and an existing file without it (another
+//! program's zip, anything else) is never overwritten.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
+use std::collections::BTreeSet;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use super::{Sink, absolute};
+use super::{Sink, absolute, cleanup};
 use crate::diag::{Diagnostic, Error};
 
 /// The first bytes of a zip archive (a local file header).
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 
+/// The comment that marks an archive as archipel's, safe to replace.
+const MARK: &str = "Written by archipel; the next build of this guide replaces it.";
+
 /// A zip archive being filled.
-#[derive(Debug)]
 pub struct Archive {
     path: PathBuf,
     top: String,
-    files: Mutex<BTreeMap<String, Vec<u8>>>,
+    /// The archive being written, beside `path`.
+    tmp: PathBuf,
+    writer: Mutex<Option<Writer>>,
+    committed: bool,
+}
+
+impl std::fmt::Debug for Archive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Archive").field("path", &self.path).finish()
+    }
+}
+
+/// The zip writer and the folders it already holds.
+struct Writer {
+    zip: ZipWriter<BufWriter<std::fs::File>>,
+    folders: BTreeSet<String>,
+    options: SimpleFileOptions,
 }
 
 impl Archive {
-    /// Checks that `path` may be written by a build of the site at `root` and prepares an
-    /// empty archive for it.
+    /// Checks that `path` may be written by a build of the site at `root` and starts an
+    /// empty archive beside it.
     pub fn create(root: &Path, path: &Path) -> Result<Self, Error> {
         let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
         let path = absolute(path)?;
@@ -51,16 +70,46 @@ impl Archive {
         if path.exists() && !is_zip(&path) {
             return Err(refuse(&path, "it is a file that is not a zip archive"));
         }
+        if path.exists() && !marked(&path) {
+            return Err(refuse(
+                &path,
+                "it is a zip archive that archipel did not write",
+            ));
+        }
         let top = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .filter(|s| !s.is_empty() && !s.starts_with('.'))
             .unwrap_or_else(|| "site".to_string());
-        Ok(Archive {
-            path,
-            top,
-            files: Mutex::default(),
-        })
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        cleanup::leftovers(&path);
+        let tmp = cleanup::sibling(&path, "new");
+        let file = std::fs::File::create(&tmp).map_err(|e| Error::io(&path, e))?;
+        cleanup::register(&tmp);
+        let options = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Deflated)
+            .last_modified_time(modified_now());
+        let mut zip = ZipWriter::new(BufWriter::new(file));
+        let archive = |zip| Archive {
+            writer: Mutex::new(Some(Writer {
+                zip,
+                folders: BTreeSet::new(),
+                options,
+            })),
+            path: path.clone(),
+            top: top.clone(),
+            tmp: tmp.clone(),
+            committed: false,
+        };
+        match zip.add_directory(format!("{top}/"), options.unix_permissions(0o755)) {
+            Ok(()) => Ok(archive(zip)),
+            Err(e) => {
+                drop(archive(zip));
+                Err(Error::io(&path, std::io::Error::other(e)))
+            }
+        }
     }
 
     /// The folder that holds the site inside the archive.
@@ -73,37 +122,69 @@ impl Archive {
         &self.path
     }
 
-    /// Writes the archive and swaps it in place of any previous one. Returns its size
+    /// Finishes the archive and swaps it in place of any previous one. Returns its size
     /// in bytes.
-    pub fn commit(self) -> Result<u64, Error> {
-        let files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
-        if let Some(parent) = self.path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        let name = self
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = self
-            .path
-            .with_file_name(format!(".{name}.archipel-new-{}", std::process::id()));
-        let written = write_zip(&tmp, &self.top, &files, modified_now())
-            .and_then(|()| std::fs::rename(&tmp, &self.path).map_err(|e| Error::io(&self.path, e)));
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
-        let size = std::fs::metadata(&self.path).map_err(|e| Error::io(&self.path, e))?;
+    pub fn commit(mut self) -> Result<u64, Error> {
+        let io = |e: std::io::Error| Error::io(&self.path, e);
+        let writer = self.writer.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let Some(mut writer) = writer else {
+            return Err(io(std::io::Error::other("the archive was left unfinished")));
+        };
+        writer
+            .zip
+            .set_comment(MARK)
+            .map_err(|e| io(std::io::Error::other(e)))?;
+        let mut out = writer
+            .zip
+            .finish()
+            .map_err(|e| io(std::io::Error::other(e)))?;
+        out.flush().map_err(io)?;
+        out.get_ref().sync_all().map_err(io)?;
+        drop(out);
+        std::fs::rename(&self.tmp, &self.path).map_err(io)?;
+        self.committed = true;
+        cleanup::unregister(&self.tmp);
+        let size = std::fs::metadata(&self.path).map_err(io)?;
         Ok(size.len())
+    }
+}
+
+impl Drop for Archive {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.tmp);
+            cleanup::unregister(&self.tmp);
+        }
     }
 }
 
 impl Sink for Archive {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
-        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        files.insert(path.to_string(), bytes.to_vec());
-        Ok(())
+        let io = |e: std::io::Error| Error::io(&self.path, e);
+        let zip_err = |e: zip::result::ZipError| io(std::io::Error::other(e));
+        let mut guard = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(w) = guard.as_mut() else {
+            return Err(io(std::io::Error::other("the archive is closed")));
+        };
+        // Each folder before what it holds.
+        for (slash, _) in path.match_indices('/') {
+            let folder = &path[..=slash];
+            if w.folders.insert(folder.to_string()) {
+                w.zip
+                    .add_directory(
+                        format!("{}/{folder}", self.top),
+                        w.options.unix_permissions(0o755),
+                    )
+                    .map_err(zip_err)?;
+            }
+        }
+        w.zip
+            .start_file(
+                format!("{}/{path}", self.top),
+                w.options.unix_permissions(0o644),
+            )
+            .map_err(zip_err)?;
+        w.zip.write_all(bytes).map_err(io)
     }
 }
 
@@ -125,39 +206,12 @@ fn is_zip(path: &Path) -> bool {
         .is_ok_and(|()| head == ZIP_MAGIC)
 }
 
-/// Writes `files` under `top/` into a new zip file at `path`, each folder before what it
-/// holds.
-fn write_zip(
-    path: &Path,
-    top: &str,
-    files: &BTreeMap<String, Vec<u8>>,
-    modified: DateTime,
-) -> Result<(), Error> {
-    let io = |e: std::io::Error| Error::io(path, e);
-    let zip_err = |e: zip::result::ZipError| Error::io(path, std::io::Error::other(e));
-    let file = std::fs::File::create(path).map_err(io)?;
-    let mut zip = ZipWriter::new(std::io::BufWriter::new(file));
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .last_modified_time(modified);
-    let mut folders = BTreeSet::new();
-    zip.add_directory(format!("{top}/"), options.unix_permissions(0o755))
-        .map_err(zip_err)?;
-    for (name, bytes) in files {
-        for (slash, _) in name.match_indices('/') {
-            let folder = &name[..=slash];
-            if folders.insert(folder) {
-                zip.add_directory(format!("{top}/{folder}"), options.unix_permissions(0o755))
-                    .map_err(zip_err)?;
-            }
-        }
-        zip.start_file(format!("{top}/{name}"), options.unix_permissions(0o644))
-            .map_err(zip_err)?;
-        zip.write_all(bytes).map_err(io)?;
-    }
-    let mut out = zip.finish().map_err(zip_err)?;
-    out.flush().map_err(io)?;
-    out.get_ref().sync_all().map_err(io)
+/// Whether the zip archive at `path` carries archipel's mark.
+fn marked(path: &Path) -> bool {
+    std::fs::File::open(path)
+        .ok()
+        .and_then(|f| zip::ZipArchive::new(std::io::BufReader::new(f)).ok())
+        .is_some_and(|a| a.comment() == MARK.as_bytes())
 }
 
 /// The current time (or `SOURCE_DATE_EPOCH`) as a zip timestamp (UTC; zip has no time

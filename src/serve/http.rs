@@ -95,6 +95,8 @@ pub struct Site<'a> {
     pub hub: &'a Hub,
     /// Held for reading while the output is looked into (a rebuild holds it for writing).
     pub commits: &'a std::sync::RwLock<()>,
+    /// Called when the output directory or its marker is gone.
+    pub vanished: &'a (dyn Fn() + Sync),
 }
 
 /// Answers one request. Errors writing the answer (a closed connection) are ignored.
@@ -125,6 +127,12 @@ pub fn handle(request: Request, site: &Site<'_>) {
     };
     let slash = target.split(['?', '#']).next().unwrap_or("").ends_with('/');
     let reading = site.commits.read().unwrap_or_else(|e| e.into_inner());
+    if site
+        .out
+        .is_some_and(|out| !out.join(crate::output::MARKER).is_file())
+    {
+        (site.vanished)();
+    }
     let response = match site.out.and_then(|out| find(out, &segments, slash)) {
         Some(Found::File(path)) => file(&path, site.hub),
         Some(Found::Directory) => {

@@ -82,6 +82,19 @@ pub struct Watch {
     watched: BTreeSet<&'static str>,
     /// A relevant event taken by [`Watch::has_pending`], for the next [`Watch::wait`].
     stash: Option<notify::Result<notify::Event>>,
+    waker: Waker,
+}
+
+/// Wakes a [`Watch`] from another thread, with a batch that asks to read everything
+/// again (the output directory vanished under the server, for instance).
+#[derive(Clone, Debug)]
+pub struct Waker(std::sync::mpsc::Sender<notify::Result<notify::Event>>);
+
+impl Waker {
+    /// Makes the watch's next batch a full rescan.
+    pub fn wake(&self) {
+        let _ = self.0.send(Err(notify::Error::generic("woken")));
+    }
 }
 
 /// How long a burst must stay quiet before the batch is built. Editors' save sequences
@@ -99,8 +112,10 @@ impl Watch {
     /// Starts watching the site at `root` (canonical).
     pub fn start(root: &Path) -> Result<Watch, Error> {
         let (tx, events) = std::sync::mpsc::channel();
+        let waker = Waker(tx.clone());
         let watcher = notify::recommended_watcher(tx).map_err(|e| notify_error(root, e))?;
         let mut watch = Watch {
+            waker,
             root: root.to_path_buf(),
             watcher,
             events,
@@ -114,6 +129,11 @@ impl Watch {
             .map_err(|e| notify_error(root, e))?;
         watch.watch_areas();
         Ok(watch)
+    }
+
+    /// What wakes this watch from another thread.
+    pub fn waker(&self) -> Waker {
+        self.waker.clone()
     }
 
     /// Watches the areas that exist and are not watched yet.

@@ -60,9 +60,17 @@ impl Server {
 
     /// Starts `archipel serve <args>`.
     fn start_with(site: &Fixture, args: &[&str]) -> Server {
+        Server::start_env(site, args, &[])
+    }
+
+    /// Starts `archipel serve <args>` with more environment variables.
+    fn start_env(site: &Fixture, args: &[&str], env: &[(&str, &std::path::Path)]) -> Server {
         let args: Vec<&str> = ["serve"].iter().chain(args).copied().collect();
-        let mut child = site
-            .command(&args)
+        let mut command = site.command(&args);
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -482,41 +490,68 @@ fn a_stylesheet_change_swaps_styles_without_a_reload() {
 }
 
 #[test]
-fn a_busy_port_falls_back_to_a_free_one_and_ctrl_c_cleans_up() {
-    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = taken.local_addr().unwrap().port().to_string();
-    let site = Fixture::copy("site");
-    // No --out: a temporary directory, which the server removes when it stops.
-    let mut server = Server::start_with(&site, &["--port", &port]);
-    assert!(
-        !server.addr.ends_with(&format!(":{port}")),
-        "{}",
-        server.addr
-    );
-    assert_eq!(server.get("/").status, 200);
-    assert!(!site.path("public").exists(), "serve leaves public/ alone");
-    let out = std::env::temp_dir().join(format!("archipel-serve-{}", server.child.id()));
-    assert!(out.join("index.html").is_file(), "{}", out.display());
+fn a_busy_port_falls_back_to_a_free_one_and_signals_clean_up() {
+    for signal in ["INT", "TERM", "HUP"] {
+        let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = taken.local_addr().unwrap().port().to_string();
+        let site = Fixture::copy("site");
+        // No --out: a temporary directory of unpredictable name, which the server
+        // removes when it stops.
+        let tmp = site.path("tmp");
+        std::fs::create_dir_all(&tmp).unwrap();
+        let mut server = Server::start_env(&site, &["--port", &port], &[("TMPDIR", &tmp)]);
+        assert!(
+            !server.addr.ends_with(&format!(":{port}")),
+            "{}",
+            server.addr
+        );
+        assert_eq!(server.get("/").status, 200);
+        assert!(!site.path("public").exists(), "serve leaves public/ alone");
+        let outs: Vec<std::path::PathBuf> = std::fs::read_dir(&tmp)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(outs.len(), 1, "{outs:?}");
+        let name = outs[0].file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.starts_with("archipel-serve-"), "{name}");
+        assert_ne!(name, format!("archipel-serve-{}", server.child.id()));
+        assert!(outs[0].join("index.html").is_file());
 
-    #[cfg(unix)]
-    {
-        // What Ctrl-C sends.
-        let status = std::process::Command::new("kill")
-            .args(["-INT", &server.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let start = Instant::now();
-        let exit = loop {
-            if let Some(exit) = server.child.try_wait().unwrap() {
-                break exit;
-            }
-            assert!(start.elapsed() < DEADLINE, "serve did not stop on SIGINT");
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        assert!(exit.success(), "{exit:?}");
-        assert!(!out.exists(), "the temporary output is removed");
+        #[cfg(unix)]
+        {
+            let status = std::process::Command::new("kill")
+                .args([&format!("-{signal}"), &server.child.id().to_string()])
+                .status()
+                .unwrap();
+            assert!(status.success());
+            let start = Instant::now();
+            let exit = loop {
+                if let Some(exit) = server.child.try_wait().unwrap() {
+                    break exit;
+                }
+                assert!(
+                    start.elapsed() < DEADLINE,
+                    "serve did not stop on SIG{signal}"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            };
+            assert!(exit.success(), "{signal}: {exit:?}");
+            let left: Vec<_> = std::fs::read_dir(&tmp).unwrap().collect();
+            assert!(left.is_empty(), "{signal}: {left:?}");
+        }
     }
+}
+
+#[test]
+fn a_vanished_output_is_built_again() {
+    let site = Fixture::copy("site");
+    let server = Server::start(&site, &[]);
+    assert_eq!(server.get("/cas/").status, 200);
+    // What a cleaner of temporary directories does.
+    std::fs::remove_dir_all(site.path("served")).unwrap();
+    server.poll("/cas/", "the site to be built again", |r| r.status == 200);
+    assert!(site.path("served/.archipel-output").is_file());
+    assert_eq!(server.get("/tags/").status, 200);
 }
 
 /// Incremental rebuilds, through the library: random sequences of edits, each applied to
