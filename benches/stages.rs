@@ -256,6 +256,12 @@ impl Sink for Discard {
         self.0.fetch_add(bytes.len(), Ordering::Relaxed);
         Ok(())
     }
+
+    fn copy(&self, _path: &str, source: &std::path::Path) -> Result<(), Error> {
+        let len = std::fs::metadata(source).map_or(0, |m| m.len());
+        self.0.fetch_add(len as usize, Ordering::Relaxed);
+        Ok(())
+    }
 }
 
 fn parse_source(c: &mut Criterion) {

@@ -21,6 +21,47 @@ pub const MARKER: &str = ".archipel-output";
 pub trait Sink: Sync {
     /// Stores one output file.
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Error>;
+
+    /// Stores one output file as a copy of the file at `source` (an image, a static
+    /// file), streamed: never read whole, whatever its size.
+    fn copy(&self, path: &str, source: &Path) -> Result<(), Error>;
+}
+
+/// What stands for the bytes of a copied file when deciding whether it changed: its
+/// size and modification time, which [`copy_file`] gives the copy too.
+pub fn fingerprint(meta: &std::fs::Metadata) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    ("copy", meta.len(), meta.modified().ok()).hash(&mut h);
+    h.finish()
+}
+
+/// Copies `source` to `to` block by block, leaving a hole where a block holds only
+/// zeros (a sparse file stays sparse), and gives the copy the source's modification
+/// time. Memory stays at one block, whatever the size.
+pub fn copy_file(source: &Path, to: &Path) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom, Write};
+    let mut from = std::fs::File::open(source)?;
+    let meta = from.metadata()?;
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut out = std::fs::File::create(to)?;
+    let mut block = vec![0u8; 64 * 1024];
+    loop {
+        let n = from.read(&mut block)?;
+        if n == 0 {
+            break;
+        }
+        if block[..n].iter().all(|&b| b == 0) {
+            out.seek(SeekFrom::Current(n as i64))?;
+        } else {
+            out.write_all(&block[..n])?;
+        }
+    }
+    out.set_len(meta.len())?;
+    out.set_modified(meta.modified()?)?;
+    Ok(())
 }
 
 /// A fresh directory beside the output, swapped in when the build succeeds.
@@ -147,6 +188,29 @@ impl Sink for Staging {
             std::fs::remove_file(&full).map_err(|e| self.named(Error::io(&full, e)))?;
         }
         write_file(&self.tmp, path, bytes).map_err(|e| self.named(e))
+    }
+
+    fn copy(&self, path: &str, source: &Path) -> Result<(), Error> {
+        let meta = std::fs::metadata(source).map_err(|e| Error::io(source, e))?;
+        let new = self.tmp.join(path);
+        if self.reuse {
+            // The previous build's copy, when it has the same size and time: linked.
+            let old = self.out.join(path);
+            let same = std::fs::symlink_metadata(&old)
+                .is_ok_and(|m| m.is_file() && fingerprint(&m) == fingerprint(&meta));
+            if same
+                && new
+                    .parent()
+                    .is_none_or(|p| std::fs::create_dir_all(p).is_ok())
+                && std::fs::hard_link(&old, &new).is_ok()
+            {
+                return Ok(());
+            }
+            if new.symlink_metadata().is_ok() {
+                std::fs::remove_file(&new).map_err(|e| self.named(Error::io(&new, e)))?;
+            }
+        }
+        copy_file(source, &new).map_err(|e| self.named(Error::io(&new, e)))
     }
 }
 
@@ -314,6 +378,27 @@ mod tests {
         exchange(&a, &b).unwrap();
         assert_eq!(std::fs::read(a.join("f")).unwrap(), b"b");
         assert_eq!(std::fs::read(b.join("f")).unwrap(), b"a");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn copies_keep_holes_and_times() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (from, to) = (dir.path().join("creux.bin"), dir.path().join("a/copie.bin"));
+        let file = std::fs::File::create(&from).unwrap();
+        file.set_len(64 << 20).unwrap();
+        std::io::Write::write_all(&mut &file, b"debut").unwrap();
+        drop(file);
+        copy_file(&from, &to).unwrap();
+        let (a, b) = (
+            std::fs::metadata(&from).unwrap(),
+            std::fs::metadata(&to).unwrap(),
+        );
+        assert_eq!(b.len(), 64 << 20);
+        assert!(b.blocks() * 512 < 1 << 20, "{} blocks", b.blocks());
+        assert_eq!(fingerprint(&a), fingerprint(&b));
+        assert_eq!(&std::fs::read(&to).unwrap()[..5], b"debut");
     }
 
     #[test]

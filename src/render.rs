@@ -392,14 +392,15 @@ pub fn render_selected(
         }
     }
 
+    // Files are copied as they are, streamed: an image of a gigabyte is never in memory.
     if select.files {
-        for file in outputs::published_assets(graph) {
-            let path = site.config.root.join(crate::load::CONTENT_DIR).join(file);
-            put(file, std::fs::read(&path).map_err(|e| Error::io(&path, e))?)?;
-        }
-        for (file, path) in &theme.statics {
-            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-            put(file, bytes)?;
+        let content = site.config.root.join(crate::load::CONTENT_DIR);
+        let assets = outputs::published_assets(graph);
+        let assets = assets.iter().map(|&file| (file, content.join(file)));
+        let statics = theme.statics.iter().map(|(f, p)| (f.as_str(), p.clone()));
+        for (file, path) in assets.chain(statics) {
+            files.fetch_add(1, Ordering::Relaxed);
+            sink.copy(file, &path)?;
         }
     }
     let summary = Summary {

@@ -158,8 +158,13 @@ impl Drop for Archive {
     }
 }
 
-impl Sink for Archive {
-    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
+impl Archive {
+    /// Adds the entry `path` (after the folders it needs), its bytes written by `write`.
+    fn entry(
+        &self,
+        path: &str,
+        write: impl FnOnce(&mut ZipWriter<BufWriter<std::fs::File>>) -> std::io::Result<()>,
+    ) -> Result<(), Error> {
         let io = |e: std::io::Error| Error::io(&self.path, e);
         let zip_err = |e: zip::result::ZipError| io(std::io::Error::other(e));
         let mut guard = self.writer.lock().unwrap_or_else(|e| e.into_inner());
@@ -184,7 +189,18 @@ impl Sink for Archive {
                 w.options.unix_permissions(0o644),
             )
             .map_err(zip_err)?;
-        w.zip.write_all(bytes).map_err(io)
+        write(&mut w.zip).map_err(io)
+    }
+}
+
+impl Sink for Archive {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
+        self.entry(path, |zip| zip.write_all(bytes))
+    }
+
+    fn copy(&self, path: &str, source: &Path) -> Result<(), Error> {
+        let mut from = std::fs::File::open(source).map_err(|e| Error::io(source, e))?;
+        self.entry(path, |zip| std::io::copy(&mut from, zip).map(drop))
     }
 }
 

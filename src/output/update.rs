@@ -196,21 +196,21 @@ impl Update {
     }
 }
 
-impl Sink for Update {
-    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
-        let h = hash(bytes);
+impl Update {
+    /// Notes `path` with fingerprint `h`; whether it changed (and so must be written).
+    fn note(&self, path: &str, h: u64) -> bool {
         let changed = self.previous.get(path) != Some(&h);
         let mut state = self.lock();
         state.current.insert(path.to_string(), h);
-        if !changed {
-            return Ok(());
+        if changed {
+            state.written.push(path.to_string());
         }
-        state.written.push(path.to_string());
-        if state.memory_bytes + bytes.len() <= MEMORY_BUDGET {
-            state.memory_bytes += bytes.len();
-            state.memory.push((path.to_string(), bytes.to_vec()));
-            return Ok(());
-        }
+        changed
+    }
+
+    /// Makes the pending directory, once.
+    fn spill(&self) -> Result<(), Error> {
+        let mut state = self.lock();
         let first = !state.spilled;
         state.spilled = true;
         drop(state);
@@ -218,8 +218,36 @@ impl Sink for Update {
             std::fs::create_dir_all(&self.pending).map_err(|e| Error::io(&self.pending, e))?;
             // The marker makes a pending directory left by a killed process ours to remove.
             write_file(&self.pending, MARKER, b"")?;
+            super::cleanup::register(&self.pending);
         }
+        Ok(())
+    }
+}
+
+impl Sink for Update {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
+        if !self.note(path, hash(bytes)) {
+            return Ok(());
+        }
+        let mut state = self.lock();
+        if state.memory_bytes + bytes.len() <= MEMORY_BUDGET {
+            state.memory_bytes += bytes.len();
+            state.memory.push((path.to_string(), bytes.to_vec()));
+            return Ok(());
+        }
+        drop(state);
+        self.spill()?;
         write_file(&self.pending, path, bytes)
+    }
+
+    fn copy(&self, path: &str, source: &Path) -> Result<(), Error> {
+        let meta = std::fs::metadata(source).map_err(|e| Error::io(source, e))?;
+        if !self.note(path, super::fingerprint(&meta)) {
+            return Ok(());
+        }
+        self.spill()?;
+        let to = self.pending.join(path);
+        super::copy_file(source, &to).map_err(|e| Error::io(&to, e))
     }
 }
 
@@ -228,6 +256,7 @@ impl Drop for Update {
         if !self.committed && self.lock().spilled {
             let _ = remove_ours(&self.pending);
         }
+        super::cleanup::unregister(&self.pending);
     }
 }
 
@@ -260,6 +289,16 @@ impl Sink for Recording<'_> {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(path.to_string(), hash(bytes));
+        Ok(())
+    }
+
+    fn copy(&self, path: &str, source: &Path) -> Result<(), Error> {
+        self.inner.copy(path, source)?;
+        let meta = std::fs::metadata(source).map_err(|e| Error::io(source, e))?;
+        self.hashes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), super::fingerprint(&meta));
         Ok(())
     }
 }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use tiny_http::{Header, Method, Request, Response, ResponseBox, StatusCode};
 
 use super::reload::{self, EVENTS_PATH, Hub};
 
@@ -139,9 +139,11 @@ pub fn handle(request: Request, site: &Site<'_>) {
             let query = target
                 .split_once('?')
                 .map_or(String::new(), |(_, q)| format!("?{q}"));
-            text(301, "").with_header(header("Location", &directory_location(&segments, &query)))
+            text(301, "")
+                .with_header(header("Location", &directory_location(&segments, &query)))
+                .boxed()
         }
-        None => not_found(site),
+        None => not_found(site).boxed(),
     };
     drop(reading);
     let _ = request.respond(response);
@@ -190,20 +192,24 @@ fn inside(out: &Path, path: &Path) -> Option<PathBuf> {
     real.starts_with(out).then_some(real)
 }
 
-fn file(path: &Path, hub: &Hub) -> Response<std::io::Cursor<Vec<u8>>> {
-    let Ok(bytes) = std::fs::read(path) else {
-        // Deleted between the lookup and the read, by a rebuild.
-        return text(404, "Page introuvable.\n");
-    };
+/// A file of the output. Pages are read to add the live-reload script; other files are
+/// streamed from the open file (which stays readable even if a rebuild replaces it).
+fn file(path: &Path, hub: &Hub) -> ResponseBox {
     let kind = content_type(path);
-    let bytes = if kind.starts_with("text/html") {
-        reload::inject(&bytes, hub.failure().as_deref())
+    let response = if kind.starts_with("text/html") {
+        std::fs::read(path).map(|bytes| {
+            Response::from_data(reload::inject(&bytes, hub.failure().as_deref())).boxed()
+        })
     } else {
-        bytes
+        std::fs::File::open(path).map(|f| Response::from_file(f).boxed())
     };
-    Response::from_data(bytes)
-        .with_header(header("Content-Type", kind))
-        .with_header(header("Cache-Control", "no-cache"))
+    match response {
+        Ok(response) => response
+            .with_header(header("Content-Type", kind))
+            .with_header(header("Cache-Control", "no-cache")),
+        // Deleted between the lookup and the read, by a rebuild.
+        Err(_) => text(404, "Page introuvable.\n").boxed(),
+    }
 }
 
 /// The site's own 404 page with status 404, or a short page when the site has none.

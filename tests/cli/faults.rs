@@ -117,3 +117,65 @@ fn zip_never_replaces_an_archive_that_archipel_did_not_write() {
         site.hidden_entries()
     );
 }
+
+/// The largest resident set of this process's children that have ended, in KiB.
+#[cfg(target_os = "linux")]
+fn children_max_rss_kib() -> i64 {
+    // SAFETY: getrusage only writes into the zeroed struct it is given.
+    unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        assert_eq!(libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage), 0);
+        usage.ru_maxrss
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_gigabyte_sparse_file_builds_in_bounded_memory_and_stays_sparse() {
+    use std::os::unix::fs::MetadataExt;
+    let site = Fixture::copy("site");
+    std::fs::create_dir_all(site.path("content/docs")).unwrap();
+    let big = std::fs::File::create(site.path("content/docs/disque.img")).unwrap();
+    big.set_len(1 << 30).unwrap();
+    drop(big);
+    site.write(
+        "content/apropos.md",
+        "+++\ntitle = \"À propos\"\n+++\n\nLe [disque](docs/disque.img).\n",
+    );
+    for _ in 0..2 {
+        // Twice: a copy, then over the previous output.
+        site.run(&["build"]).expect(0);
+        let copy = std::fs::metadata(site.path("public/docs/disque.img")).unwrap();
+        assert_eq!(copy.len(), 1 << 30);
+        assert!(copy.blocks() * 512 < 16 << 20, "{} blocks", copy.blocks());
+    }
+    // Every child of this test process so far (builds of small sites, and these two)
+    // stayed far below the file's size.
+    let rss = children_max_rss_kib();
+    assert!(rss < 256 * 1024, "a child build peaked at {rss} KiB");
+}
+
+#[test]
+fn a_line_of_five_thousand_unknown_tags_prints_a_bounded_report() {
+    let site = Fixture::copy("site");
+    let tags: Vec<String> = (0..5000).map(|i| format!("\"inconnu-{i}\"")).collect();
+    site.write(
+        "content/cas/second.md",
+        &format!(
+            "+++\ntitle = \"Second\"\ntags = [{}]\nmethods = [\"vote\"]\n+++\n\nTexte.\n",
+            tags.join(", ")
+        ),
+    );
+    let run = site.run(&["check"]).expect(1);
+    assert!(run.stderr.len() < 64 * 1024, "{} bytes", run.stderr.len());
+    assert_eq!(run.stderr.matches("error[unknown-tag]").count(), 21);
+    assert!(
+        run.stderr.contains(
+            "content/cas/second.md: error[unknown-tag]: … and 4980 more like this in this file"
+        ),
+        "{}",
+        run.stderr
+    );
+    let json = site.run(&["check", "--format", "json"]).expect(1);
+    assert_eq!(json.stdout.lines().count(), 21);
+}
