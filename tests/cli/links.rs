@@ -33,13 +33,13 @@ fn percent_encoded_file_names_resolve_and_are_published() {
 
 #[test]
 fn root_absolute_links_resolve_from_the_content_root() {
-    let site = about("[Le vote](/methodes/vote.md#etapes) et ![schéma](/img/schema.svg).");
+    let site = about("[Le vote](/methodes/vote.md) et ![schéma](/img/schema.svg).");
     site.write("content/img/schema.svg", "<svg/>");
     site.run(&["build"]).expect(0);
     let html = site.read("public/apropos/index.html");
     let links = hrefs(&html);
     assert!(
-        links.contains(&"../methodes/vote/#etapes".to_string()),
+        links.contains(&"../methodes/vote/".to_string()),
         "{links:?}"
     );
     assert!(attr_values(&html, "src").contains(&"../img/schema.svg".to_string()));

@@ -41,7 +41,11 @@ fn check_page(text: String) -> (Vec<Diagnostic>, u32) {
     let (site, mut diags) = model::build(config, loaded, false);
     diags.extend(links::resolve(&site).1);
     if let Some(i) = site.page_index("cas/premier") {
-        markdown::to_html(site.pages[i].body(), &|_| None);
+        markdown::to_html(
+            site.pages[i].body(),
+            &|_| None,
+            site.config.markdown.raw_html,
+        );
     }
     diags.retain(|d| d.path == path);
     (diags, lines)
