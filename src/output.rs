@@ -36,8 +36,9 @@ pub fn fingerprint(meta: &std::fs::Metadata) -> u64 {
     h.finish()
 }
 
-/// Copies `source` to `to` block by block, leaving a hole where a block holds only
-/// zeros (a sparse file stays sparse), and gives the copy the source's modification
+/// Copies `source` to `to` block by block, leaving a hole where the source has one
+/// (skipped without reading it, where the system says where data is) or where a block
+/// holds only zeros: a sparse file stays sparse. The copy gets the source's modification
 /// time. Memory stays at one block, whatever the size.
 pub fn copy_file(source: &Path, to: &Path) -> std::io::Result<()> {
     use std::io::{Read, Seek, SeekFrom, Write};
@@ -48,20 +49,51 @@ pub fn copy_file(source: &Path, to: &Path) -> std::io::Result<()> {
     }
     let mut out = std::fs::File::create(to)?;
     let mut block = vec![0u8; 64 * 1024];
-    loop {
-        let n = from.read(&mut block)?;
-        if n == 0 {
-            break;
+    let mut at = 0;
+    while let Some((start, end)) = data_after(&from, at, meta.len())? {
+        from.seek(SeekFrom::Start(start))?;
+        out.seek(SeekFrom::Start(start))?;
+        let mut left = end - start;
+        while left > 0 {
+            let want = block.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+            let n = from.read(&mut block[..want])?;
+            if n == 0 {
+                break;
+            }
+            if block[..n].iter().all(|&b| b == 0) {
+                out.seek(SeekFrom::Current(n as i64))?;
+            } else {
+                out.write_all(&block[..n])?;
+            }
+            left -= n as u64;
         }
-        if block[..n].iter().all(|&b| b == 0) {
-            out.seek(SeekFrom::Current(n as i64))?;
-        } else {
-            out.write_all(&block[..n])?;
-        }
+        at = end;
     }
     out.set_len(meta.len())?;
     out.set_modified(meta.modified()?)?;
     Ok(())
+}
+
+/// The next range of `file` at or after `at` that may hold data, up to the next hole.
+#[cfg(target_os = "linux")]
+fn data_after(file: &std::fs::File, at: u64, len: u64) -> std::io::Result<Option<(u64, u64)>> {
+    use rustix::fs::{SeekFrom, seek};
+    if at >= len {
+        return Ok(None);
+    }
+    match seek(file, SeekFrom::Data(at)) {
+        Ok(start) => Ok(Some((start, seek(file, SeekFrom::Hole(start))?))),
+        // No data after `at`: the rest is a hole.
+        Err(rustix::io::Errno::NXIO) => Ok(None),
+        // A file system that cannot tell: read everything.
+        Err(_) => Ok(Some((at, len))),
+    }
+}
+
+/// Elsewhere, the whole file is read (blocks of zeros still become holes).
+#[cfg(not(target_os = "linux"))]
+fn data_after(_: &std::fs::File, at: u64, len: u64) -> std::io::Result<Option<(u64, u64)>> {
+    Ok((at < len).then_some((at, len)))
 }
 
 /// A fresh directory beside the output, swapped in when the build succeeds.

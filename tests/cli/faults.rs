@@ -179,3 +179,19 @@ fn a_line_of_five_thousand_unknown_tags_prints_a_bounded_report() {
     let json = site.run(&["check", "--format", "json"]).expect(1);
     assert_eq!(json.stdout.lines().count(), 21);
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn errors_name_the_chosen_output_not_a_hidden_path() {
+    let site = Fixture::copy("site");
+    // Nothing can be created at the top of /proc, not even by root.
+    let run = site
+        .run(&["build", "--out", "/proc/archipel-sortie"])
+        .expect(2);
+    assert!(
+        run.stderr.starts_with("error: /proc/archipel-sortie: "),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains(".archipel-"), "{}", run.stderr);
+}
