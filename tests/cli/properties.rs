@@ -1,7 +1,8 @@
 //! Property tests: arbitrary bytes, near-valid front matter and Markdown through load,
 //! model and links, and random small sites through a whole build. Nothing may panic, and
 //! every problem must be a diagnostic that points inside the file it names. Case counts
-//! stay small for CI; `PROPTEST_CASES=N` runs more.
+//! stay small for CI; `PROPTEST_CASES=N` runs N cases of each page property and N/4
+//! random sites.
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +12,14 @@ use archipel::{build, config, links, markdown, model, render};
 use proptest::prelude::*;
 
 use crate::support::{Fixture, repo};
+
+/// `default` cases, or what `PROPTEST_CASES` asks for divided by `share`.
+fn cases(default: u32, share: u32) -> ProptestConfig {
+    let asked = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok());
+    ProptestConfig::with_cases(asked.map_or(default, |n| (n / share).max(1)))
+}
 
 /// The `site` fixture, loaded.
 fn fixture() -> (PathBuf, Loaded) {
@@ -127,7 +136,7 @@ fn near_valid_page() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(cases(48, 1))]
 
     #[test]
     fn arbitrary_bytes_never_panic_and_errors_are_placed(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
@@ -173,7 +182,7 @@ fn random_site() -> impl Strategy<Value = Vec<(String, String)>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(12))]
+    #![proptest_config(cases(12, 4))]
 
     #[test]
     fn random_sites_build_or_fail_with_placed_errors(pages in random_site()) {
