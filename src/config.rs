@@ -135,7 +135,8 @@ pub struct Kind {
     /// The body skeleton `archipel new` writes.
     pub skeleton: String,
     /// The label of the link to propose a new page of this kind on the forge
-    /// (« Proposer un témoignage »), when `[forge] new` is set.
+    /// (« Proposer un témoignage »), when `[forge] new` is set; empty for the theme's
+    /// (`propose` in its translation table).
     pub new_label: String,
 }
 
@@ -569,10 +570,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
             required,
             fields,
             skeleton: rk.skeleton.clone(),
-            new_label: rk
-                .new_label
-                .clone()
-                .unwrap_or_else(|| format!("Proposer : {}", rk.singular)),
+            new_label: rk.new_label.clone().unwrap_or_default(),
         });
     }
     if let Some(language) = &raw.site.language {

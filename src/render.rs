@@ -6,6 +6,7 @@
 
 pub mod feed;
 pub mod forge;
+pub mod i18n;
 pub mod keys;
 pub mod outputs;
 pub mod search;

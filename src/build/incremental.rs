@@ -28,7 +28,7 @@ use crate::load::{CONTENT_DIR, TAGS_FILE};
 use crate::model::{self, Page, Tag};
 use crate::output::update::Hashes;
 use crate::render::keys::Keys;
-use crate::render::{self, PageOut, Summary, Theme};
+use crate::render::{self, PageOut, Summary, Theme, i18n};
 use sources::cold;
 
 mod sources;
@@ -221,8 +221,8 @@ fn touched(dirty: &BTreeSet<PathBuf>) -> Touched {
             [config::FILE_NAME] | [CONTENT_DIR, TAGS_FILE] => t.everything = true,
             [CONTENT_DIR] => t.content.push(PathBuf::new()),
             [CONTENT_DIR, ..] => t.content.push(path.iter().skip(1).collect()),
-            ["templates", ..] | ["themes"] | ["themes", _] => t.templates = true,
-            ["themes", _, "templates", ..] => t.templates = true,
+            ["templates", ..] | [i18n::DIR, ..] | ["themes"] | ["themes", _] => t.templates = true,
+            ["themes", _, "templates" | i18n::DIR, ..] => t.templates = true,
             ["static", ..] | ["themes", ..] => t.files = true,
             _ => {}
         }

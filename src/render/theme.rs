@@ -1,7 +1,7 @@
 //! The theme: Tera templates from `themes/<name>/templates/`, overridden by same-named
-//! files in the site's `templates/`, and static files from the theme's then the site's
-//! `static/`. Loaded and compiled once per build; a broken template is a diagnostic
-//! naming its file.
+//! files in the site's `templates/`, static files from the theme's then the site's
+//! `static/`, and the strings of the site's language (`i18n.rs`). Loaded and compiled
+//! once per build; a broken template is a diagnostic naming its file.
 
 mod cycles;
 
@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use tera::{Context, Tera};
 
-use super::feed;
+use super::{feed, i18n};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Error};
 
@@ -29,6 +29,8 @@ const REQUIRED_TEMPLATES: [&str; 8] = [
 /// A loaded theme: compiled templates and the static files to copy.
 pub struct Theme {
     pub(super) tera: Tera,
+    /// The reader-facing strings, given to every template as `t`.
+    strings: std::sync::Arc<i18n::Strings>,
     /// Static files: output path → source file (the site's own win over the theme's).
     pub(super) statics: BTreeMap<String, PathBuf>,
 }
@@ -92,19 +94,25 @@ pub fn theme(config: &Config) -> Result<Theme, Error> {
     if !diags.is_empty() {
         return Err(Error::Config(diags));
     }
-    let language = config.language.clone();
+    let strings = std::sync::Arc::new(i18n::load(config, &theme_dir)?);
+    let dates = strings.clone();
     tera.register_filter(
         "human_date",
         move |v: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
             let s = tera::try_get_value!("human_date", "value", String, v);
-            Ok(tera::Value::String(human_date(&s, &language)))
+            Ok(tera::Value::String(dates.date(&s)))
         },
     );
+    tera.register_filter("fill", i18n::fill);
     let mut statics = BTreeMap::new();
     for dir in [theme_dir.join("static"), config.root.join("static")] {
         statics.extend(files_under(&config.root, &dir)?);
     }
-    Ok(Theme { tera, statics })
+    Ok(Theme {
+        tera,
+        strings,
+        statics,
+    })
 }
 
 fn relative(root: &Path, path: &Path) -> PathBuf {
@@ -147,43 +155,6 @@ fn chain(e: &dyn std::error::Error) -> String {
     message
 }
 
-/// A date as readers say it, at its precision: `2024-09-01`, `2024-09`, `2016` become
-/// « 1er septembre 2024 », « septembre 2024 », « 2016 » in French.
-fn human_date(iso: &str, language: &str) -> String {
-    const MONTHS_FR: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
-    let month = |m: &str| match m.parse::<usize>() {
-        Ok(m @ 1..=12) => Some(MONTHS_FR[m - 1]),
-        _ => None,
-    };
-    let parts: Vec<&str> = iso.split('-').collect();
-    let said = match (language.starts_with("fr"), parts.as_slice()) {
-        (true, [y, m, d]) => month(m).zip(d.parse::<u32>().ok()).map(|(m, d)| {
-            let day = if d == 1 {
-                "1er".to_string()
-            } else {
-                d.to_string()
-            };
-            format!("{day} {m} {y}")
-        }),
-        (true, [y, m]) => month(m).map(|m| format!("{m} {y}")),
-        _ => None,
-    };
-    said.unwrap_or_else(|| iso.to_string())
-}
-
 impl Theme {
     /// Renders `template` with `context`, a JSON object. Taking the value (rather than
     /// anything serializable) lets Tera use it without a deep copy, and rendering into
@@ -195,8 +166,10 @@ impl Theme {
         context: serde_json::Value,
         file: &str,
     ) -> Result<Vec<u8>, Error> {
-        let context =
+        let mut context =
             Context::from_value(context).map_err(|e| template_error(template, file, &e))?;
+        context.insert("t", &self.strings.table);
+        context.insert("search_strings", &self.strings.script);
         let mut out = Vec::with_capacity(32 * 1024);
         self.tera
             .render_to(template, &context, &mut out)

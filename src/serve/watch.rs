@@ -27,17 +27,18 @@ pub enum Change {
     Content,
     /// A theme's templates or static files, under `themes/`.
     Theme,
-    /// The site's own template overrides, under `templates/`.
+    /// The site's own template overrides, under `templates/`, or strings, under `i18n/`.
     Templates,
     /// The site's own static files, under `static/`.
     Static,
 }
 
 /// The directories watched recursively, with what they hold.
-pub const AREAS: [(&str, Change); 4] = [
+pub const AREAS: [(&str, Change); 5] = [
     ("content", Change::Content),
     ("themes", Change::Theme),
     ("templates", Change::Templates),
+    (crate::render::i18n::DIR, Change::Templates),
     ("static", Change::Static),
 ];
 
@@ -296,6 +297,7 @@ mod tests {
         assert_eq!(c("themes/default/templates/page.html"), Some(Change::Theme));
         assert_eq!(c("themes/default/static/style.css"), Some(Change::Theme));
         assert_eq!(c("templates/page.html"), Some(Change::Templates));
+        assert_eq!(c("i18n/fr.toml"), Some(Change::Templates));
         assert_eq!(c("static/logo.svg"), Some(Change::Static));
     }
 

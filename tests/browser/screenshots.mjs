@@ -1,13 +1,12 @@
 // Takes the theme's screenshots into docs/screenshots/: home, a practice sheet, a tag
-// page and search results, a sheet's relations, at desktop and phone width, and home and the sheet in the dark
-// colour scheme, from the offline build of the
-// guide. Not a test: run `node tests/browser/screenshots.mjs` after a theme change, look
-// at the pictures, and commit them with the change.
-
+// page and search results, a sheet's relations, at desktop and phone width; home and the
+// sheet in the dark colour scheme; home and a story of the English fixture site. All from
+// offline builds. Not a test: run `node tests/browser/screenshots.mjs` after a theme
+// change, look at the pictures, and commit them with the change.
 import fs from "node:fs";
 import path from "node:path";
 
-import { buildGuide, launch, repo } from "./support.mjs";
+import { buildGuide, fixture, launch, repo } from "./support.mjs";
 
 const PAGES = [
   { name: "accueil", file: "index.html" },
@@ -77,6 +76,20 @@ try {
     console.log(`${path.relative(repo, file)}: ${fs.statSync(file).size} bytes`);
   }
   await dark.close();
+  // The English fixture site (tests/fixtures/english): the theme's English strings.
+  const englishRoot = fixture("english");
+  const english = buildGuide(englishRoot);
+  const en = await browser.newContext({ viewport: SIZES[0].viewport, offline: true });
+  const enPage = await en.newPage();
+  for (const [name, file] of [["english-home", "index.html"], ["english-story", "stories/first/index.html"]]) {
+    await enPage.goto(english.offlineUrl(file));
+    const shot = path.join(out, `${name}.png`);
+    await enPage.screenshot({ path: shot });
+    console.log(`${path.relative(repo, shot)}: ${fs.statSync(shot).size} bytes`);
+  }
+  await en.close();
+  english.cleanup();
+  fs.rmSync(englishRoot, { recursive: true, force: true });
 } finally {
   await browser.close();
   site.cleanup();

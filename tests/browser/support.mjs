@@ -27,10 +27,22 @@ function run(command, args, options = {}) {
 }
 
 /**
- * Builds the guide twice into a fresh temporary directory, online and offline, with
- * $ARCHIPEL_BIN or else the debug binary that `cargo build` brings up to date.
+ * A copy of the site `tests/fixtures/<name>` with the repository's default theme, in a
+ * fresh temporary directory; returns its root.
  */
-export function buildGuide() {
+export function fixture(name) {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `archipel-${name}-`));
+  fs.cpSync(path.join(repo, "tests/fixtures", name), root, { recursive: true });
+  fs.cpSync(path.join(repo, "themes/default"), path.join(root, "themes/default"), { recursive: true });
+  return root;
+}
+
+/**
+ * Builds the guide (or the site at `root`) twice into a fresh temporary directory,
+ * online and offline, with $ARCHIPEL_BIN or else the debug binary that `cargo build`
+ * brings up to date.
+ */
+export function buildGuide(root = repo) {
   let bin = process.env.ARCHIPEL_BIN;
   if (!bin) {
     run("cargo", ["build", "--quiet", "--bin", "archipel"], { cwd: repo, stdio: "inherit" });
@@ -40,8 +52,8 @@ export function buildGuide() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "archipel-browser-"));
   const online = path.join(dir, "online");
   const offline = path.join(dir, "offline");
-  run(bin, ["build", "--root", repo, "--out", online]);
-  run(bin, ["build", "--root", repo, "--offline", "--out", offline]);
+  run(bin, ["build", "--root", root, "--out", online]);
+  run(bin, ["build", "--root", root, "--offline", "--out", offline]);
   return {
     online,
     offline,

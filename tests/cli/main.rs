@@ -10,6 +10,7 @@ mod drafts;
 mod faults;
 mod forge;
 mod guide;
+mod i18n;
 mod links;
 mod new;
 mod offline;

@@ -236,7 +236,7 @@
   // `parent`.
   function resultParts(parent, result, found) {
     const [title, kind, , snippet] = result.doc;
-    element("span", "result-kind", parent).textContent = kind || "Page";
+    element("span", "result-kind", parent).textContent = kind || say("page_kind");
     highlight(element("span", "result-title", parent), title, found);
     if (snippet) highlight(element("span", "result-snippet", parent), snippet, found);
   }
@@ -262,8 +262,21 @@
     return li;
   }
 
-  function plural(n, one, many) {
-    return n + " " + (n > 1 ? many : one);
+  // The messages, from the site's translation table: the build writes its `search_*`
+  // strings into the page as JSON (src/render/i18n.rs). `{name}` is replaced by
+  // `values.name`; counted forms (`zero`, `one`, `other`) are picked by `values.count`.
+  let strings = null;
+  function say(key, values = {}) {
+    if (strings === null) {
+      const holder = document.getElementById("textes-recherche");
+      strings = holder ? JSON.parse(holder.textContent) : {};
+    }
+    let text = strings["search_" + key];
+    if (text && typeof text === "object") {
+      const n = values.count;
+      text = (n === 0 && text.zero) || (n === 1 && text.one) || text.other;
+    }
+    return String(text ?? key).replace(/\{(\w+)\}/g, (m, name) => (name in values ? values[name] : m));
   }
 
   // The header's combobox (ARIA 1.2): arrow keys move the active option of the listbox
@@ -359,13 +372,14 @@
       url.searchParams.set("q", query.trim());
       const none = found.results.length === 0;
       const more = option(popup.id + "-tous", none ? null : url.href, "search-more");
+      const count = found.results.length;
       more.textContent = none
-        ? "Aucun résultat pour « " + query.trim() + " »"
-        : found.results.length > HEADER_RESULTS
-          ? "Voir les " + found.results.length + " résultats →"
-          : "Ouvrir la page de recherche →";
+        ? say("no_results", { query: query.trim() })
+        : count > HEADER_RESULTS
+          ? say("see_all", { count })
+          : say("open_page");
       popup.append(more);
-      if (status) status.textContent = plural(found.results.length, "résultat", "résultats");
+      if (status) status.textContent = say("results", { count });
       popup.hidden = false;
       input.setAttribute("aria-expanded", "true");
     }
@@ -418,22 +432,17 @@
       list.replaceChildren();
       const index = source.get();
       if (!index) {
-        status.textContent = "L'index de recherche n'a pas pu être chargé.";
+        status.textContent = say("index_failed");
         return;
       }
       if (Index.parse(query).length === 0) {
-        status.textContent = query.trim()
-          ? "Précisez votre recherche : ces mots sont trop courants."
-          : "Tapez un ou plusieurs mots ; les pages qui les contiennent tous s'affichent ici.";
+        status.textContent = query.trim() ? say("too_common") : say("hint");
         return;
       }
       const found = index.search(query);
       found.results.forEach((r) => list.append(resultLink(form, r, found)));
-      status.textContent =
-        found.results.length === 0
-          ? "Aucun résultat pour « " + query.trim() + " »."
-          : plural(found.results.length, "résultat", "résultats") +
-            " pour « " + query.trim() + " »";
+      const values = { count: found.results.length, query: query.trim() };
+      status.textContent = values.count === 0 ? say("no_results", values) : say("results_for", values);
     }
 
     function remember() {
@@ -450,7 +459,7 @@
     }
 
     input.value = new URLSearchParams(location.search).get("q") || "";
-    status.textContent = "Chargement de l'index de recherche…";
+    status.textContent = say("loading");
     source.load(update);
     if (!input.value) input.focus();
     input.addEventListener("input", () => {
