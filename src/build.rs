@@ -89,10 +89,18 @@ pub(crate) fn sort(diags: &mut [Diagnostic]) {
 pub fn render_into(root: &Path, options: render::Options, sink: &dyn Sink) -> Result<Built, Error> {
     let (checked, theme) = check_with_theme(root, options.drafts)?;
     let summary = render::render(&checked.site, &checked.graph, &theme, options, sink)?;
-    Ok(Built {
-        summary,
-        warnings: checked.warnings,
-    })
+    let mut warnings = checked.warnings;
+    if !options.offline && !checked.site.config.site.feeds() {
+        warnings.push(
+            Diagnostic::warning(
+                "no-base-url",
+                config::FILE_NAME,
+                "no `base_url`: the site has no feed, no sitemap and no sharing metadata, and its 404 page works only at the site's root",
+            )
+            .help("set `base_url` in [site] to the address the site is published at"),
+        );
+    }
+    Ok(Built { summary, warnings })
 }
 
 /// The default output directory of the site at `root`.

@@ -90,9 +90,12 @@ pub struct SiteConfig {
     pub title: String,
     /// One sentence about the site, for the home page, the feed and search engines.
     pub description: String,
-    /// The absolute URL the online site is published at, used only where a format
-    /// demands absolute URLs (sitemap, feed). Empty means "unknown".
+    /// The absolute URL the online site is published at, ending in `/`: canonical and
+    /// sharing metadata, the feed, the sitemap and the 404 page use it. Empty means
+    /// "unknown": then there is no feed, no sitemap and no sharing metadata.
     pub base_url: String,
+    /// Who the feed names as its author (`author`; the site title by default).
+    pub author: String,
     /// The theme directory name under `themes/`.
     pub theme: String,
     /// How many entries the Atom feed holds.
@@ -138,6 +141,13 @@ pub struct Kind {
     /// (« Proposer un témoignage »), when `[forge] new` is set; empty for the theme's
     /// (`propose` in its translation table).
     pub new_label: String,
+}
+
+impl SiteConfig {
+    /// Whether the online build has a feed and a sitemap, which need absolute addresses.
+    pub fn feeds(&self) -> bool {
+        !self.base_url.is_empty()
+    }
 }
 
 impl Kind {
@@ -281,8 +291,10 @@ struct RawSite {
     /// Not a `[site]` setting: read only to say where it goes.
     #[serde(default)]
     language: Option<Spanned<String>>,
+    #[serde(default = "no_base_url")]
+    base_url: Spanned<String>,
     #[serde(default)]
-    base_url: String,
+    author: String,
     #[serde(default = "default_theme")]
     theme: Spanned<String>,
     #[serde(default = "default_feed_size")]
@@ -301,6 +313,9 @@ struct RawSite {
 
 fn default_language() -> String {
     "fr".into()
+}
+fn no_base_url() -> Spanned<String> {
+    Spanned::new(0..0, String::new())
 }
 fn default_theme() -> Spanned<String> {
     Spanned::new(0..0, "default".into())
@@ -573,6 +588,24 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
             new_label: rk.new_label.clone().unwrap_or_default(),
         });
     }
+    let title = raw.site.title.clone();
+    let base_url = raw.site.base_url.get_ref().trim();
+    if !base_url.is_empty() && !base_url.starts_with("https://") && !base_url.starts_with("http://")
+    {
+        diags.push(
+            error(
+                "bad-base-url",
+                raw.site.base_url.span(),
+                format!("`base_url` must be an absolute http(s) address, not `{base_url}`"),
+            )
+            .help("write the address readers open, such as \"https://reseau.example.org/guide/\""),
+        );
+    }
+    let base_url = match base_url {
+        "" => String::new(),
+        url if url.ends_with('/') => url.to_string(),
+        url => format!("{url}/"),
+    };
     if let Some(language) = &raw.site.language {
         diags.push(
             error(
@@ -611,9 +644,14 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
             relations
         },
         site: SiteConfig {
-            title: raw.site.title,
+            title: title.clone(),
             description: raw.site.description,
-            base_url: raw.site.base_url,
+            base_url,
+            author: if raw.site.author.is_empty() {
+                title.clone()
+            } else {
+                raw.site.author
+            },
             theme: theme.clone(),
             feed_size: raw.site.feed_size,
             related: raw.site.related,

@@ -386,11 +386,9 @@ pub fn render_selected(
         put(file, theme.render("print.html", ctx, file)?)?;
     }
 
-    if !offline && select.feed {
+    if !offline && select.feed && site.config.site.feeds() {
         put(url::FEED_FILE, feed::site_feed(site).into_bytes())?;
-        if !site.config.site.base_url.is_empty() {
-            put(url::SITEMAP_FILE, feed::site_map(site).into_bytes())?;
-        }
+        put(url::SITEMAP_FILE, feed::site_map(site).into_bytes())?;
     }
 
     // Files are copied as they are, streamed: an image of a gigabyte is never in memory.

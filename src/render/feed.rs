@@ -23,6 +23,7 @@ pub fn site_feed(site: &Site) -> String {
     let today = crate::date::today();
     let head = Head {
         title: &site.config.site.title,
+        author: &site.config.site.author,
         base_url: &site.config.site.base_url,
         licence: site.config.licence.as_ref(),
         today: &today,
@@ -49,7 +50,7 @@ fn entry(site: &Site, i: usize) -> Entry<'_> {
     let p = &site.pages[i];
     Entry {
         title: &p.title,
-        url: url::href("index.html", &url::page_file(&p.id), false),
+        url: url::online_path(&url::page_file(&p.id)),
         date: p.date,
         updated: p.updated,
         summary: &p.summary,
@@ -101,7 +102,9 @@ fn timestamp(day: &str) -> String {
 pub struct Head<'a> {
     /// The site title.
     pub title: &'a str,
-    /// The site's absolute URL, or empty.
+    /// Who the feed names as its author.
+    pub author: &'a str,
+    /// The site's absolute URL, ending in `/`.
     pub base_url: &'a str,
     /// The content's licence, if stated.
     pub licence: Option<&'a Licence>,
@@ -110,9 +113,8 @@ pub struct Head<'a> {
     pub today: &'a str,
 }
 
-/// An Atom feed of `entries` (newest first). Links are relative to the feed's own URL,
-/// which Atom allows, so the feed works under any sub-path; `base_url`, when set, is
-/// also given as the feed's id. Atom wants a full time stamp: a month or a year stands
+/// An Atom feed of `entries` (newest first), valid under RFC 4287: ids and links are
+/// absolute (`base_url` + the page's address), and the feed has an author. Atom wants a full time stamp: a month or a year stands
 /// for its first day, an undated page for the day of the build.
 pub fn atom(head: &Head<'_>, entries: &[Entry<'_>]) -> String {
     let stamp = |e: &Entry<'_>| {
@@ -125,18 +127,14 @@ pub fn atom(head: &Head<'_>, entries: &[Entry<'_>]) -> String {
         .map(stamp)
         .max()
         .map_or_else(|| timestamp(head.today), |d| timestamp(&d));
-    let base_url = head.base_url;
-    let id = if base_url.is_empty() {
-        "./".to_string()
-    } else {
-        base_url.to_string()
-    };
+    let base = xml_escape(head.base_url);
     let mut out = String::new();
     let _ = write!(
         out,
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{}</title>\n  <id>{}</id>\n  <updated>{updated}</updated>\n  <link rel=\"self\" href=\"atom.xml\"/>\n  <link rel=\"alternate\" href=\"./\"/>\n",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{}</title>\n  <id>{base}</id>\n  <updated>{updated}</updated>\n  <author><name>{}</name></author>\n  <link rel=\"self\" href=\"{base}{}\"/>\n  <link rel=\"alternate\" href=\"{base}\"/>\n",
         xml_escape(head.title),
-        xml_escape(&id)
+        xml_escape(head.author),
+        url::FEED_FILE
     );
     if let Some(licence) = head.licence {
         out.push_str(&rights(licence));
@@ -144,15 +142,10 @@ pub fn atom(head: &Head<'_>, entries: &[Entry<'_>]) -> String {
     out.push_str("  <generator>archipel</generator>\n");
     for e in entries {
         let stamp = timestamp(&stamp(e));
-        let url = xml_escape(&e.url);
-        let id = if base_url.is_empty() {
-            url.clone()
-        } else {
-            xml_escape(&format!("{base_url}{}", e.url))
-        };
+        let url = xml_escape(&format!("{}{}", head.base_url, e.url));
         let _ = writeln!(
             out,
-            "  <entry>\n    <title>{}</title>\n    <link href=\"{url}\"/>\n    <id>{id}</id>\n    <updated>{stamp}</updated>\n    <summary>{}</summary>\n  </entry>",
+            "  <entry>\n    <title>{}</title>\n    <link href=\"{url}\"/>\n    <id>{url}</id>\n    <updated>{stamp}</updated>\n    <summary>{}</summary>\n  </entry>",
             xml_escape(e.title),
             xml_escape(e.summary)
         );
@@ -218,6 +211,7 @@ mod tests {
         };
         let head = Head {
             title: "T",
+            author: "Le réseau",
             base_url: "https://e.org/g/",
             licence: None,
             today: "2026-01-01",
@@ -225,6 +219,9 @@ mod tests {
         let feed = atom(&head, &[e]);
         assert!(feed.contains("<title>A &amp; B</title>"));
         assert!(feed.contains("<id>https://e.org/g/x/</id>"));
+        assert!(feed.contains(r#"<link href="https://e.org/g/x/"/>"#));
+        assert!(feed.contains(r#"<link rel="self" href="https://e.org/g/atom.xml"/>"#));
+        assert!(feed.contains("<author><name>Le réseau</name></author>"));
         assert!(feed.contains("<updated>2024-09-01T00:00:00Z</updated>"));
         assert!(feed.contains("<summary>&lt;s&gt;</summary>"));
     }

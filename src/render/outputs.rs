@@ -218,11 +218,9 @@ pub fn plan<'a>(
         table.add(url::PRINT_FILE, Origin::built_in("the printable guide"));
     }
     table.add(url::SEARCH_INDEX_FILE, Origin::built_in("the search index"));
-    if !options.offline {
+    if !options.offline && site.config.site.feeds() {
         table.add(url::FEED_FILE, Origin::built_in("the Atom feed"));
-        if !site.config.site.base_url.is_empty() {
-            table.add(url::SITEMAP_FILE, Origin::built_in("the sitemap"));
-        }
+        table.add(url::SITEMAP_FILE, Origin::built_in("the sitemap"));
     }
     for asset in assets {
         table.add(asset, Origin::file("the file", content.join(asset)));

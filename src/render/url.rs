@@ -91,6 +91,15 @@ pub fn href(from: &str, to: &str, offline: bool) -> String {
     if out.is_empty() { "./".into() } else { out }
 }
 
+/// The address of output file `file` online, from the site root: `fiches/x/`, `tags/`,
+/// `atom.xml`, or `` for the home page (never `./`, so that `base_url` + it is a URL).
+pub fn online_path(file: &str) -> String {
+    match href("index.html", file, false) {
+        home if home == "./" => String::new(),
+        path => path,
+    }
+}
+
 /// The prefix that leads from output file `from` to the site root (`""` or `../../`).
 pub fn root(from: &str) -> String {
     "../".repeat(from.matches('/').count())
@@ -140,5 +149,13 @@ mod tests {
         assert_eq!(super::href("index.html", "été.svg", false), "été.svg");
         assert_eq!(percent_decode("%zz"), None);
         assert_eq!(percent_decode("%C3"), None);
+    }
+
+    #[test]
+    fn online_paths_start_at_the_root() {
+        assert_eq!(online_path(&page_file("")), "");
+        assert_eq!(online_path(&page_file("temoignages/a")), "temoignages/a/");
+        assert_eq!(online_path(TAGS_FILE), "tags/");
+        assert_eq!(online_path(FEED_FILE), "atom.xml");
     }
 }

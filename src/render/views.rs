@@ -32,8 +32,13 @@ pub struct SiteView<'a> {
     pub print_href: Option<String>,
     /// Link to the search index script.
     pub search_index_src: String,
-    /// Link to the Atom feed (online builds).
+    /// Link to the Atom feed (online builds with a `base_url`).
     pub feed_href: Option<String>,
+    /// The site's absolute address (`base_url`, ending in `/`), or empty.
+    pub base_url: &'a str,
+    /// The absolute address of this page, for `<link rel="canonical">` and sharing
+    /// metadata (online builds with a `base_url`).
+    pub canonical: Option<String>,
     /// One entry per kind, for navigation.
     pub nav: Vec<NavView>,
     /// Whether this is an offline build.
@@ -246,7 +251,10 @@ impl<'a> Linker<'a> {
             search_href: self.href(url::SEARCH_FILE),
             print_href: print.then(|| self.href(url::PRINT_FILE)),
             search_index_src: self.href(url::SEARCH_INDEX_FILE),
-            feed_href: (!self.offline).then(|| self.href(url::FEED_FILE)),
+            feed_href: (!self.offline && config.site.feeds()).then(|| self.href(url::FEED_FILE)),
+            base_url: &config.site.base_url,
+            canonical: (!self.offline && config.site.feeds())
+                .then(|| format!("{}{}", config.site.base_url, url::online_path(self.from))),
             nav: config
                 .kinds
                 .iter()

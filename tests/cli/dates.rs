@@ -97,7 +97,11 @@ fn feed_entries_use_the_first_day_of_a_period_and_the_build_day_when_undated() {
     assert!(run.status.success());
     let feed = site.read("public/atom.xml");
     let entry = |slug: &str| {
-        let at = feed.find(&format!("<link href=\"cas/{slug}/\"/>")).unwrap();
+        let at = feed
+            .find(&format!(
+                "<link href=\"https://exemple.org/recueil/cas/{slug}/\"/>"
+            ))
+            .unwrap();
         let start = feed[..at].rfind("<entry>").unwrap();
         feed[start..at + feed[at..].find("</entry>").unwrap()].to_string()
     };
@@ -113,7 +117,12 @@ fn feed_entries_use_the_first_day_of_a_period_and_the_build_day_when_undated() {
     // Newest first; the undated pages after every dated one.
     let order: Vec<usize> = ["jour", "mois", "annee", "aha", "zut"]
         .iter()
-        .map(|s| feed.find(&format!("<link href=\"cas/{s}/\"/>")).unwrap())
+        .map(|s| {
+            feed.find(&format!(
+                "<link href=\"https://exemple.org/recueil/cas/{s}/\"/>"
+            ))
+            .unwrap()
+        })
         .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     assert!(feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>Recueil</title>\n  <id>https://exemple.org/recueil/</id>\n  <updated>2026-03-04T00:00:00Z</updated>\n"));

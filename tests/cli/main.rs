@@ -12,6 +12,7 @@ mod forge;
 mod guide;
 mod i18n;
 mod links;
+mod metadata;
 mod new;
 mod offline;
 mod outputs;
