@@ -228,7 +228,7 @@ impl FieldType {
 }
 
 /// Fields every page has, whatever its kind: (name, type, description).
-const BUILTIN_FIELDS: [(&str, FieldType, &str); 8] = [
+const BUILTIN_FIELDS: [(&str, FieldType, &str); 9] = [
     ("title", FieldType::Text, "the page title"),
     (
         "date",
@@ -260,6 +260,11 @@ const BUILTIN_FIELDS: [(&str, FieldType, &str); 8] = [
         "see_also",
         FieldType::Refs(None),
         "ids of related pages of any kind",
+    ),
+    (
+        "aliases",
+        FieldType::List,
+        "old addresses of the page (`old/path`), each kept alive by a page that redirects here",
     ),
 ];
 

@@ -7,10 +7,11 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::path::Path;
 
 use crate::config::{Config, Field, FieldType, did_you_mean};
 use crate::date::{DATE_FORMS, Date};
-use crate::diag::{Diagnostic, LineIndex};
+use crate::diag::{Diagnostic, LineIndex, Pos};
 use crate::load::{Data, Loaded, Source, TagsSource, Value};
 use crate::slug::{is_slug, slugify};
 
@@ -94,6 +95,53 @@ pub struct Page {
     pub refs: Vec<RefField>,
     /// `draft = true`: published only by `build --drafts` and `serve`.
     pub draft: bool,
+    /// Old addresses of the page (`aliases`), each redirected to it.
+    pub aliases: Vec<Alias>,
+}
+
+/// An old address of a page, kept alive by a redirect page (#12).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias {
+    /// The address from the site root, without slashes around it (`old/path`).
+    pub path: String,
+    /// Where it is written.
+    pub pos: Pos,
+}
+
+/// `old/path` from an alias as written (`/old/path/` too), or `None` if it cannot be an
+/// address of the site: empty, `.` or `..` segments, `?`, `#`, `%`, spaces or quotes.
+fn alias_path(written: &str) -> Option<String> {
+    let path = written.trim().trim_matches('/');
+    let fine = !path.is_empty()
+        && path
+            .split('/')
+            .all(|s| !s.is_empty() && s != "." && s != "..")
+        && !path.contains(|c: char| c.is_whitespace() || "\\?#%\"'<>".contains(c));
+    fine.then(|| path.to_string())
+}
+
+/// Adds the aliases `items` (as written, with their spans) of the page at `path`, or a
+/// `bad-alias` error for each that cannot be an address.
+fn add_aliases<'a>(
+    aliases: &mut Vec<Alias>,
+    diags: &mut Vec<Diagnostic>,
+    items: impl IntoIterator<Item = (&'a String, &'a Range<usize>)>,
+    index: &LineIndex<'_>,
+    path: &Path,
+) {
+    for (written, span) in items {
+        match alias_path(written) {
+            Some(alias) => aliases.push(Alias {
+                path: alias,
+                pos: index.pos(span.start),
+            }),
+            None => diags.push(
+                Diagnostic::error("bad-alias", path, format!("`{written}` cannot be an address"))
+                    .at(index, span.start)
+                    .help("write the old address from the site's root, such as \"fiches-pratiques/ancien-nom\""),
+            ),
+        }
+    }
 }
 
 impl Page {
@@ -395,6 +443,7 @@ pub fn page(
         values: Vec::new(),
         refs: Vec::new(),
         draft: false,
+        aliases: Vec::new(),
     };
     let mut seen: Vec<&str> = Vec::new();
     let entries = std::mem::take(&mut page.source.front);
@@ -451,6 +500,10 @@ pub fn page(
                 }
             }
             // A list of one may be written as its single string (`source = "..."`).
+            (FieldType::List, Data::String(s)) if field.name == "aliases" => {
+                let index = index.get_or_init(|| LineIndex::new(&text));
+                add_aliases(&mut page.aliases, diags, [(s, &v.span)], index, &path);
+            }
             (FieldType::List, Data::String(s)) => page.values.push(value(field, vec![s.clone()])),
             (FieldType::Bool, Data::Bool(b)) => match field.name.as_str() {
                 "draft" => page.draft = *b,
@@ -508,6 +561,11 @@ pub fn page(
                                 )),
                             }
                         }
+                    }
+                    FieldType::List if field.name == "aliases" => {
+                        let index = index.get_or_init(|| LineIndex::new(&text));
+                        let items = strings.iter().map(|(s, span)| (s, span));
+                        add_aliases(&mut page.aliases, diags, items, index, &path);
                     }
                     FieldType::Refs(target) => page.refs.push(RefField {
                         name: field.name.clone(),

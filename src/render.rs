@@ -4,6 +4,7 @@
 //! in parallel and writes each as soon as it is ready, then the kind lists, tag pages,
 //! home, search page and index, 404, printable guide, feed and sitemap.
 
+mod aliases;
 pub mod feed;
 pub mod forge;
 pub mod i18n;
@@ -467,6 +468,7 @@ fn render_page(
         });
         sink.put(&file, &theme.render(template, ctx, &file)?)?;
     }
+    aliases::render(site, theme, options, i, sink)?;
     let headings: Vec<&str> = body.headings.iter().map(|h| h.text.as_str()).collect();
     let tags: Vec<&str> = page
         .tags

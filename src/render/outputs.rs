@@ -198,6 +198,11 @@ pub fn plan<'a>(
             }
         }
         table.add(url::page_file(&page.id), origin);
+        for alias in &page.aliases {
+            let what = format!("the alias `{}`", alias.path);
+            let origin = Origin::at(what, &page.source.path, Some(alias.pos));
+            table.add(url::page_file(&alias.path), origin);
+        }
     }
     for kind in &site.config.kinds {
         table.add(url::kind_file(&kind.dir), kind_origin(kind));

@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Error};
 
 /// Templates every theme must provide.
-const REQUIRED_TEMPLATES: [&str; 8] = [
+const REQUIRED_TEMPLATES: [&str; 9] = [
     "index.html",
     "page.html",
     "list.html",
@@ -24,6 +24,7 @@ const REQUIRED_TEMPLATES: [&str; 8] = [
     "search.html",
     "404.html",
     "print.html",
+    "alias.html",
 ];
 
 /// A loaded theme: compiled templates and the static files to copy.

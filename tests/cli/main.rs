@@ -1,6 +1,7 @@
 //! The integration suite: every test drives the real `archipel` binary on real files.
 //! See `tests/README.md` for how to add one.
 
+mod aliases;
 mod anchors;
 mod build;
 mod check;
