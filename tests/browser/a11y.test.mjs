@@ -113,7 +113,7 @@ describe("axe-core finds no serious or critical violation", () => {
     const { page, errors, context } = await open({ colorScheme: "dark" });
     for (const address of [`${server.origin}/`, `${server.origin}/fiches-pratiques/`]) {
       await page.goto(address);
-      const paper = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      const paper = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
       assert.notEqual(paper, "rgb(253, 252, 248)", "the dark scheme keeps the light paper");
       assert.deepEqual(await violations(page), [], address);
     }

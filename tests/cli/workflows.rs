@@ -1,6 +1,7 @@
-//! The pull-request workflows of `docs/` (#13) run real commands: each `archipel` command
-//! they hold runs on a fixture site with a problem in it, and the GitLab workflow's `jq`
-//! program turns `check --format json` into a Code Quality report GitLab accepts.
+//! The workflows of `docs/` (#13, #12) run real commands: each `archipel` command they
+//! hold runs on a fixture site with a problem in it, the GitLab workflow's `jq` program
+//! turns `check --format json` into a Code Quality report GitLab accepts, and the
+//! publishing jobs build the site into `public/`.
 
 use std::process::Command;
 
@@ -50,6 +51,8 @@ fn the_github_workflow_annotates_and_builds_the_offline_guide() {
         [
             "archipel check --format github --deny-warnings",
             "archipel build --offline --zip guide-hors-ligne.zip",
+            "archipel check --format github",
+            "archipel build --out public",
         ]
     );
     let site = site_with_a_warning();
@@ -63,6 +66,10 @@ fn the_github_workflow_annotates_and_builds_the_offline_guide() {
     );
     run(&site, &found[1]).expect(0);
     assert!(site.path("guide-hors-ligne.zip").is_file());
+    // Publishing main: a warning does not stop it.
+    run(&site, &found[2]).expect(0);
+    run(&site, &found[3]).expect(0);
+    assert!(site.path("public/index.html").is_file());
 }
 
 #[test]
@@ -74,6 +81,8 @@ fn the_gitlab_workflow_writes_a_code_quality_report() {
             "archipel check",
             "archipel check --format json",
             "archipel build --offline --zip guide-hors-ligne.zip",
+            "archipel check",
+            "archipel build --out public",
         ]
     );
     let site = site_with_a_warning();
@@ -106,4 +115,7 @@ fn the_gitlab_workflow_writes_a_code_quality_report() {
         }])
     );
     run(&site, &found[2]).expect(0);
+    run(&site, &found[3]).expect(0);
+    run(&site, &found[4]).expect(0);
+    assert!(site.path("public/404.html").is_file());
 }
