@@ -11,7 +11,8 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diag::{Diagnostic, Error, LineIndex, Pos, suggest};
+use crate::diag::{Diagnostic, Error, LineIndex, Pos, Text, suggest};
+use crate::t;
 
 mod publishing;
 pub use publishing::{Forge, Markdown};
@@ -391,7 +392,11 @@ pub fn load(root: &Path) -> Result<Config, Error> {
 pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
     let index = LineIndex::new(text);
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
-        let d = Diagnostic::error("config-syntax", FILE_NAME, e.message().trim().to_string());
+        let d = Diagnostic::error(
+            "config-syntax",
+            FILE_NAME,
+            t!("config-syntax", message = e.message().trim()),
+        );
         Error::Config(vec![match e.span() {
             Some(span) => d.at(&index, span.start),
             None => d,
@@ -408,17 +413,14 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
                 Diagnostic::error(
                     "unknown-field",
                     FILE_NAME,
-                    format!("`{}` is not a built-in field", name.get_ref()),
+                    t!("unknown-field.builtin", name = name.get_ref()),
                 )
                 .at(&index, name.span().start)
-                .help(format!(
-                    "[field_help] describes built-in fields: {}",
-                    names.join(", ")
-                )),
+                .help(t!("unknown-field.builtin.help", names = names.join(", "))),
             );
         }
     }
-    let error = |code, span: std::ops::Range<usize>, msg: String| {
+    let error = |code, span: std::ops::Range<usize>, msg: Text| {
         Diagnostic::error(code, FILE_NAME, msg).at(&index, span.start)
     };
 
@@ -432,7 +434,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
             diags.push(error(
                 "duplicate-kind",
                 rk.id.span(),
-                format!("kind `{id}` is declared twice"),
+                t!("duplicate-kind", id = id),
             ));
         }
         let dir = rk.dir.get_ref();
@@ -444,14 +446,9 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
             || crate::render::outputs::RESERVED_NAMES.contains(&dir.as_str());
         if bad_dir {
             diags.push(
-                error(
-                    "bad-kind-dir",
-                    rk.dir.span(),
-                    format!("`{dir}` cannot be a kind directory"),
-                )
-                .help(format!(
-                    "use lowercase letters, digits and `-`; {} are reserved",
-                    crate::render::outputs::RESERVED_NAMES
+                error("bad-kind-dir", rk.dir.span(), t!("bad-kind-dir", dir = dir)).help(t!(
+                    "bad-kind-dir.help",
+                    reserved = crate::render::outputs::RESERVED_NAMES
                         .map(|n| format!("`{n}`"))
                         .join(", ")
                 )),
@@ -461,7 +458,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
             diags.push(error(
                 "duplicate-kind",
                 rk.dir.span(),
-                format!("directory `{dir}` is used by two kinds"),
+                t!("duplicate-kind.dir", dir = dir),
             ));
         }
         let sort = match rk.sort.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
@@ -470,8 +467,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
             Some(("date", _)) => SortOrder::Date,
             Some((other, span)) => {
                 diags.push(
-                    error("bad-sort", span, format!("unknown sort order `{other}`"))
-                        .help("use `order`, `date` or `title`"),
+                    error("bad-sort", span, t!("bad-sort", sort = other)).help(t!("bad-sort.help")),
                 );
                 SortOrder::Title
             }
@@ -492,7 +488,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
                                 error(
                                     "unknown-kind",
                                     k.span(),
-                                    format!("unknown kind `{}`", k.get_ref()),
+                                    t!("unknown-kind", kind = k.get_ref()),
                                 )
                                 .maybe_help(did_you_mean(k.get_ref(), kind_ids.iter().copied())),
                             );
@@ -506,9 +502,9 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
                         error(
                             "bad-field-type",
                             rf.ty.span(),
-                            format!("unknown field type `{other}`"),
+                            t!("bad-field-type", ty = other),
                         )
-                        .help("use text, integer, date, bool, list or refs"),
+                        .help(t!("bad-field-type.help")),
                     );
                     continue;
                 }
@@ -517,7 +513,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
                 diags.push(error(
                     "duplicate-field",
                     name.span(),
-                    format!("field `{}` is built in or declared twice", name.get_ref()),
+                    t!("duplicate-field", name = name.get_ref()),
                 ));
                 continue;
             }
@@ -559,10 +555,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
                     error(
                         "unknown-field",
                         req.span(),
-                        format!(
-                            "required field `{}` is not a field of kind `{id}`",
-                            req.get_ref()
-                        ),
+                        t!("unknown-field.required", name = req.get_ref(), kind = id),
                     )
                     .maybe_help(did_you_mean(
                         req.get_ref(),
@@ -601,9 +594,9 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
             error(
                 "bad-base-url",
                 raw.site.base_url.span(),
-                format!("`base_url` must be an absolute http(s) address, not `{base_url}`"),
+                t!("bad-base-url", value = base_url),
             )
-            .help("write the address readers open, such as \"https://reseau.example.org/guide/\""),
+            .help(t!("bad-base-url.help")),
         );
     }
     let base_url = match base_url {
@@ -616,9 +609,9 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
             error(
                 "misplaced-setting",
                 language.span(),
-                "`language` is not a [site] setting".into(),
+                t!("misplaced-setting"),
             )
-            .help("move `language = ...` to the top of archipel.toml, before [site]"),
+            .help(t!("misplaced-setting.help")),
         );
     }
     let markdown = publishing::markdown(&raw.markdown, &index, &mut diags);
@@ -628,7 +621,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
         diags.push(error(
             "bad-theme",
             raw.site.theme.span(),
-            format!("`{theme}` is not a theme name"),
+            t!("bad-theme", theme = theme),
         ));
     }
     if !diags.is_empty() {
@@ -688,11 +681,8 @@ fn builtin_fields(see_also_label: &str, help: &IndexMap<String, String>) -> Vec<
 }
 
 /// "did you mean `x`?" for the nearest candidate, if any.
-pub fn did_you_mean<'c>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'c str>,
-) -> Option<String> {
-    suggest(name, candidates).map(|s| format!("did you mean `{s}`?"))
+pub fn did_you_mean<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<Text> {
+    suggest(name, candidates).map(|s| t!("did-you-mean", name = s))
 }
 
 #[cfg(test)]
@@ -741,7 +731,13 @@ source = { type = "text" }
         };
         assert_eq!(d[0].code, "unknown-kind");
         assert_eq!(d[0].pos.unwrap().line, 19);
-        assert_eq!(d[0].help.as_deref(), Some("did you mean `tool`?"));
+        assert_eq!(
+            d[0].help
+                .as_ref()
+                .map(|h| h.render(crate::diag::Lang::En))
+                .as_deref(),
+            Some("did you mean `tool`?")
+        );
     }
 
     #[test]

@@ -3,8 +3,12 @@
 //! Every stage reports problems as [`Diagnostic`] values that hold the path, the position,
 //! the message and an optional fix as data. The same values are rendered for a terminal
 //! ([`Format::Human`]), for tools ([`Format::Json`]) and for forge annotations
-//! ([`Format::Github`]), and shown by the dev server's overlay. This module depends on
-//! nothing else of ours.
+//! ([`Format::Github`]), and shown by the dev server's overlay. Messages and fixes are
+//! [`Text`]s from the message catalogs ([`catalog`]), rendered in the site's language
+//! when they are shown. This module depends on nothing else of ours.
+
+pub mod catalog;
+pub use catalog::{Lang, Text, knows, tr};
 
 use std::fmt;
 use std::io::IsTerminal;
@@ -49,33 +53,29 @@ pub struct Diagnostic {
     /// A stable kebab-case identifier of the kind of problem (`unknown-tag`).
     pub code: &'static str,
     /// What is wrong.
-    pub message: String,
+    pub message: Text,
     /// The likely fix, when there is one.
-    pub help: Option<String>,
+    pub help: Option<Text>,
     /// The text of the offending line, shown under the message with a caret.
     pub line_text: Option<String>,
 }
 
 impl Diagnostic {
     /// An error about a whole file.
-    pub fn error(code: &'static str, path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub fn error(code: &'static str, path: impl Into<PathBuf>, message: impl Into<Text>) -> Self {
         Diagnostic {
             path: path.into(),
             pos: None,
             severity: Severity::Error,
             code,
-            message: clip(message.into()),
+            message: clip_text(message.into()),
             help: None,
             line_text: None,
         }
     }
 
     /// A warning about a whole file.
-    pub fn warning(
-        code: &'static str,
-        path: impl Into<PathBuf>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn warning(code: &'static str, path: impl Into<PathBuf>, message: impl Into<Text>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, path, message)
@@ -92,14 +92,14 @@ impl Diagnostic {
     }
 
     /// Adds the likely fix.
-    pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(clip(help.into()));
+    pub fn help(mut self, help: impl Into<Text>) -> Self {
+        self.help = Some(clip_text(help.into()));
         self
     }
 
     /// Adds a fix only when there is one.
-    pub fn maybe_help(mut self, help: Option<String>) -> Self {
-        self.help = help.map(clip);
+    pub fn maybe_help<T: Into<Text>>(mut self, help: Option<T>) -> Self {
+        self.help = help.map(|h| clip_text(h.into()));
         self
     }
 
@@ -142,6 +142,16 @@ fn caret_offset(column: u32) -> usize {
 }
 
 /// `text` cut to [`MESSAGE_CHARS`] characters, with `…` when cut.
+fn clip_text(text: Text) -> Text {
+    match text {
+        Text::Plain(s) => Text::Plain(clip(s)),
+        // The catalog's own text is short: what comes from the files is what may be long.
+        Text::Key(key, args) => {
+            Text::Key(key, args.into_iter().map(|(n, v)| (n, clip(v))).collect())
+        }
+    }
+}
+
 fn clip(text: String) -> String {
     match text.char_indices().nth(MESSAGE_CHARS) {
         Some((end, _)) => format!("{}…", &text[..end]),
@@ -173,11 +183,8 @@ pub fn limit(diags: &[Diagnostic]) -> Vec<Diagnostic> {
         }
     }
     for (d, n) in more {
-        let mut summary = Diagnostic::error(
-            d.code,
-            &d.path,
-            format!("… and {n} more like this in this file"),
-        );
+        let mut summary =
+            Diagnostic::error(d.code, &d.path, crate::t!("more-like-this", count = n));
         summary.severity = d.severity;
         out.push(summary);
     }
@@ -277,17 +284,32 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Error {
+    /// The one-line summary of the error, in `lang`.
+    pub fn summary(&self, lang: Lang) -> String {
         match self {
-            Error::Usage(m) => write!(f, "{m}"),
-            Error::Config(d) => write!(f, "{} configuration error(s)", d.len()),
+            Error::Usage(m) => m.clone(),
+            Error::Config(d) => tr(
+                lang,
+                "summary.config-errors",
+                &[("count", d.len().to_string())],
+            ),
             Error::Content(d) => {
                 let errors = d.iter().filter(|d| d.is_error()).count();
-                write!(f, "{errors} error(s) in the content")
+                tr(
+                    lang,
+                    "summary.content-errors",
+                    &[("count", errors.to_string())],
+                )
             }
-            Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::Io { path, source } => format!("{}: {source}", path.display()),
         }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.summary(Lang::En))
     }
 }
 
@@ -305,17 +327,17 @@ pub enum Format {
     Github,
 }
 
-/// Renders diagnostics in the chosen format, one after the other.
-pub fn render(diags: &[Diagnostic], format: Format, color: bool) -> String {
+/// Renders diagnostics in the chosen format and language, one after the other.
+pub fn render(diags: &[Diagnostic], format: Format, color: bool, lang: Lang) -> String {
     let mut out = String::new();
     for d in &limit(diags) {
         match format {
-            Format::Human => human(d, color, &mut out),
+            Format::Human => human(d, color, lang, &mut out),
             Format::Json => {
-                out.push_str(&json(d).to_string());
+                out.push_str(&json(d, lang).to_string());
                 out.push('\n');
             }
-            Format::Github => github(d, &mut out),
+            Format::Github => github(d, lang, &mut out),
         }
     }
     out
@@ -333,7 +355,7 @@ fn location(path: &Path, pos: Option<Pos>) -> String {
     }
 }
 
-fn human(d: &Diagnostic, color: bool, out: &mut String) {
+fn human(d: &Diagnostic, color: bool, lang: Lang, out: &mut String) {
     use std::fmt::Write;
     let paint = |code: &str, text: &str| {
         if color {
@@ -351,7 +373,7 @@ fn human(d: &Diagnostic, color: bool, out: &mut String) {
         "{}: {label}[{}]: {}",
         paint("1", &location(&d.path, d.pos)),
         d.code,
-        d.message
+        d.message.render(lang)
     );
     if let (Some(pos), Some(text)) = (d.pos, &d.line_text) {
         let gutter = pos.line.to_string();
@@ -367,24 +389,24 @@ fn human(d: &Diagnostic, color: bool, out: &mut String) {
         let _ = writeln!(out, "{pad} | {lead}{}", paint("1;31", "^"));
     }
     if let Some(help) = &d.help {
-        let _ = writeln!(out, "  = {}: {help}", paint("1;36", "help"));
+        let _ = writeln!(out, "  = {}: {}", paint("1;36", "help"), help.render(lang));
     }
 }
 
-/// The JSON object of one diagnostic.
-pub fn json(d: &Diagnostic) -> serde_json::Value {
+/// The JSON object of one diagnostic, its texts in `lang`.
+pub fn json(d: &Diagnostic, lang: Lang) -> serde_json::Value {
     serde_json::json!({
         "path": d.path.to_string_lossy(),
         "line": d.pos.map(|p| p.line),
         "column": d.pos.map(|p| p.column),
         "severity": d.severity.as_str(),
         "code": d.code,
-        "message": d.message,
-        "help": d.help,
+        "message": d.message.render(lang),
+        "help": d.help.as_ref().map(|h| h.render(lang)),
     })
 }
 
-fn github(d: &Diagnostic, out: &mut String) {
+fn github(d: &Diagnostic, lang: Lang, out: &mut String) {
     // Workflow commands end at a newline and treat `%`, `:` and `,` specially.
     let escape_data = |s: &str| {
         s.replace('%', "%25")
@@ -400,9 +422,9 @@ fn github(d: &Diagnostic, out: &mut String) {
         out.push_str(&format!(",line={},col={}", p.line, p.column));
     }
     out.push_str("::");
-    let mut message = d.message.clone();
+    let mut message = d.message.render(lang);
     if let Some(help) = &d.help {
-        message.push_str(&format!(" (help: {help})"));
+        message.push_str(&format!(" (help: {})", help.render(lang)));
     }
     out.push_str(&escape_data(&message));
     out.push('\n');
@@ -444,7 +466,7 @@ mod tests {
         let d = Diagnostic::error("unknown-tag", "content/a.md", "unknown tag `conflits`")
             .at(&idx, text.find("\"conflits").unwrap())
             .help("did you mean `conflit`?");
-        let out = render(&[d], Format::Human, false);
+        let out = render(&[d], Format::Human, false, Lang::En);
         assert_eq!(
             out,
             "content/a.md:2:9: error[unknown-tag]: unknown tag `conflits`\n  |\n2 | tags = [\"conflits\"]\n  |         ^\n  = help: did you mean `conflit`?\n"
@@ -462,7 +484,7 @@ mod tests {
             shown,
             format!("…{}ERREUR{}…", "a".repeat(80), "b".repeat(74))
         );
-        let out = render(&[d], Format::Human, false);
+        let out = render(&[d], Format::Human, false, Lang::En);
         assert!(out.len() < 600, "{}", out.len());
         let (line, caret) = (out.lines().nth(2).unwrap(), out.lines().nth(3).unwrap());
         assert_eq!(
@@ -479,7 +501,7 @@ mod tests {
             })
             .chain([Diagnostic::warning("other", "content/a.md", "autre")])
             .collect();
-        let out = render(&diags, Format::Human, false);
+        let out = render(&diags, Format::Human, false, Lang::En);
         assert_eq!(out.matches("error[unknown-tag]").count(), REPEATS + 1);
         assert!(
             out.contains(
@@ -488,7 +510,7 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("warning[other]"));
-        let json = render(&diags, Format::Json, false);
+        let json = render(&diags, Format::Json, false, Lang::En);
         assert_eq!(json.lines().count(), REPEATS + 2);
     }
 
@@ -496,7 +518,7 @@ mod tests {
     fn github_escapes_properties_and_data() {
         let d = Diagnostic::error("x", "content/a,b.md", "50% done\nnext");
         assert_eq!(
-            render(&[d], Format::Github, false),
+            render(&[d], Format::Github, false, Lang::En),
             "::error file=content/a%2Cb.md::50%25 done%0Anext\n"
         );
     }

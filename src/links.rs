@@ -12,10 +12,11 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use crate::config::{SortOrder, did_you_mean};
-use crate::diag::{Diagnostic, LineIndex};
+use crate::diag::{Diagnostic, LineIndex, Text};
 use crate::markdown::{self, RawHtml, relative_target};
 use crate::model::{Page, Role, Site};
 use crate::slug::fold;
+use crate::t;
 pub use anchors::{Anchors, check_anchors};
 pub use relations::{Group, Link};
 
@@ -235,8 +236,7 @@ pub fn resolve_page(site: &Site, page: &Page) -> PageLinks {
     for field in &page.refs {
         let mut targets = Vec::with_capacity(field.items.len());
         for (id, span) in &field.items {
-            let error =
-                |code, msg: String| Diagnostic::error(code, path, msg).at(&index, span.start);
+            let error = |code, msg: Text| Diagnostic::error(code, path, msg).at(&index, span.start);
             let found = match site.page_index(id) {
                 Some(i) => Some(i),
                 None => match site.pages_with_slug(id) {
@@ -246,11 +246,8 @@ pub fn resolve_page(site: &Site, page: &Page) -> PageLinks {
                         let ids: Vec<&str> =
                             many.iter().map(|&i| site.pages[i].id.as_str()).collect();
                         diags.push(
-                            error(
-                                "ambiguous-ref",
-                                format!("`{id}` could be any of several pages"),
-                            )
-                            .help(format!("write the full id, one of: {}", ids.join(", "))),
+                            error("ambiguous-ref", t!("ambiguous-ref", id = id))
+                                .help(t!("ambiguous-ref.help", ids = ids.join(", "))),
                         );
                         targets.push(usize::MAX);
                         continue;
@@ -272,11 +269,8 @@ pub fn resolve_page(site: &Site, page: &Page) -> PageLinks {
                     .filter(|p| field.target.is_none_or(|k| p.role == Role::Kind(k)))
                     .map(|p| p.id.as_str());
                 diags.push(
-                    error(
-                        "unknown-ref",
-                        format!("`{}` refers to `{id}`, which is no page", field.name),
-                    )
-                    .maybe_help(did_you_mean(id, candidates)),
+                    error("unknown-ref", t!("unknown-ref", name = field.name, id = id))
+                        .maybe_help(did_you_mean(id, candidates)),
                 );
                 continue;
             };
@@ -284,32 +278,26 @@ pub fn resolve_page(site: &Site, page: &Page) -> PageLinks {
                 && site.pages[target].role != Role::Kind(k)
             {
                 let expected = &site.config.kinds[k];
-                let found = site
-                    .kind_of(target)
-                    .map_or("a page of no kind", |k| k.singular.as_str());
+                let found = site.kind_of(target).map_or("-", |k| k.singular.as_str());
                 diags.push(
                     error(
                         "wrong-kind-ref",
-                        format!(
-                            "`{}` expects pages of kind `{}`, but `{id}` is: {found}",
-                            field.name, expected.id
+                        t!(
+                            "wrong-kind-ref",
+                            name = field.name,
+                            kind = expected.id,
+                            id = id,
+                            found = found
                         ),
                     )
-                    .help(format!(
-                        "list here only pages of `content/{}/`",
-                        expected.dir
-                    )),
+                    .help(t!("wrong-kind-ref.help", dir = expected.dir)),
                 );
                 continue;
             }
             if target == site.page_index(&page.id).unwrap_or(usize::MAX) {
                 diags.push(
-                    Diagnostic::warning(
-                        "self-ref",
-                        path,
-                        format!("`{}` refers to the page itself", field.name),
-                    )
-                    .at(&index, span.start),
+                    Diagnostic::warning("self-ref", path, t!("self-ref", name = field.name))
+                        .at(&index, span.start),
                 );
                 continue;
             }
@@ -353,21 +341,13 @@ pub fn resolve_page(site: &Site, page: &Page) -> PageLinks {
                         crate::diag::suggest(wanted, site.pages.iter().map(|p| p.id.as_str()))
                             .and_then(|id| site.page_index(id))
                             .map(|t| {
-                                format!(
-                                    "did you mean `{}`?",
-                                    relative_md(&page.source.rel, &site.pages[t].source.rel)
-                                )
+                                let target = &site.pages[t].source.rel;
+                                t!("did-you-mean", name = relative_md(&page.source.rel, target))
                             });
                     diags.push(
-                        Diagnostic::error(
-                            "broken-link",
-                            path,
-                            format!("the link `{}` leads to no page", link.dest),
-                        )
-                        .at(&index, offset)
-                        .maybe_help(help.or_else(|| {
-                            Some("link to another page's .md file, relative to this one".into())
-                        })),
+                        Diagnostic::error("broken-link", path, t!("broken-link", dest = link.dest))
+                            .at(&index, offset)
+                            .help(help.unwrap_or_else(|| t!("broken-link.help"))),
                     );
                 }
             }
@@ -378,19 +358,19 @@ pub fn resolve_page(site: &Site, page: &Page) -> PageLinks {
                 assets.insert(link.dest, file);
             }
             None => {
-                let what = if link.image { "image" } else { "file" };
+                let key = if link.image {
+                    "missing-file.image"
+                } else {
+                    "missing-file"
+                };
                 diags.push(
-                    Diagnostic::error(
-                        "missing-file",
-                        path,
-                        format!("the {what} `{}` does not exist", link.dest),
-                    )
-                    .at(&index, offset)
-                    .help(if target_path.starts_with('/') {
-                        "a link that starts with `/` is read from content/ (`/kind/page.md`); put the file there"
-                    } else {
-                        "put the file under content/ and link to it relative to this page"
-                    }),
+                    Diagnostic::error("missing-file", path, t!(key, dest = link.dest))
+                        .at(&index, offset)
+                        .help(if target_path.starts_with('/') {
+                            t!("missing-file.absolute.help")
+                        } else {
+                            t!("missing-file.help")
+                        }),
                 );
             }
         }
@@ -416,14 +396,10 @@ fn raw_html(page: &Page, policy: RawHtml, index: &LineIndex<'_>, diags: &mut Vec
         let snippet = &change.snippet;
         let (message, help) = match policy {
             RawHtml::Escape => (
-                format!("the raw HTML `{snippet}` is shown as text (raw_html = \"escape\")"),
-                "write it in Markdown",
+                t!("raw-html.escape", snippet = snippet),
+                t!("raw-html.escape.help"),
             ),
-            _ => (
-                format!("the raw HTML `{snippet}` is changed by the sanitizer"),
-                "scripts, event handlers, frames, forms, `javascript:` links and files from \
-                 other sites are removed; write it in Markdown",
-            ),
+            _ => (t!("raw-html", snippet = snippet), t!("raw-html.help")),
         };
         let offset = page.source.body_offset + change.range.start;
         diags.push(
@@ -437,12 +413,7 @@ fn raw_html(page: &Page, policy: RawHtml, index: &LineIndex<'_>, diags: &mut Vec
 /// The warning of a link or reference to a draft left out of the build: the reader sees
 /// its text, not a link, until the draft is published.
 fn draft_link(path: &std::path::Path, id: &str) -> Diagnostic {
-    Diagnostic::warning(
-        "draft-link",
-        path,
-        format!("the page `{id}` is a draft: the link is shown as plain text"),
-    )
-    .help("the link works once `draft = true` is removed from that page")
+    Diagnostic::warning("draft-link", path, t!("draft-link", id = id)).help(t!("draft-link.help"))
 }
 
 /// Whether the relative link `dest`, in the file `from` (relative to `content/`), leads

@@ -14,6 +14,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::diag::{Diagnostic, Error, LineIndex};
+use crate::t;
 
 /// The content directory under the site root.
 pub const CONTENT_DIR: &str = "content";
@@ -173,12 +174,8 @@ pub fn content_paths(root: &Path) -> Result<(Vec<String>, Vec<String>), Error> {
     let content = root.join(CONTENT_DIR);
     if !content.is_dir() {
         return Err(Error::Config(vec![
-            Diagnostic::error(
-                "no-content",
-                CONTENT_DIR,
-                "the site has no `content/` directory",
-            )
-            .help("run archipel from the site root, or pass --root DIR"),
+            Diagnostic::error("no-content", CONTENT_DIR, t!("no-content"))
+                .help(t!("no-content.help")),
         ]));
     }
     let mut paths = Vec::new();
@@ -227,9 +224,9 @@ pub fn read_source(root: &Path, rel: &str) -> Option<Result<Source, Diagnostic>>
         return Some(Err(Diagnostic::error(
             "bad-file-name",
             &path,
-            "the file name is not valid UTF-8",
+            t!("bad-file-name"),
         )
-        .help("rename the file using letters, digits and `-`")));
+        .help(t!("bad-file-name.help"))));
     }
     let text = match std::fs::read(root.join(&path)) {
         Ok(bytes) => match String::from_utf8(bytes) {
@@ -238,9 +235,9 @@ pub fn read_source(root: &Path, rel: &str) -> Option<Result<Source, Diagnostic>>
                 let offset = e.utf8_error().valid_up_to();
                 let bytes = e.into_bytes();
                 let lossy = String::from_utf8_lossy(&bytes);
-                let d = Diagnostic::error("not-utf8", &path, "the file is not valid UTF-8")
+                let d = Diagnostic::error("not-utf8", &path, t!("not-utf8"))
                     .at(&LineIndex::new(&lossy), offset)
-                    .help("save the file with the UTF-8 encoding");
+                    .help(t!("not-utf8.help"));
                 return Some(Err(d));
             }
         },
@@ -249,7 +246,7 @@ pub fn read_source(root: &Path, rel: &str) -> Option<Result<Source, Diagnostic>>
             return Some(Err(Diagnostic::error(
                 "unreadable",
                 &path,
-                format!("cannot read the file: {e}"),
+                t!("unreadable", error = e),
             )));
         }
     };
@@ -259,8 +256,12 @@ pub fn read_source(root: &Path, rel: &str) -> Option<Result<Source, Diagnostic>>
 /// Splits and parses one file's text.
 pub fn parse_source(path: PathBuf, rel: String, text: String) -> Result<Source, Diagnostic> {
     let index = LineIndex::new(&text);
-    let (front_range, body_offset) = split(&text).map_err(|(offset, message, help)| {
-        Diagnostic::error("front-matter", &path, message)
+    let (front_range, body_offset) = split(&text).map_err(|(offset, key)| {
+        let help = match key {
+            "front-matter" => t!("front-matter.help"),
+            _ => t!("front-matter.unclosed.help"),
+        };
+        Diagnostic::error("front-matter", &path, t!(key))
             .at(&index, offset)
             .help(help)
     })?;
@@ -270,15 +271,11 @@ pub fn parse_source(path: PathBuf, rel: String, text: String) -> Result<Source, 
         let message = e.message().trim();
         // TOML itself rejects a day that is no day (`2024-09-32`, `2024-13-01`).
         let (code, help) = if message.starts_with("invalid date") {
-            ("bad-date", format!("{}, with a real month and day", crate::date::DATE_FORMS))
+            ("bad-date", t!("bad-date.help"))
         } else {
-            (
-                "front-matter-syntax",
-                "front matter is TOML: `key = \"text\"`, `tags = [\"a\", \"b\"]`, `date = 2024-09-01`"
-                    .to_string(),
-            )
+            ("front-matter-syntax", t!("front-matter-syntax.help"))
         };
-        Diagnostic::error(code, &path, format!("invalid TOML: {message}"))
+        Diagnostic::error(code, &path, t!("front-matter-syntax", message = message))
             .at(&index, offset)
             .help(help)
     })?;
@@ -324,7 +321,8 @@ fn convert(v: Spanned<DeValue<'_>>, base: usize) -> Value {
     Value { span, data }
 }
 
-type SplitError = (usize, &'static str, &'static str);
+/// Where the front matter is wrong, and the catalog key of what is wrong.
+type SplitError = (usize, &'static str);
 
 /// Finds the front matter (between two `+++` lines) and the start of the body.
 fn split(text: &str) -> Result<(Range<usize>, usize), SplitError> {
@@ -339,11 +337,7 @@ fn split(text: &str) -> Result<(Range<usize>, usize), SplitError> {
     match lines.next() {
         Some((_, first)) if first.trim_end() == "+++" => {}
         _ => {
-            return Err((
-                start,
-                "the file does not start with front matter",
-                "begin the file with a line `+++`, the TOML fields (at least `title = \"...\"`), then a line `+++`",
-            ));
+            return Err((start, "front-matter"));
         }
     }
     let front_start = start
@@ -355,11 +349,7 @@ fn split(text: &str) -> Result<(Range<usize>, usize), SplitError> {
             return Ok((front_start..at, at + line.len()));
         }
     }
-    Err((
-        start,
-        "the front matter is never closed",
-        "add a line `+++` after the last front-matter field",
-    ))
+    Err((start, "front-matter.unclosed"))
 }
 
 /// Reads the tag vocabulary, `content/tags.toml` (empty when absent).
@@ -377,11 +367,7 @@ pub fn read_tags(root: &Path) -> (TagsSource, Vec<Diagnostic>) {
             );
         }
         Err(e) => {
-            let d = Diagnostic::error(
-                "unreadable",
-                &path,
-                format!("cannot read the tag vocabulary: {e}"),
-            );
+            let d = Diagnostic::error("unreadable", &path, t!("unreadable.tags", error = e));
             return (
                 TagsSource {
                     path,
@@ -402,9 +388,13 @@ pub fn read_tags(root: &Path) -> (TagsSource, Vec<Diagnostic>) {
         ),
         Err(e) => {
             let index = LineIndex::new(&text);
-            let d = Diagnostic::error("tags-syntax", &path, e.message().trim().to_string())
-                .at(&index, e.span().map_or(0, |s| s.start))
-                .help("each tag is a `[[tag]]` table with `id`, `label` and `description`");
+            let d = Diagnostic::error(
+                "tags-syntax",
+                &path,
+                t!("tags-syntax", message = e.message().trim()),
+            )
+            .at(&index, e.span().map_or(0, |s| s.start))
+            .help(t!("tags-syntax.help"));
             (
                 TagsSource {
                     path,
@@ -419,6 +409,7 @@ pub fn read_tags(root: &Path) -> (TagsSource, Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Lang;
 
     fn parse(text: &str) -> Result<Source, Diagnostic> {
         parse_source("content/a.md".into(), "a.md".into(), text.into())
@@ -445,11 +436,14 @@ mod tests {
     #[test]
     fn missing_or_unclosed_front_matter_is_reported() {
         assert_eq!(
-            parse("# Titre\n").unwrap_err().message,
+            parse("# Titre\n").unwrap_err().message.render(Lang::En),
             "the file does not start with front matter"
         );
         let d = parse("+++\ntitle = \"x\"\n").unwrap_err();
-        assert_eq!(d.message, "the front matter is never closed");
+        assert_eq!(
+            d.message.render(Lang::En),
+            "the front matter is never closed"
+        );
         assert_eq!(d.pos.unwrap().line, 1);
     }
 

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use archipel::diag::{self, Diagnostic, Error, Format};
+use archipel::diag::{self, Diagnostic, Error, Format, Lang, tr};
 use archipel::{build, render};
 use clap::{Parser, Subcommand};
 
@@ -15,6 +15,10 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The language of messages (`fr`, `en`) [default: $ARCHIPEL_LANG, else the site's
+    /// `language`].
+    #[arg(long, global = true)]
+    lang: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -95,9 +99,24 @@ enum Command {
     },
 }
 
+impl Command {
+    /// The site root the command works on.
+    fn root(&self) -> &std::path::Path {
+        match self {
+            Command::Build { root, .. }
+            | Command::Check { root, .. }
+            | Command::Serve { root, .. }
+            | Command::New { root, .. }
+            | Command::Tags { root }
+            | Command::Schema { root } => root,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = diag::stderr_wants_color();
+    let lang = Lang::choose(cli.lang.as_deref(), cli.command.root());
     let format = match &cli.command {
         Command::Check { format, .. } => *format,
         _ => Format::Human,
@@ -124,8 +143,11 @@ fn main() -> ExitCode {
                 }
             };
             built.map(|built| {
-                eprint!("{}", diag::render(&built.warnings, Format::Human, color));
-                eprintln!("{}", built.summary.line(&out, started.elapsed()));
+                eprint!(
+                    "{}",
+                    diag::render(&built.warnings, Format::Human, color, lang)
+                );
+                eprintln!("{}", built.summary.line(&out, started.elapsed(), lang));
             })
         }
         Command::Check {
@@ -136,25 +158,14 @@ fn main() -> ExitCode {
         } => match build::check_with_theme(&root, drafts) {
             Ok((checked, _)) => {
                 let warnings = &checked.warnings;
-                print_diags(warnings, format, color);
+                print_diags(warnings, format, color, lang);
                 if deny_warnings && !warnings.is_empty() {
-                    eprintln!("{} warning(s), denied by --deny-warnings", warnings.len());
+                    let count = warnings.len().to_string();
+                    eprintln!("{}", tr(lang, "summary.denied", &[("count", count)]));
                     return ExitCode::from(1);
                 }
                 if format == Format::Human {
-                    let pages = checked.site.pages.len();
-                    let mut line = format!("{pages} pages checked, no errors");
-                    if !warnings.is_empty() {
-                        line.push_str(&format!(", {} warning(s)", warnings.len()));
-                    }
-                    match (checked.site.draft_count(), drafts) {
-                        (0, _) => {}
-                        (n, false) => line.push_str(&format!(
-                            ", {n} draft(s) left out (`--drafts` checks them as published)"
-                        )),
-                        (n, true) => line.push_str(&format!(", {n} draft(s) included")),
-                    }
-                    eprintln!("{line}");
+                    eprintln!("{}", check_summary(&checked, drafts, lang));
                 }
                 Ok(())
             }
@@ -182,6 +193,7 @@ fn main() -> ExitCode {
             out,
             color,
             drafts: !no_drafts,
+            lang,
         }),
         Command::Tags { root } => archipel::info::tags(&root).map(|text| print!("{text}")),
         Command::Schema { root } => archipel::info::schema(&root).map(|text| print!("{text}")),
@@ -189,27 +201,46 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            report(&e, format, color);
+            report(&e, format, color, lang);
             ExitCode::from(e.exit_code())
         }
     }
 }
 
-fn print_diags(diags: &[Diagnostic], format: Format, color: bool) {
-    let text = diag::render(diags, format, color);
+/// `45 pages checked, no errors, 2 warning(s), 1 draft(s) left out (…)`.
+fn check_summary(checked: &build::Checked, drafts: bool, lang: Lang) -> String {
+    let count = |n: usize| [("count", n.to_string())];
+    let mut line = tr(lang, "summary.checked", &count(checked.site.pages.len()));
+    if !checked.warnings.is_empty() {
+        line.push_str(&tr(
+            lang,
+            "summary.warnings",
+            &count(checked.warnings.len()),
+        ));
+    }
+    match (checked.site.draft_count(), drafts) {
+        (0, _) => {}
+        (n, false) => line.push_str(&tr(lang, "summary.drafts-left-out", &count(n))),
+        (n, true) => line.push_str(&tr(lang, "summary.drafts-included", &count(n))),
+    }
+    line
+}
+
+fn print_diags(diags: &[Diagnostic], format: Format, color: bool, lang: Lang) {
+    let text = diag::render(diags, format, color, lang);
     match format {
         Format::Human => eprint!("{text}"),
         Format::Json | Format::Github => print!("{text}"),
     }
 }
 
-fn report(e: &Error, format: Format, color: bool) {
+fn report(e: &Error, format: Format, color: bool, lang: Lang) {
     if e.diagnostics().is_empty() {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", e.summary(lang));
     } else {
-        print_diags(e.diagnostics(), format, color);
+        print_diags(e.diagnostics(), format, color, lang);
         if format == Format::Human {
-            eprintln!("{e}");
+            eprintln!("{}", e.summary(lang));
         }
     }
 }

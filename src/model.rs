@@ -10,10 +10,11 @@ use std::ops::Range;
 use std::path::Path;
 
 use crate::config::{Config, Field, FieldType, did_you_mean};
-use crate::date::{DATE_FORMS, Date};
+use crate::date::Date;
 use crate::diag::{Diagnostic, LineIndex, Pos};
 use crate::load::{Data, Loaded, Source, TagsSource, Value};
 use crate::slug::{is_slug, slugify};
+use crate::t;
 
 /// A validated site: configuration, tags and pages.
 #[derive(Debug)]
@@ -336,22 +337,20 @@ pub fn tags(source: &TagsSource, diags: &mut Vec<Diagnostic>) -> Vec<Tag> {
     let mut tags: Vec<Tag> = Vec::with_capacity(source.tags.len());
     for raw in &source.tags {
         let id = raw.id.get_ref();
-        let error = |code, msg: String| {
+        let error = |code, msg: crate::diag::Text| {
             Diagnostic::error(code, &source.path, msg).at(&index, raw.id.span().start)
         };
         if !is_slug(id) {
             diags.push(
-                error("bad-tag-id", format!("tag id `{id}` is not a slug")).help(format!(
-                    "use lowercase letters, digits and `-`, for example `{}`",
-                    slugify(id)
-                )),
+                error("bad-tag-id", t!("bad-tag-id", id = id))
+                    .help(t!("bad-tag-id.help", example = slugify(id))),
             );
             continue;
         }
         if tags.iter().any(|t| t.id == *id) {
             diags.push(error(
                 "duplicate-tag",
-                format!("tag `{id}` is declared twice"),
+                t!("duplicate-tag.declared", id = id),
             ));
             continue;
         }
@@ -391,21 +390,11 @@ pub fn page(
             Some(k) => (Role::Kind(k), &config.kinds[k].fields),
             None => {
                 diags.push(
-                    Diagnostic::error(
-                        "unknown-kind-dir",
-                        &path,
-                        format!("`content/{d}/` is not the directory of any kind"),
-                    )
-                    .maybe_help(
-                        did_you_mean(d, config.kinds.iter().map(|k| k.dir.as_str())).or_else(
-                            || {
-                                Some(
-                                    "kinds and their directories are declared in archipel.toml"
-                                        .into(),
-                                )
-                            },
+                    Diagnostic::error("unknown-kind-dir", &path, t!("unknown-kind-dir", dir = d))
+                        .help(
+                            did_you_mean(d, config.kinds.iter().map(|k| k.dir.as_str()))
+                                .unwrap_or_else(|| t!("unknown-kind-dir.help")),
                         ),
-                    ),
                 );
                 return None;
             }
@@ -413,15 +402,8 @@ pub fn page(
     };
     if role != Role::Home && !is_slug(&slug) {
         diags.push(
-            Diagnostic::error(
-                "bad-slug",
-                &path,
-                format!("the file name `{file}` is not a valid slug"),
-            )
-            .help(format!(
-                "rename it `{}.md`: lowercase letters, digits and `-`",
-                slugify(&slug)
-            )),
+            Diagnostic::error("bad-slug", &path, t!("bad-slug", file = file))
+                .help(t!("bad-slug.help", slug = slugify(&slug))),
         );
         return None;
     }
@@ -454,13 +436,13 @@ pub fn page(
             let help = did_you_mean(&entry.key, fields.iter().map(|f| f.name.as_str()))
                 .unwrap_or_else(|| {
                     let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
-                    format!("the fields of this page are: {}", names.join(", "))
+                    t!("unknown-field.page.help", names = names.join(", "))
                 });
             diags.push(at(
                 Diagnostic::error(
                     "unknown-field",
                     &path,
-                    format!("unknown field `{}`", entry.key),
+                    t!("unknown-field.page", name = entry.key),
                 )
                 .help(help),
                 entry.key_span.start,
@@ -490,11 +472,9 @@ pub fn page(
                         Diagnostic::error(
                             "bad-date",
                             &path,
-                            format!("`{}` is not a date: `{written}`", field.name),
+                            t!("bad-date", name = field.name, written = written),
                         )
-                        .help(format!(
-                            "{DATE_FORMS}, with a real month (01 to 12) and day"
-                        )),
+                        .help(t!("bad-date.help")),
                         v.span.start,
                     )),
                 }
@@ -520,10 +500,10 @@ pub fn page(
                             Diagnostic::error(
                                 "bad-type",
                                 &path,
-                                format!(
-                                    "`{}` must hold strings, not {}",
-                                    field.name,
-                                    item.data.type_name()
+                                t!(
+                                    "bad-type.item",
+                                    name = field.name,
+                                    found = item.data.type_name()
                                 ),
                             ),
                             item.span.start,
@@ -538,7 +518,7 @@ pub fn page(
                                     Diagnostic::warning(
                                         "duplicate-tag",
                                         &path,
-                                        format!("tag `{id}` is listed twice"),
+                                        t!("duplicate-tag", id = id),
                                     ),
                                     span.start,
                                 )),
@@ -547,15 +527,11 @@ pub fn page(
                                     Diagnostic::error(
                                         "unknown-tag",
                                         &path,
-                                        format!("unknown tag `{id}`"),
+                                        t!("unknown-tag", tag = id),
                                     )
-                                    .maybe_help(
+                                    .help(
                                         did_you_mean(&id, tags.iter().map(|t| t.id.as_str()))
-                                            .or_else(|| {
-                                                Some(
-                                                    "tags are declared in content/tags.toml".into(),
-                                                )
-                                            }),
+                                            .unwrap_or_else(|| t!("unknown-tag.help")),
                                     ),
                                     span.start,
                                 )),
@@ -592,16 +568,13 @@ pub fn page(
     {
         if !seen.contains(&name) {
             let field = fields.iter().find(|f| f.name == name);
-            let example = field.map_or(String::new(), |f| {
-                format!(": add `{} = {}`", f.name, example(f.ty))
-            });
+            let help = match field {
+                Some(f) => t!("missing-field.help", name = f.name, example = example(f.ty)),
+                None => t!("missing-field.help-plain"),
+            };
             diags.push(at(
-                Diagnostic::error(
-                    "missing-field",
-                    &path,
-                    format!("missing required field `{name}`"),
-                )
-                .help(format!("the front matter needs this field{example}")),
+                Diagnostic::error("missing-field", &path, t!("missing-field", name = name))
+                    .help(help),
                 0,
             ));
             if name == "title" {
@@ -614,7 +587,7 @@ pub fn page(
         .any(|e| e.key == "title" && matches!(e.value.data, Data::String(_)));
     if title_is_text && page.title.is_empty() {
         diags.push(at(
-            Diagnostic::error("empty-title", &path, "the title is empty"),
+            Diagnostic::error("empty-title", &path, t!("empty-title")),
             0,
         ));
     }
@@ -657,16 +630,16 @@ fn type_error(path: &std::path::Path, field: &Field, v: &Value) -> Diagnostic {
     Diagnostic::error(
         "bad-type",
         path,
-        format!(
-            "`{}` must be {}, not {}",
-            field.name,
-            field.ty.name(),
-            v.data.type_name()
+        t!(
+            "bad-type",
+            name = field.name,
+            expected = field.ty.name(),
+            found = v.data.type_name()
         ),
     )
     .help(match field.ty {
-        FieldType::Date => DATE_FORMS.to_string(),
-        ty => format!("write `{} = {}`", field.name, example(ty)),
+        FieldType::Date => t!("bad-type.date.help"),
+        ty => t!("bad-type.help", name = field.name, example = example(ty)),
     })
 }
 

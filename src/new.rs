@@ -38,12 +38,15 @@ pub fn new_page(root: &Path, kind: &str, title: &str, today: &str) -> Result<Cre
         .position(|k| k.id == kind || k.dir == kind)
     else {
         let ids = config.kinds.iter().map(|k| k.id.as_str());
-        let hint = did_you_mean(kind, ids.clone()).unwrap_or_else(|| {
-            format!(
-                "the kinds of this site are: {}",
-                ids.collect::<Vec<_>>().join(", ")
-            )
-        });
+        // A usage error, in English like the command line's own.
+        let hint = did_you_mean(kind, ids.clone())
+            .map(|t| t.render(crate::diag::Lang::En))
+            .unwrap_or_else(|| {
+                format!(
+                    "the kinds of this site are: {}",
+                    ids.collect::<Vec<_>>().join(", ")
+                )
+            });
         return Err(Error::Usage(format!("unknown kind `{kind}`; {hint}")));
     };
     let base = slugify(title);

@@ -292,8 +292,12 @@ pub(crate) fn is_empty_dir(dir: &Path) -> bool {
 
 fn refuse(out: &Path, why: &str) -> Error {
     Error::Config(vec![
-        Diagnostic::error("unsafe-output", out, format!("refusing to write the site to {}: {why}", out.display()))
-            .help("choose an empty directory, or one that a previous archipel build wrote (it holds `.archipel-output`)"),
+        Diagnostic::error(
+            "unsafe-output",
+            out,
+            crate::t!("unsafe-output", out = out.display(), why = why),
+        )
+        .help(crate::t!("unsafe-output.help")),
     ])
 }
 

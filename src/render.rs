@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diag::Error;
+use crate::diag::{Error, Lang, tr};
 use crate::links::Graph;
 use crate::markdown::{self, Heading, Rewrite, relative_target};
 use crate::model::{Role, Site};
@@ -52,13 +52,16 @@ pub struct Summary {
 
 impl Summary {
     /// The line the commands print after a build into `out` that took `elapsed`.
-    pub fn line(&self, out: &Path, elapsed: std::time::Duration) -> String {
-        format!(
-            "built {} pages ({} files) into {} in {} ms",
-            self.pages,
-            self.files,
-            out.display(),
-            elapsed.as_millis()
+    pub fn line(&self, out: &Path, elapsed: std::time::Duration, lang: Lang) -> String {
+        tr(
+            lang,
+            "summary.built",
+            &[
+                ("pages", self.pages.to_string()),
+                ("files", self.files.to_string()),
+                ("out", out.display().to_string()),
+                ("ms", elapsed.as_millis().to_string()),
+            ],
         )
     }
 }

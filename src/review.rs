@@ -11,6 +11,7 @@ use crate::links::Graph;
 use crate::load::Data;
 use crate::model::{Role, Site};
 use crate::slug::fold;
+use crate::t;
 
 /// The warnings of a site.
 pub fn review(site: &Site, graph: &Graph) -> Vec<Diagnostic> {
@@ -30,13 +31,14 @@ pub fn review(site: &Site, graph: &Graph) -> Vec<Diagnostic> {
                 Diagnostic::warning(
                     "duplicate-title",
                     path,
-                    format!(
-                        "the title `{}` is also the title of `{}`",
-                        page.title, site.pages[first].id
+                    t!(
+                        "duplicate-title",
+                        title = page.title,
+                        other = site.pages[first].id
                     ),
                 )
                 .at(&index, key_offset(site, i, "title"))
-                .help("give each page a title of its own, so readers can tell them apart"),
+                .help(t!("duplicate-title.help")),
             );
         } else {
             titles.insert(folded, i);
@@ -50,9 +52,9 @@ pub fn review(site: &Site, graph: &Graph) -> Vec<Diagnostic> {
             };
             if empty && kind.required.contains(&entry.key) {
                 diags.push(
-                    Diagnostic::warning("empty-field", path, format!("the required field `{}` is empty", entry.key))
+                    Diagnostic::warning("empty-field", path, t!("empty-field", name = entry.key))
                         .at(&index, entry.value.span.start)
-                        .help("fill it in: the comments above it, written by `archipel new`, list the choices"),
+                        .help(t!("empty-field.help")),
                 );
             }
         }
@@ -61,34 +63,26 @@ pub fn review(site: &Site, graph: &Graph) -> Vec<Diagnostic> {
         let body_start = page.source.text.len() - page.body().trim_start().len();
         if body.is_empty() {
             diags.push(
-                Diagnostic::warning("empty-body", path, "the page has no text")
+                Diagnostic::warning("empty-body", path, t!("empty-body"))
                     .at(
                         &index,
                         closing_fence(&page.source.text[..page.source.body_offset]),
                     )
-                    .help("write the page below the closing `+++`"),
+                    .help(t!("empty-body.help")),
             );
         } else if !kind.skeleton.trim().is_empty() && body == kind.skeleton.trim() {
             diags.push(
-                Diagnostic::warning(
-                    "unwritten-body",
-                    path,
-                    "the text is still the skeleton written by `archipel new`",
-                )
-                .at(&index, body_start)
-                .help("replace the hints under each heading with your own text"),
+                Diagnostic::warning("unwritten-body", path, t!("unwritten-body"))
+                    .at(&index, body_start)
+                    .help(t!("unwritten-body.help")),
             );
         }
 
         if page.tags.is_empty() && graph.backlinks[i].is_empty() {
             diags.push(
-                Diagnostic::warning(
-                    "unreachable",
-                    path,
-                    "no other page links here and the page has no tag",
-                )
-                .at(&index, 0)
-                .help("add tags, or link to it from a related page"),
+                Diagnostic::warning("unreachable", path, t!("unreachable"))
+                    .at(&index, 0)
+                    .help(t!("unreachable.help")),
             );
         }
     }

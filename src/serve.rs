@@ -20,7 +20,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Instant;
 
 use crate::build::{self, Cache, Rebuilt};
-use crate::diag::{self, Diagnostic, Error, Format};
+use crate::diag::{self, Diagnostic, Error, Format, Lang, tr};
 use crate::render;
 use reload::{Hub, after_rebuild};
 
@@ -44,6 +44,8 @@ pub struct Options {
     pub color: bool,
     /// Whether to publish drafts, with their badge (on unless `--no-drafts`).
     pub drafts: bool,
+    /// The language of the terminal lines and the error overlay.
+    pub lang: Lang,
 }
 
 impl Options {
@@ -94,7 +96,7 @@ pub fn serve(options: &Options) -> Result<(), Error> {
     };
     // Refuse an unsafe --out before anything else happens.
     crate::output::check_target(&root, &out)?;
-    let listener = bind(options.bind, options.port)?;
+    let listener = bind(options.bind, options.port, options.lang)?;
     let addr = listener.local_addr().map_err(|e| Error::io(&out, e))?;
 
     // Ctrl-C, SIGTERM and SIGHUP stop the server, which then removes what it wrote;
@@ -136,11 +138,14 @@ pub fn serve(options: &Options) -> Result<(), Error> {
         Ok(built) => {
             eprint!(
                 "{}",
-                diag::render(&built.warnings, Format::Human, options.color)
+                diag::render(&built.warnings, Format::Human, options.color, options.lang)
             );
-            eprintln!("{}", built.summary.line(&out, started.elapsed()));
+            eprintln!(
+                "{}",
+                built.summary.line(&out, started.elapsed(), options.lang)
+            );
         }
-        Err(e) => failed(e, &shared.hub, options.color, &BTreeSet::new()),
+        Err(e) => failed(e, &shared.hub, options, &BTreeSet::new()),
     }
     if first.is_ok() {
         *shared.out.write().unwrap_or_else(|e| e.into_inner()) = out.canonicalize().ok();
@@ -151,7 +156,8 @@ pub fn serve(options: &Options) -> Result<(), Error> {
     let server = Arc::new(server);
     let _ = listening.set(Arc::clone(&server));
     if !addr.ip().is_loopback() {
-        eprintln!("warning: listening on {addr}: other machines can read the site");
+        let addr = addr.to_string();
+        eprintln!("{}", tr(options.lang, "serve.exposed", &[("addr", addr)]));
     }
     // Tests and scripts read the URL from the first line of standard output.
     println!("http://{}/", display_addr(addr));
@@ -180,19 +186,22 @@ pub fn serve(options: &Options) -> Result<(), Error> {
             http::handle(request, &site);
         });
     }
-    eprintln!("stopped");
+    eprintln!("{}", tr(options.lang, "serve.stopped", &[]));
     crate::output::cleanup::remove_all();
     drop(temporary);
     Ok(())
 }
 
 /// Listens on `ip:port`, or on any free port when `port` is 0 or taken.
-fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, Error> {
+fn bind(ip: IpAddr, port: u16, lang: Lang) -> Result<TcpListener, Error> {
     let io = |e| Error::io(format!("{ip}:{port}"), e);
     match TcpListener::bind((ip, port)) {
         Ok(l) => Ok(l),
         Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && port != 0 => {
-            eprintln!("port {port} is in use; using a free one");
+            eprintln!(
+                "{}",
+                tr(lang, "serve.port-busy", &[("port", port.to_string())])
+            );
             TcpListener::bind((ip, 0)).map_err(io)
         }
         Err(e) => Err(io(e)),
@@ -218,7 +227,7 @@ fn rebuild_loop(
     shared: &Shared,
     options: &Options,
 ) {
-    let color = options.color;
+    let lang = options.lang;
     while let Some(batch) = watch.wait() {
         let started = Instant::now();
         if !out.join(crate::output::MARKER).is_file() {
@@ -230,7 +239,7 @@ fn rebuild_loop(
         for path in &batch.paths {
             cache.invalidate(path);
         }
-        let what = describe(root, &batch);
+        let what = describe(root, &batch, lang);
         match build::rebuild(root, out, options.render(), &mut cache) {
             Ok(mut rebuilt) => {
                 let mut out_dir = shared.out.write().unwrap_or_else(|e| e.into_inner());
@@ -244,7 +253,7 @@ fn rebuild_loop(
                 if let Some(event) = after_rebuild(&rebuilt.written, &rebuilt.removed) {
                     shared.hub.broadcast(event);
                 }
-                let mut line = format!("{what}: {}", summary(&rebuilt, started));
+                let mut line = format!("{what}: {}", summary(&rebuilt, started, lang));
                 // The pages are served; now the search index, which covers the whole site,
                 // unless the next save is already there: its pages come first again.
                 while rebuilt.deferred && !watch.has_pending() {
@@ -254,14 +263,12 @@ fn rebuild_loop(
                             if let Some(event) = after_rebuild(&next.written, &next.removed) {
                                 shared.hub.broadcast(event);
                             }
-                            line.push_str(&format!(
-                                " (search index {} ms later)",
-                                again.elapsed().as_millis()
-                            ));
+                            let ms = again.elapsed().as_millis().to_string();
+                            line.push_str(&tr(lang, "serve.index-later", &[("ms", ms)]));
                             rebuilt = next;
                         }
                         Err(e) => {
-                            failed(&e, &shared.hub, color, &batch.paths);
+                            failed(&e, &shared.hub, options, &batch.paths);
                             break;
                         }
                     }
@@ -272,8 +279,8 @@ fn rebuild_loop(
                 eprintln!("{line}");
             }
             Err(e) => {
-                eprintln!("{what}: the site does not build; still serving the last good version");
-                failed(&e, &shared.hub, color, &batch.paths);
+                eprintln!("{what}: {}", tr(lang, "serve.failed", &[]));
+                failed(&e, &shared.hub, options, &batch.paths);
             }
         }
     }
@@ -281,9 +288,10 @@ fn rebuild_loop(
 
 /// Prints a failed build's diagnostics and shows them on open pages, those in the
 /// files of `saved` first.
-fn failed(e: &Error, hub: &Hub, color: bool, saved: &BTreeSet<PathBuf>) {
+fn failed(e: &Error, hub: &Hub, options: &Options, saved: &BTreeSet<PathBuf>) {
+    let (color, lang) = (options.color, options.lang);
     if e.diagnostics().is_empty() {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", e.summary(lang));
     } else {
         // On a terminal the last lines are the ones read: the saved files' problems last.
         let (mine, others): (Vec<Diagnostic>, Vec<Diagnostic>) = e
@@ -291,17 +299,17 @@ fn failed(e: &Error, hub: &Hub, color: bool, saved: &BTreeSet<PathBuf>) {
             .iter()
             .cloned()
             .partition(|d| saved.contains(&d.path));
-        eprint!("{}", diag::render(&others, Format::Human, color));
-        eprint!("{}", diag::render(&mine, Format::Human, color));
+        eprint!("{}", diag::render(&others, Format::Human, color, lang));
+        eprint!("{}", diag::render(&mine, Format::Human, color, lang));
     }
-    hub.broadcast(reload::Event::Failed(reload::overlay(e, saved)));
+    hub.broadcast(reload::Event::Failed(reload::overlay(e, saved, lang)));
 }
 
 /// `content/a.md changed`, or `content/a.md and 3 other paths changed`. Paths that no
 /// longer exist (editors' temporary files) are named only when nothing else changed.
-fn describe(root: &Path, batch: &watch::Batch) -> String {
+fn describe(root: &Path, batch: &watch::Batch, lang: Lang) -> String {
     if batch.rescan {
-        return "files changed (full rescan)".to_string();
+        return tr(lang, "serve.rescan", &[]);
     }
     let existing: Vec<&PathBuf> = batch
         .paths
@@ -314,19 +322,33 @@ fn describe(root: &Path, batch: &watch::Batch) -> String {
         existing
     };
     match paths.as_slice() {
-        [] => "files changed".to_string(),
-        [one] => format!("{} changed", one.display()),
-        [first, rest @ ..] => format!("{} and {} other paths changed", first.display(), rest.len()),
+        [] => tr(lang, "serve.files-changed", &[]),
+        [one] => tr(
+            lang,
+            "serve.changed",
+            &[("path", one.display().to_string())],
+        ),
+        [first, rest @ ..] => tr(
+            lang,
+            "serve.changed-more",
+            &[
+                ("path", first.display().to_string()),
+                ("count", rest.len().to_string()),
+            ],
+        ),
     }
 }
 
 /// `2 pages re-rendered, 3 files written, 0 removed in 12 ms`.
-fn summary(r: &Rebuilt, started: Instant) -> String {
-    format!(
-        "{} pages re-rendered, {} files written, {} removed in {} ms",
-        r.rendered,
-        r.written.len(),
-        r.removed.len(),
-        started.elapsed().as_millis()
+fn summary(r: &Rebuilt, started: Instant, lang: Lang) -> String {
+    tr(
+        lang,
+        "serve.rebuilt",
+        &[
+            ("rendered", r.rendered.to_string()),
+            ("written", r.written.len().to_string()),
+            ("removed", r.removed.len().to_string()),
+            ("ms", started.elapsed().as_millis().to_string()),
+        ],
     )
 }

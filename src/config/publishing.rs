@@ -40,10 +40,13 @@ pub(super) fn markdown(
                 Diagnostic::error(
                     "bad-setting",
                     super::FILE_NAME,
-                    format!("`raw_html` cannot be `{}`", name.get_ref()),
+                    crate::t!("bad-setting.raw-html", value = name.get_ref()),
                 )
                 .at(index, name.span().start)
-                .help(format!("use one of: {}", RawHtml::NAMES.join(", "))),
+                .help(crate::t!(
+                    "bad-setting.help",
+                    names = RawHtml::NAMES.join(", ")
+                )),
             );
             Markdown::default()
         }

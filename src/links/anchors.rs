@@ -5,11 +5,11 @@
 //! the target's text. Explicit ids (`{#x}`) given twice in a page are errors too: the
 //! second heading would silently get another id.
 
-use crate::config::did_you_mean;
 use crate::diag::{Diagnostic, LineIndex};
 use crate::links::Graph;
 use crate::markdown::Scan;
 use crate::model::{Page, Site};
+use crate::t;
 
 /// A page's heading ids and its links to headings.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -50,10 +50,10 @@ impl Anchors {
                 Diagnostic::error(
                     "duplicate-id",
                     &page.source.path,
-                    format!("the heading id `{id}` is already the id of an earlier heading"),
+                    t!("duplicate-id", id = id),
                 )
                 .at(index, base + range.start)
-                .help("give each `{#id}` of a page a name of its own"),
+                .help(t!("duplicate-id.help")),
             );
         }
         let mut anchors = Anchors {
@@ -105,13 +105,15 @@ pub fn check_anchors(site: &Site, graph: &Graph) -> Vec<Diagnostic> {
                 continue;
             }
             let target = &site.pages[link.target].source.rel;
-            let help = did_you_mean(&link.fragment, ids.iter().map(String::as_str))
-                .map(|h| h.replacen('`', "`#", 1))
+            let help = crate::diag::suggest(&link.fragment, ids.iter().map(String::as_str))
+                .map(|id| t!("did-you-mean", name = format!("#{id}")))
                 .unwrap_or_else(|| match ids.is_empty() {
-                    true => format!("`{target}` has no headings: link to the page itself"),
-                    false => format!(
-                        "the headings of `{target}` are: {}",
-                        ids.iter()
+                    true => t!("broken-anchor.no-headings.help", target = target),
+                    false => t!(
+                        "broken-anchor.help",
+                        target = target,
+                        ids = ids
+                            .iter()
                             .map(|id| format!("#{id}"))
                             .collect::<Vec<_>>()
                             .join(", ")
@@ -121,9 +123,11 @@ pub fn check_anchors(site: &Site, graph: &Graph) -> Vec<Diagnostic> {
                 Diagnostic::error(
                     "broken-anchor",
                     &page.source.path,
-                    format!(
-                        "the link `{}` names `#{}`, which is no heading of `{target}`",
-                        link.dest, link.fragment
+                    t!(
+                        "broken-anchor",
+                        dest = link.dest,
+                        fragment = link.fragment,
+                        target = target
                     ),
                 )
                 .at(&index, link.offset)

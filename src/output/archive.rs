@@ -209,9 +209,9 @@ fn refuse(path: &Path, why: &str) -> Error {
         Diagnostic::error(
             "unsafe-output",
             path,
-            format!("refusing to write the archive {}: {why}", path.display()),
+            crate::t!("unsafe-output.archive", path = path.display(), why = why),
         )
-        .help("choose a new file name, or a zip archive that a previous build wrote"),
+        .help(crate::t!("unsafe-output.archive.help")),
     ])
 }
 

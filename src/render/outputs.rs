@@ -80,7 +80,7 @@ impl Origin {
 
     /// A diagnostic about this origin: at its file and position, or about the site's
     /// configuration when archipel itself writes it.
-    fn diagnostic(&self, code: &'static str, message: String) -> Diagnostic {
+    fn diagnostic(&self, code: &'static str, message: crate::diag::Text) -> Diagnostic {
         let path = self
             .file
             .clone()
@@ -115,14 +115,14 @@ impl Outputs {
                 let d = here
                     .diagnostic(
                         "output-collision",
-                        format!(
-                            "`{}` would be written twice: by {} and by {}",
-                            first.key(),
-                            other.describe(),
-                            here.describe()
+                        crate::t!(
+                            "output-collision",
+                            file = first.key(),
+                            other = other.describe(),
+                            here = here.describe()
                         ),
                     )
-                    .help("rename one of the two: each output file must have one source");
+                    .help(crate::t!("output-collision.help"));
                 self.diags.push(d);
             }
         }
@@ -133,13 +133,14 @@ impl Outputs {
         let d = origin
             .diagnostic(
                 "reserved-name",
-                format!(
-                    "{} takes the name `{name}`, which belongs to {}",
-                    origin.describe(),
-                    taken_by.describe()
+                crate::t!(
+                    "reserved-name",
+                    origin = origin.describe(),
+                    name = name,
+                    taken = taken_by.describe()
                 ),
             )
-            .help("rename the file: archipel writes its own pages under this name");
+            .help(crate::t!("reserved-name.help"));
         self.diags.push(d);
     }
 

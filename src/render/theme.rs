@@ -44,9 +44,9 @@ pub fn theme(config: &Config) -> Result<Theme, Error> {
             Diagnostic::error(
                 "no-theme",
                 crate::config::FILE_NAME,
-                format!("theme `{}` not found in themes/", config.site.theme),
+                crate::t!("no-theme", theme = config.site.theme),
             )
-            .help("set `theme` in [site] to a directory of themes/"),
+            .help(crate::t!("no-theme.help")),
         ]));
     }
     let mut templates: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
@@ -67,9 +67,9 @@ pub fn theme(config: &Config) -> Result<Theme, Error> {
                 Diagnostic::error(
                     "missing-template",
                     theme_dir.join("templates").join(&name),
-                    format!("template `{name}` is missing"),
+                    crate::t!("missing-template", name = name),
                 )
-                .help("add it to the theme, or to the site's templates/"),
+                .help(crate::t!("missing-template.help")),
             );
         }
     }
@@ -87,7 +87,7 @@ pub fn theme(config: &Config) -> Result<Theme, Error> {
         diags.push(Diagnostic::error(
             "template",
             relative(&config.root, &path),
-            message,
+            crate::t!("template", message = message),
         ));
     } else {
         diags.extend(cycles::find(&tera, &templates, &config.root));
@@ -183,6 +183,6 @@ fn template_error(template: &str, file: &str, e: &tera::Error) -> Error {
     Error::Config(vec![Diagnostic::error(
         "template",
         format!("templates/{template}"),
-        format!("rendering {file}: {}", chain(e)),
+        crate::t!("template.render", file = file, message = chain(e)),
     )])
 }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Mutex, MutexGuard};
 
-use crate::diag::{Diagnostic, Error};
+use crate::diag::{Diagnostic, Error, Lang, tr};
 
 /// The URL path of the event stream.
 pub const EVENTS_PATH: &str = "/__archipel/events";
@@ -158,11 +158,11 @@ pub fn escape(s: &str) -> String {
 }
 
 /// The overlay that explains a failed rebuild: each problem as `path:line:column`, its
-/// message and its fix, all escaped. Reader-facing text is in French.
+/// message and its fix, all escaped, in the site's language (`lang`).
 /// The errors in the files of `first` (the ones just saved) come first: when a page
 /// does not parse, every link to it breaks too, and the cause must not be lost among them.
 /// At most [`OVERLAY_ITEMS`] are listed; the terminal has them all.
-pub fn overlay(error: &Error, first: &BTreeSet<PathBuf>) -> String {
+pub fn overlay(error: &Error, first: &BTreeSet<PathBuf>, lang: Lang) -> String {
     let mut items = String::new();
     let mut diags: Vec<&Diagnostic> = error
         .diagnostics()
@@ -180,30 +180,36 @@ pub fn overlay(error: &Error, first: &BTreeSet<PathBuf>) -> String {
         items.push_str(&format!(
             "<li><code>{}</code> {}",
             escape(&place),
-            escape(&d.message)
+            escape(&d.message.render(lang))
         ));
         if let Some(help) = &d.help {
-            items.push_str(&format!("<br><small>Piste : {}</small>", escape(help)));
+            let help = tr(lang, "overlay.help", &[("help", help.render(lang))]);
+            items.push_str(&format!("<br><small>{}</small>", escape(&help)));
         }
         items.push_str("</li>");
     }
     if diags.is_empty() {
-        items.push_str(&format!("<li>{}</li>", escape(&error.to_string())));
+        items.push_str(&format!("<li>{}</li>", escape(&error.summary(lang))));
     }
     if more > 0 {
-        items.push_str(&format!(
-            "<li>… et {more} autre{} (voir le terminal)</li>",
-            if more > 1 { "s" } else { "" }
-        ));
+        let key = if more > 1 {
+            "overlay.more"
+        } else {
+            "overlay.one-more"
+        };
+        let text = tr(lang, key, &[("count", more.to_string())]);
+        items.push_str(&format!("<li>{}</li>", escape(&text)));
     }
+    let hide = escape(&tr(lang, "overlay.hide", &[]));
+    let title = escape(&tr(lang, "overlay.title", &[]));
+    let explain = escape(&tr(lang, "overlay.explain", &[]));
     format!(
         "<div id=\"{OVERLAY_ID}\" role=\"alert\" style=\"position:fixed;left:0;right:0;bottom:0;\
 max-height:60vh;overflow:auto;z-index:2147483647;margin:0;padding:1em 1.5em;\
 background:#7f1d1d;color:#fff;font:15px/1.45 system-ui,sans-serif;\
 box-shadow:0 -4px 16px rgba(0,0,0,.35)\">\
-<button type=\"button\" onclick=\"this.parentNode.remove()\" style=\"float:right\">Masquer</button>\
-<p style=\"margin:0 0 .5em\"><strong>Le site ne se construit plus.</strong> \
-Vous voyez la dernière version valide ; corrigez et enregistrez, la page se mettra à jour.</p>\
+<button type=\"button\" onclick=\"this.parentNode.remove()\" style=\"float:right\">{hide}</button>\
+<p style=\"margin:0 0 .5em\"><strong>{title}</strong> {explain}</p>\
 <ul style=\"margin:0;padding-left:1.2em\">{items}</ul></div>"
     )
 }
@@ -288,7 +294,7 @@ mod tests {
     fn overlays_escape_what_they_show() {
         let d = Diagnostic::error("front-matter-syntax", "content/<a>.md", "bad `<script>`")
             .help("écrire \"x\"");
-        let html = overlay(&Error::Content(vec![d]), &BTreeSet::new());
+        let html = overlay(&Error::Content(vec![d]), &BTreeSet::new(), Lang::Fr);
         assert!(html.contains("<code>content/&lt;a&gt;.md</code> bad `&lt;script&gt;`"));
         assert!(html.contains("écrire &quot;x&quot;"));
         assert!(!html.contains("<script>"));
@@ -305,7 +311,7 @@ mod tests {
             "bad TOML",
         ));
         let first: BTreeSet<PathBuf> = [PathBuf::from("content/z.md")].into();
-        let html = overlay(&Error::Content(diags), &first);
+        let html = overlay(&Error::Content(diags), &first, Lang::Fr);
         let z = html.find("content/z.md").unwrap();
         assert!(z < html.find("content/p00.md").unwrap());
         assert!(

@@ -13,6 +13,7 @@ mod forge;
 mod guide;
 mod i18n;
 mod links;
+mod messages;
 mod metadata;
 mod new;
 mod offline;

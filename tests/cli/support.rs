@@ -109,7 +109,11 @@ impl Fixture {
     /// The command that runs `archipel` with `args` in the site root.
     pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_archipel"));
-        cmd.args(args).current_dir(self.root()).env("NO_COLOR", "1");
+        // Messages in English unless a test asks for another language (#13).
+        cmd.args(args)
+            .current_dir(self.root())
+            .env("NO_COLOR", "1")
+            .env("ARCHIPEL_LANG", "en");
         cmd
     }
 
