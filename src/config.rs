@@ -533,12 +533,9 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
                     error(
                         "bad-field",
                         inverse.span(),
-                        format!(
-                            "`inverse` is for `refs` fields, and `{}` is not one",
-                            name.get_ref()
-                        ),
+                        t!("bad-field.inverse", name = name.get_ref()),
                     )
-                    .help("remove it, or make the field `type = \"refs\"`"),
+                    .help(t!("bad-field.inverse.help")),
                 ),
                 (_, None) => {}
             }

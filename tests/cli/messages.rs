@@ -325,6 +325,10 @@ fn each_code_s_french_text_is_pinned() {
             "wrong-kind-ref",
             "`{name}` attend des pages de la sorte `{kind}`, mais `{id}` est : {found}",
         ),
+        (
+            "bad-field.inverse",
+            "`inverse` ne s'applique qu'aux champs `refs`, et `{name}` n'en est pas un",
+        ),
     ];
     for (key, french) in pinned {
         assert_eq!(tr(Lang::Fr, leak(key.to_string()), &[]), *french, "{key}");
