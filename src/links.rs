@@ -433,15 +433,15 @@ fn scheme_link(path: &std::path::Path, scheme: &str, dest: &str) -> Diagnostic {
         "javascript" | "vbscript" | "data" | "file" => Diagnostic::error(
             "unsafe-link",
             path,
-            format!("the link `{shown}` uses `{scheme}:`, which archipel does not publish"),
+            t!("unsafe-link", dest = shown, scheme = scheme),
         )
-        .help("`javascript:`, `vbscript:`, `data:` and `file:` links would run code or point at a reader's own files; link to a page (`page.md`) or a web address (`https://…`)"),
+        .help(t!("unsafe-link.help")),
         _ => Diagnostic::warning(
             "unknown-scheme",
             path,
-            format!("the link `{shown}` uses `{scheme}:`, which is neither a page nor a web address"),
+            t!("unknown-scheme", dest = shown, scheme = scheme),
         )
-        .help("link to another page's .md file, or to `https://…`; the link is kept as written"),
+        .help(t!("unknown-scheme.help")),
     }
 }
 

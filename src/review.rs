@@ -100,9 +100,9 @@ fn unpublished(site: &Site, graph: &Graph) -> Vec<Diagnostic> {
             Diagnostic::warning(
                 "unpublished-file",
                 std::path::Path::new(crate::load::CONTENT_DIR).join(file),
-                format!("no page links to `{file}`: it will not be published"),
+                t!("unpublished-file", file = file),
             )
-            .help("link to it from a page, or keep it outside content/")
+            .help(t!("unpublished-file.help"))
         })
         .collect()
 }

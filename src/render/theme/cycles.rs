@@ -237,20 +237,17 @@ pub(super) fn find(
                     (p.clone(), t.as_str())
                 });
             let path = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-            let what = if edge.include {
-                "include"
+            let key = if edge.include {
+                "template-cycle"
             } else {
-                "macro call"
+                "template-cycle.macro"
             };
             let mut d = Diagnostic::error(
                 "template-cycle",
                 path,
-                format!(
-                    "this {what} leads back to where it started, so rendering would never end: {}",
-                    chain.join(" → ")
-                ),
+                crate::t!(key, chain = chain.join(" → ")),
             )
-            .help("remove the include or call that closes the circle, or put it under a condition");
+            .help(crate::t!("template-cycle.help"));
             if let Some(offset) = text.find(&edge.to.needle()) {
                 d = d.at(&LineIndex::new(text), offset);
             }
