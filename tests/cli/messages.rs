@@ -329,12 +329,30 @@ fn each_code_s_french_text_is_pinned() {
             "bad-field.inverse",
             "`inverse` ne s'applique qu'aux champs `refs`, et `{name}` n'en est pas un",
         ),
-        ("template-cycle", "cette inclusion ramène à son point de départ, le rendu ne finirait jamais : {chain}"),
-        ("template-cycle.macro", "cet appel de macro ramène à son point de départ, le rendu ne finirait jamais : {chain}"),
-        ("unsafe-link", "le lien `{dest}` utilise `{scheme}:`, qu'archipel ne publie pas"),
-        ("unknown-scheme", "le lien `{dest}` utilise `{scheme}:`, qui n'est ni une page ni une adresse web"),
-        ("unpublished-file", "aucune page ne mène à `{file}` : il ne sera pas publié"),
-        ("bad-base-url", "`base_url` doit être une adresse http(s) complète, pas `{value}`"),
+        (
+            "template-cycle",
+            "cette inclusion ramène à son point de départ, le rendu ne finirait jamais : {chain}",
+        ),
+        (
+            "template-cycle.macro",
+            "cet appel de macro ramène à son point de départ, le rendu ne finirait jamais : {chain}",
+        ),
+        (
+            "unsafe-link",
+            "le lien `{dest}` utilise `{scheme}:`, qu'archipel ne publie pas",
+        ),
+        (
+            "unknown-scheme",
+            "le lien `{dest}` utilise `{scheme}:`, qui n'est ni une page ni une adresse web",
+        ),
+        (
+            "unpublished-file",
+            "aucune page ne mène à `{file}` : il ne sera pas publié",
+        ),
+        (
+            "bad-base-url",
+            "`base_url` doit être une adresse http(s) complète, pas `{value}`",
+        ),
     ];
     for (key, french) in pinned {
         assert_eq!(tr(Lang::Fr, leak(key.to_string()), &[]), *french, "{key}");
