@@ -92,12 +92,8 @@ pub fn render_into(root: &Path, options: render::Options, sink: &dyn Sink) -> Re
     let mut warnings = checked.warnings;
     if !options.offline && !checked.site.config.site.feeds() {
         warnings.push(
-            Diagnostic::warning(
-                "no-base-url",
-                config::FILE_NAME,
-                "no `base_url`: the site has no feed, no sitemap and no sharing metadata, and its 404 page works only at the site's root",
-            )
-            .help("set `base_url` in [site] to the address the site is published at"),
+            Diagnostic::warning("no-base-url", config::FILE_NAME, crate::t!("no-base-url"))
+                .help(crate::t!("no-base-url.help")),
         );
     }
     Ok(Built { summary, warnings })

@@ -137,9 +137,9 @@ fn add_aliases<'a>(
                 pos: index.pos(span.start),
             }),
             None => diags.push(
-                Diagnostic::error("bad-alias", path, format!("`{written}` cannot be an address"))
+                Diagnostic::error("bad-alias", path, t!("bad-alias", written = written))
                     .at(index, span.start)
-                    .help("write the old address from the site's root, such as \"fiches-pratiques/ancien-nom\""),
+                    .help(t!("bad-alias.help")),
             ),
         }
     }

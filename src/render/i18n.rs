@@ -50,7 +50,11 @@ fn read(root: &Path, path: PathBuf) -> Result<Option<File>, Error> {
     }
     let text = std::fs::read_to_string(&full).map_err(|e| Error::io(&path, e))?;
     let table = toml::from_str(&text).map_err(|e| {
-        let d = Diagnostic::error("strings-syntax", &path, e.message().trim().to_string());
+        let d = Diagnostic::error(
+            "strings-syntax",
+            &path,
+            crate::t!("strings-syntax", message = e.message().trim()),
+        );
         Error::Config(vec![match e.span() {
             Some(span) => d.at(&LineIndex::new(&text), span.start),
             None => d,
@@ -94,11 +98,9 @@ pub fn load(config: &Config, theme_dir: &Path) -> Result<Strings, Error> {
             Diagnostic::error(
                 "no-strings",
                 crate::config::FILE_NAME,
-                format!("the theme has no strings for language `{language}`"),
+                crate::t!("no-strings", language = language),
             )
-            .help(format!(
-                "add {DIR}/{language}.toml to the site with every key of the theme's {DIR}/ tables, translated"
-            )),
+            .help(crate::t!("no-strings.help", dir = DIR, language = language)),
         ]));
     };
     let mut diags = Vec::new();
@@ -116,7 +118,7 @@ pub fn load(config: &Config, theme_dir: &Path) -> Result<Strings, Error> {
                     Diagnostic::error(
                         "unknown-string",
                         &site.path,
-                        format!("the theme has no string `{name}`"),
+                        crate::t!("unknown-string", name = name),
                     )
                     .at(&index, key.span().start)
                     .maybe_help(did_you_mean(
@@ -129,10 +131,10 @@ pub fn load(config: &Config, theme_dir: &Path) -> Result<Strings, Error> {
                         Diagnostic::error(
                             "bad-string",
                             &site.path,
-                            format!("`{name}` must have the shape of the theme's"),
+                            crate::t!("bad-string", name = name),
                         )
                         .at(&index, value.span().start)
-                        .help(format!("the theme's {} has it so", keys.path.display())),
+                        .help(crate::t!("bad-string.help", path = keys.path.display())),
                     ),
                 Some(_) => {
                     table.insert(name.clone(), value.get_ref().clone());
@@ -152,12 +154,13 @@ pub fn load(config: &Config, theme_dir: &Path) -> Result<Strings, Error> {
             Diagnostic::error(
                 "missing-string",
                 path,
-                format!(
-                    "no string for language `{language}`: {}",
-                    missing.join(", ")
+                crate::t!(
+                    "missing-string",
+                    language = language,
+                    names = missing.join(", ")
                 ),
             )
-            .help(format!("translate them from {}", keys.path.display())),
+            .help(crate::t!("missing-string.help", path = keys.path.display())),
         );
     }
     if !diags.is_empty() {
@@ -204,7 +207,7 @@ fn strings(table: IndexMap<String, toml::Value>, path: &Path) -> Result<Strings,
         return Err(Error::Config(vec![Diagnostic::error(
             "missing-string",
             path,
-            "dates need `months` (12 names), `date_day`, `date_month`, `date_year` and `first_day`",
+            crate::t!("missing-string.dates"),
         )]));
     };
     let script: serde_json::Map<String, serde_json::Value> = table

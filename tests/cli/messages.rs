@@ -353,6 +353,29 @@ fn each_code_s_french_text_is_pinned() {
             "bad-base-url",
             "`base_url` doit être une adresse http(s) complète, pas `{value}`",
         ),
+        (
+            "no-strings",
+            "le thème n'a pas de textes pour la langue `{language}`",
+        ),
+        ("unknown-string", "le thème n'a pas de texte `{name}`"),
+        (
+            "bad-string",
+            "`{name}` doit avoir la même forme que celui du thème",
+        ),
+        (
+            "missing-string",
+            "textes manquants pour la langue `{language}` : {names}",
+        ),
+        (
+            "missing-string.dates",
+            "les dates demandent `months` (12 noms), `date_day`, `date_month`, `date_year` et `first_day`",
+        ),
+        ("strings-syntax", "erreur de syntaxe TOML : {message}"),
+        ("bad-alias", "`{written}` ne peut pas être une adresse"),
+        (
+            "no-base-url",
+            "pas de `base_url` : le site n'a ni flux, ni plan du site, ni métadonnées de partage, et sa page 404 ne fonctionne qu'à la racine",
+        ),
     ];
     for (key, french) in pinned {
         assert_eq!(tr(Lang::Fr, leak(key.to_string()), &[]), *french, "{key}");
