@@ -43,6 +43,8 @@ pub struct Config {
     /// The typed relations between pages: each kind's `refs` fields in declaration
     /// order, then the built-in `see_also` (last).
     pub relations: Vec<Relation>,
+    /// Search index settings (`[search]`).
+    pub search: SearchConfig,
 }
 
 /// A typed relation between pages (#11): a `refs` field, with its label seen from both
@@ -82,6 +84,28 @@ pub struct Licence {
     /// A sentence on what the licence does not cover (the sources' own terms).
     #[serde(default)]
     pub notice: String,
+}
+
+/// Search index settings (`[search]`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Past this many bytes of postings, the index is split into shards loaded on
+    /// demand (0: always).
+    #[serde(default = "default_shard_above")]
+    pub shard_above: usize,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            shard_above: default_shard_above(),
+        }
+    }
+}
+
+fn default_shard_above() -> usize {
+    crate::render::search::SHARD_ABOVE
 }
 
 /// Site-wide settings (`[site]`).
@@ -277,6 +301,8 @@ struct RawConfig {
     site: RawSite,
     #[serde(default)]
     kinds: Vec<RawKind>,
+    #[serde(default)]
+    search: SearchConfig,
     /// Contributor-facing descriptions of built-in fields, in the site's language.
     #[serde(default)]
     field_help: IndexMap<Spanned<String>, String>,
@@ -658,6 +684,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
         kinds,
         markdown,
         forge,
+        search: raw.search,
     })
 }
 

@@ -174,6 +174,9 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     /// Its text without markup, for search.
     pub text: String,
+    /// Where each heading's text lies in `text`, in order: a section's own text runs from
+    /// the end of its heading to the start of the next one.
+    pub heading_spans: Vec<std::ops::Range<usize>>,
 }
 
 /// What becomes of a relative link or image when a body is rendered.
@@ -226,6 +229,15 @@ pub fn to_html(body: &str, rewrite: &dyn Fn(&str) -> Option<Rewrite>, policy: Ra
                     id: unique,
                     text,
                 });
+                let at = rendered.text.len();
+                rendered.heading_spans.push(at..at);
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let at = rendered.text.len();
+                if let Some(span) = rendered.heading_spans.last_mut() {
+                    span.end = at;
+                }
+                rendered.text.push(' ');
             }
             Event::Text(t) | Event::Code(t) => {
                 rendered.text.push_str(t);
@@ -382,6 +394,8 @@ mod tests {
         assert!(r.html.contains(r#"href="REW:a.md#t""#));
         assert!(r.html.contains(r#"href="https://e.org""#));
         assert_eq!(r.headings.len(), 3);
+        let spans: Vec<&str> = r.heading_spans.iter().map(|s| &r.text[s.clone()]).collect();
+        assert_eq!(spans, ["Étape un", "Étape un", "Custom"]);
         assert_eq!(
             r.headings[2],
             Heading {

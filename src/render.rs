@@ -295,10 +295,9 @@ pub fn render_selected(
             return Ok(());
         }
         let docs: Vec<&search::IndexedDoc> = outs.iter().map(|o| &o.search).collect();
-        put(
-            url::SEARCH_INDEX_FILE,
-            search::index_script(&docs).into_bytes(),
-        )
+        search::index_files(&docs, site.config.search.shard_above)
+            .into_par_iter()
+            .try_for_each(|(file, bytes)| put(&file, bytes))
     };
     let (lists, search_index) = rayon::join(lists, search_index);
     lists?;
@@ -472,7 +471,11 @@ fn render_page(
         sink.put(&file, &theme.render(template, ctx, &file)?)?;
     }
     aliases::render(site, theme, options, i, sink)?;
-    let headings: Vec<&str> = body.headings.iter().map(|h| h.text.as_str()).collect();
+    let headings: Vec<(&str, &str)> = body
+        .headings
+        .iter()
+        .map(|h| (h.id.as_str(), h.text.as_str()))
+        .collect();
     let tags: Vec<&str> = page
         .tags
         .iter()
@@ -485,6 +488,7 @@ fn render_page(
         summary: &page.summary,
         tags,
         headings,
+        spans: &body.heading_spans,
         text: &body.text,
     });
     // The printable guide holds every page: links between pages become in-page anchors.

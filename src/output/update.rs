@@ -54,6 +54,8 @@ struct State {
     spilled: bool,
     /// Whether every previous file that is not put is kept.
     keep_all: bool,
+    /// Directories whose previous files are kept only if put again, even with `keep_all`.
+    replaced: Vec<String>,
 }
 
 /// What a committed update changed.
@@ -117,6 +119,22 @@ impl Update {
         self.lock().keep_all = true;
     }
 
+    /// Declares that the previous files under `dir` (a path prefix ending in `/`) are
+    /// part of the new tree unless put, as [`Update::keep`] does for each.
+    pub fn keep_under(&self, dir: &str) {
+        let mut state = self.lock();
+        for (path, &h) in self.previous.iter().filter(|(p, _)| p.starts_with(dir)) {
+            state.current.entry(path.clone()).or_insert(h);
+        }
+    }
+
+    /// Declares that the files under `dir` (a path prefix ending in `/`) are all put in
+    /// this update: previous ones that are not are removed, even with
+    /// [`Update::keep_all`].
+    pub fn replace_under(&self, dir: &str) {
+        self.lock().replaced.push(dir.to_string());
+    }
+
     /// Moves the changed files into the output and removes the files no longer produced.
     pub fn commit(mut self) -> Result<Applied, Error> {
         let state = std::mem::take(&mut *self.lock());
@@ -147,18 +165,28 @@ impl Update {
             std::fs::rename(&from, &to).map_err(|e| Error::io(&to, e))?;
         }
         let mut current = state.current;
-        if state.keep_all {
+        let mut removed: Vec<String> = if state.keep_all {
             let mut all = std::mem::take(&mut self.previous);
+            let gone: Vec<String> = all
+                .keys()
+                .filter(|p| state.replaced.iter().any(|dir| p.starts_with(dir.as_str())))
+                .filter(|p| !current.contains_key(*p))
+                .cloned()
+                .collect();
+            for path in &gone {
+                all.remove(path);
+            }
             all.extend(current);
             current = all;
-        }
-        // The marker is the output directory's own, not a file of the site.
-        let mut removed: Vec<String> = self
-            .previous
-            .keys()
-            .filter(|k| !current.contains_key(*k) && *k != MARKER)
-            .cloned()
-            .collect();
+            gone
+        } else {
+            // The marker is the output directory's own, not a file of the site.
+            self.previous
+                .keys()
+                .filter(|k| !current.contains_key(*k) && *k != MARKER)
+                .cloned()
+                .collect()
+        };
         removed.sort();
         for file in &removed {
             let path = self.out.join(file);

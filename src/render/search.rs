@@ -11,9 +11,13 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use crate::slug::fold;
+
+mod files;
+pub use files::{SHARD_ABOVE, SHARD_DIR, index_files};
 
 /// One document to index.
 pub struct Doc<'a> {
@@ -27,8 +31,10 @@ pub struct Doc<'a> {
     pub summary: &'a str,
     /// Tag labels.
     pub tags: Vec<&'a str>,
-    /// Heading texts.
-    pub headings: Vec<&'a str>,
+    /// Each heading's anchor id and text.
+    pub headings: Vec<(&'a str, &'a str)>,
+    /// Where each heading's text lies in `text` (see [`crate::markdown::Rendered`]).
+    pub spans: &'a [Range<usize>],
     /// The body text without markup.
     pub text: &'a str,
 }
@@ -168,8 +174,8 @@ pub fn terms(text: &str) -> impl Iterator<Item = String> + '_ {
 
 /// A document reduced to what the index keeps.
 pub struct IndexedDoc {
-    /// `[title, kind, url, snippet]`, as the script stores them.
-    fields: [String; 4],
+    /// What a result shows, as JSON: see [`record`].
+    record: String,
     /// The document's distinct terms, in order of first use, laid end to end: one
     /// allocation per document rather than one per term, which is most of a build's
     /// memory otherwise.
@@ -224,7 +230,7 @@ pub fn indexed(doc: &Doc<'_>) -> IndexedDoc {
     texts.push((fold(doc.title), TITLE));
     texts.extend(doc.tags.iter().map(|t| (fold(t), TAG)));
     texts.push((fold(doc.summary), SUMMARY));
-    texts.extend(doc.headings.iter().map(|h| (fold(h), HEADING)));
+    texts.extend(doc.headings.iter().map(|(_, h)| (fold(h), HEADING)));
     texts.push((fold(doc.text), BODY));
     // Each distinct word is checked against the stop words and stemmed once, however
     // often it occurs: `seen` maps it to its term's slot in `terms` (or to none).
@@ -280,90 +286,45 @@ pub fn indexed(doc: &Doc<'_>) -> IndexedDoc {
         term_text.push_str(&t.term);
         term_ends.push((term_text.len() as u32, t.weight));
     }
-    let snippet = if doc.summary.is_empty() {
-        excerpt(doc.text)
-    } else {
-        doc.summary.to_string()
-    };
     IndexedDoc {
-        fields: [
-            doc.title.to_string(),
-            doc.kind.to_string(),
-            doc.url.clone(),
-            snippet,
-        ],
+        record: record(doc),
         term_text,
         term_ends,
     }
 }
 
-/// Builds the index script: `window.ARCHIPEL_SEARCH = {docs: [[title, kind, url,
-/// snippet], ...], terms: {term: [gap, weight, gap, weight, ...], ...}}`, where each
-/// gap is the document's index minus the previous one's in the list (the first is the
-/// index itself): small numbers, which keeps large indexes about a third smaller.
-pub fn index_script(docs: &[&IndexedDoc]) -> String {
-    // This runs once, after every page, on one core: a hash map sorted once and numbers
-    // written by hand rather than a BTreeMap and `write!` (see benches/README.md).
-    let mut postings: WordMap<&str, Vec<(u32, u32)>> = WordMap::default();
-    let mut count = 0;
-    for (d, doc) in docs.iter().enumerate() {
-        for (term, w) in doc.terms() {
-            postings.entry(term).or_default().push((d as u32, w));
-            count += 1;
-        }
-    }
-    let mut postings: Vec<(&str, Vec<(u32, u32)>)> = postings.into_iter().collect();
-    postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut out = String::with_capacity(160 * docs.len() + 10 * count + 16 * postings.len());
-    out.push_str("window.ARCHIPEL_SEARCH={\"docs\":[");
-    for (i, doc) in docs.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&serde_json::to_string(&doc.fields).unwrap_or_default());
-    }
-    out.push_str("],\"terms\":{");
-    for (i, (term, list)) in postings.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        // Terms are runs of alphanumerics: nothing to escape.
-        out.push('"');
-        out.push_str(term);
-        out.push_str("\":[");
-        let mut previous = 0;
-        for (j, &(d, w)) in list.iter().enumerate() {
-            if j > 0 {
-                out.push(',');
-            }
-            push_number(&mut out, d - previous);
-            previous = d;
-            out.push(',');
-            push_number(&mut out, w);
-        }
-        out.push(']');
-    }
-    out.push_str("}};\n");
-    out
+/// What a result shows of a document, as the JSON array `[title, kind, url, snippet,
+/// intro, [[id, heading, text], ...]]`: `intro` is the text before the first heading, and
+/// each section's `text` runs from its heading to the next one, whitespace collapsed.
+/// The browser finds in them the sections that match a query and the excerpts around
+/// its words.
+fn record(doc: &Doc<'_>) -> String {
+    let snippet = if doc.summary.is_empty() {
+        excerpt(doc.text)
+    } else {
+        doc.summary.to_string()
+    };
+    let body = |range: Range<usize>| collapse(doc.text.get(range).unwrap_or(""));
+    let starts = doc.spans.iter().map(|s| s.start).chain([doc.text.len()]);
+    let intro = body(0..doc.spans.first().map_or(doc.text.len(), |s| s.start));
+    let sections: Vec<(&str, &str, String)> = doc
+        .headings
+        .iter()
+        .zip(doc.spans)
+        .zip(starts.skip(1))
+        .map(|((&(id, heading), span), next)| (id, heading, body(span.end..next)))
+        .collect();
+    serde_json::to_string(&(doc.title, doc.kind, &doc.url, snippet, intro, sections))
+        .unwrap_or_default()
 }
 
-/// Appends `n` in decimal.
-fn push_number(out: &mut String, mut n: u32) {
-    let mut digits = [0u8; 10];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend(digits[start..].iter().map(|&b| char::from(b)));
+/// `text` with each run of whitespace made one space, trimmed.
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn excerpt(text: &str) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = collapse(text);
     let text = text.as_str();
     match text.char_indices().nth(SNIPPET) {
         None => text.to_string(),
@@ -426,16 +387,6 @@ mod tests {
     }
 
     #[test]
-    fn numbers_are_written_in_decimal() {
-        let mut out = String::new();
-        for n in [0, 7, 10, 4_294_967_295] {
-            push_number(&mut out, n);
-            out.push(' ');
-        }
-        assert_eq!(out, "0 7 10 4294967295 ");
-    }
-
-    #[test]
     fn terms_fold_and_drop_stop_words() {
         let t: Vec<String> = terms("La COOPÉRATION et les Coopérations").collect();
         assert_eq!(t, ["cooper", "cooper"]);
@@ -449,13 +400,14 @@ mod tests {
             url: "x/".into(),
             summary: "Un réseau, des coopérations.",
             tags: vec!["Coopération"],
-            headings: vec!["Écouter"],
+            headings: vec![("ecouter", "Écouter")],
+            spans: &[],
             text: "Coopérer en réseau : écouter, écoute, écoutes et le réseau local. \
                    L’œuvre d'İstanbul, ǅemal, COOPÉRER, Œuvres, l'été 2024, x½.",
         };
         let index = indexed(&doc);
         let got: Vec<(&str, u32)> = index.terms().collect();
-        let mut expected: Vec<String> = [doc.title, doc.summary, doc.tags[0], doc.headings[0]]
+        let mut expected: Vec<String> = [doc.title, doc.summary, doc.tags[0], doc.headings[0].1]
             .into_iter()
             .chain([doc.text])
             .flat_map(|t| terms(t).collect::<Vec<_>>())
@@ -467,38 +419,5 @@ mod tests {
         assert_eq!(names, expected);
         // "reseau": title 16 + summary 4 + two body occurrences.
         assert!(got.contains(&("reseau", 22)), "{got:?}");
-    }
-
-    #[test]
-    fn index_weighs_titles_over_bodies() {
-        let doc = |title, text| Doc {
-            title,
-            kind: "K",
-            url: "x/".into(),
-            summary: "",
-            tags: vec![],
-            headings: vec![],
-            text,
-        };
-        let docs = [
-            indexed(&doc("Conflit", "rien")),
-            indexed(&doc("Autre", "un conflit ici")),
-        ];
-        let script = index_script(&docs.iter().collect::<Vec<_>>());
-        assert!(script.contains("\"conflit\":[0,16,1,1]"), "{script}");
-        assert!(
-            script.starts_with(
-                "window.ARCHIPEL_SEARCH={\"docs\":[[\"Conflit\",\"K\",\"x/\",\"rien\"]"
-            )
-        );
-        let more: Vec<IndexedDoc> = ["a", "b conflit", "c", "d conflit"]
-            .iter()
-            .map(|t| indexed(&doc("T", t)))
-            .collect();
-        let gaps = index_script(&more.iter().collect::<Vec<_>>());
-        assert!(
-            gaps.contains("\"conflit\":[1,1,2,1]"),
-            "gaps, not indexes: {gaps}"
-        );
     }
 }

@@ -8,38 +8,16 @@ import fs from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 
-import { buildGuide, launch, openPage, serve } from "./support.mjs";
+import { browserFixture, serve } from "./support.mjs";
 
 // Three spellings of one word: case, accents and plural must not change the results.
 const QUERIES = ["cooperation", "COOPÉRATION", "coopérations"];
 // How many of the first results must agree.
 const FIRST = 5;
 
-let site;
-let browser;
-// A setup failure (no chromium, a build error) fails every test, rather than leaving
-// them cancelled.
-let setupError;
-
-before(async () => {
-  try {
-    site = buildGuide();
-    browser = await launch();
-  } catch (e) {
-    setupError = e;
-  }
-});
-
-/** A page of a fresh context, once the setup succeeded. */
-async function open(contextOptions) {
-  if (setupError) throw setupError;
-  return openPage(browser, contextOptions);
-}
-
-after(async () => {
-  await browser?.close();
-  site?.cleanup();
-});
+// The guide built online and offline, and the browser.
+const fixture = browserFixture();
+const open = (contextOptions) => fixture.open(contextOptions);
 
 /** Clicks `link` and waits for the page it leads to. */
 async function follow(page, link) {
@@ -73,6 +51,7 @@ async function headerResults(page, query) {
 async function pageResults(page, url, query) {
   await page.goto(`${url}?q=${encodeURIComponent(query)}`);
   assert.equal(await page.locator("#recherche").inputValue(), query);
+  await page.locator("#resultats .result-title").first().waitFor();
   const titles = await page.locator("#resultats .result-title").allTextContents();
   assert.ok((await page.locator("#resultats mark").count()) > 0);
   return titles;
@@ -113,7 +92,7 @@ async function searchEverywhere(page, home, searchUrl) {
 describe("offline copy from file://", () => {
   test("clicks from home to a kind list, a sheet, a tag, a testimony and back via a backlink", async () => {
     const { page, requests, errors, context } = await open({ offline: true });
-    await page.goto(site.offlineUrl("index.html"));
+    await page.goto(fixture.site.offlineUrl("index.html"));
     await assertPage(page, /\/index\.html$/);
 
     const nav = page.getByRole("navigation", { name: "Navigation principale" });
@@ -164,13 +143,13 @@ describe("offline copy from file://", () => {
     const { page, requests, errors, context } = await open({ offline: true });
     await searchEverywhere(
       page,
-      site.offlineUrl("index.html"),
-      site.offlineUrl("search/index.html"),
+      fixture.site.offlineUrl("index.html"),
+      fixture.site.offlineUrl("search/index.html"),
     );
     // Results lead to files, never to directories.
     const hrefs = await page.locator("#resultats a").evaluateAll((as) => as.map((a) => a.href));
     assert.ok(hrefs.length > 0);
-    for (const href of hrefs) assert.match(href, /^file:\/\/.*\.html$/);
+    for (const href of hrefs) assert.match(href, /^file:\/\/.*\.html(#[^#/]+)?$/);
     assert.deepEqual(requests.filter((u) => !u.startsWith("file://")), []);
     assert.deepEqual(errors, []);
     await context.close();
@@ -180,7 +159,7 @@ describe("offline copy from file://", () => {
 describe("online build over HTTP", () => {
   let server;
   before(async () => {
-    if (site) server = await serve(site.online);
+    if (fixture.site) server = await serve(fixture.site.online);
   });
   after(async () => {
     await server?.close();
@@ -201,19 +180,19 @@ describe("print", () => {
   test("a page prints without navigation chrome, the printable guide holds every sheet", async () => {
     const { page, errors, context } = await open({ offline: true });
     await page.emulateMedia({ media: "print" });
-    await page.goto(site.offlineUrl("fiches-pratiques/5-recreer-la-confiance/index.html"));
+    await page.goto(fixture.site.offlineUrl("fiches-pratiques/5-recreer-la-confiance/index.html"));
     for (const chrome of [".site-header", ".site-footer", ".links"]) {
       assert.equal(await page.locator(chrome).first().isVisible(), false, `${chrome} prints`);
     }
     assert.ok(await page.locator("main h1").isVisible());
     assert.ok(await page.locator("main .content").isVisible());
 
-    await page.goto(site.offlineUrl("print/index.html"));
+    await page.goto(fixture.site.offlineUrl("print/index.html"));
     const sheets = await page.locator("article.print-page").count();
     const pages = fs
-      .readdirSync(site.offline, { withFileTypes: true })
+      .readdirSync(fixture.site.offline, { withFileTypes: true })
       .filter((d) => ["fiches-pratiques", "fiches-outils", "temoignages"].includes(d.name))
-      .map((d) => fs.readdirSync(`${site.offline}/${d.name}`).filter((f) => !f.endsWith(".html")).length)
+      .map((d) => fs.readdirSync(`${fixture.site.offline}/${d.name}`).filter((f) => !f.endsWith(".html")).length)
       .reduce((a, b) => a + b, 0);
     assert.equal(sheets, pages);
     assert.equal(await page.locator(".site-header").isVisible(), false);

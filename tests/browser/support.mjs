@@ -7,6 +7,7 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { after, before } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 import { chromium } from "playwright-core";
@@ -148,4 +149,36 @@ export async function openPage(browser, contextOptions = {}) {
   });
   page.on("pageerror", (e) => errors.push(`exception: ${e.message}`));
   return { context, page, requests, errors };
+}
+
+/**
+ * Registers hooks that build a site with `make` (by default the guide, see buildGuide)
+ * and launch the browser before a test file's tests, and clean both up after. A setup
+ * failure (no chromium, a build error) fails every test, rather than leaving them
+ * cancelled. Returns `{site, open(contextOptions)}`, `site` being set once built.
+ */
+export function browserFixture(make = buildGuide) {
+  let browser;
+  let setupError;
+  const fixture = {
+    site: null,
+    /** A page of a fresh context, once the setup succeeded. */
+    async open(contextOptions) {
+      if (setupError) throw setupError;
+      return openPage(browser, contextOptions);
+    },
+  };
+  before(async () => {
+    try {
+      fixture.site = make();
+      browser = await launch();
+    } catch (e) {
+      setupError = e;
+    }
+  });
+  after(async () => {
+    await browser?.close();
+    fixture.site?.cleanup();
+  });
+  return fixture;
 }

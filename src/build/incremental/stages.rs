@@ -370,6 +370,12 @@ impl State {
                         Ok(done) => done,
                         Err(e) => return Err((e, Some(update.into_previous()), true)),
                     };
+                    // The index's shards are not in `keys::files`: they follow its terms.
+                    if select.search_index {
+                        update.replace_under(render::search::SHARD_DIR);
+                    } else {
+                        update.keep_under(render::search::SHARD_DIR);
+                    }
                     let missing = if same_files {
                         update.keep_all();
                         false

@@ -101,11 +101,34 @@
   // the whole index.
   const MIN_PREFIX = 2;
 
+  // Where a term's postings are, in a sharded index: the shard of the longest key that
+  // starts it (src/render/search/files.rs). Keys are sorted.
+  function shardOf(keys, term) {
+    let best = null;
+    for (const key of keys) {
+      if (term.startsWith(key) && (best === null || key.length > best.length)) best = key;
+    }
+    return best;
+  }
+
+  // The file of a shard key: ASCII letters and digits as they are, others as _hex.
+  function shardFile(key) {
+    let name = "";
+    for (const c of key) {
+      name += /[a-z0-9]/.test(c) ? c : "_" + c.codePointAt(0).toString(16);
+    }
+    return "t-" + name;
+  }
+
   class Index {
-    constructor(data) {
-      this.docs = data.docs;
-      this.postings = new Map(Object.entries(data.terms));
+    // `manifest` is window.ARCHIPEL_SEARCH; `load(name)` resolves to a shard's data.
+    constructor(manifest, load) {
+      this.manifest = manifest;
+      this.load = load;
+      this.postings = new Map(manifest.terms ? Object.entries(manifest.terms) : []);
       this.sorted = [...this.postings.keys()].sort();
+      this.shards = new Set(); // keys loaded
+      this.chunks = new Map(); // chunk number -> promise of its documents
     }
 
     // The words of a query, each with whether it is a prefix (the last word, while the
@@ -124,6 +147,47 @@
         }
       });
       return parsed;
+    }
+
+    // Loads the shards that may hold the terms of `query` (nothing when the manifest
+    // holds every term). Resolves once `search(query)` can answer.
+    async prepare(query) {
+      const keys = this.manifest.shards;
+      if (!keys) return;
+      const wanted = new Set();
+      for (const { word, prefix, onlyPrefix } of Index.parse(query)) {
+        if (!onlyPrefix) {
+          const key = shardOf(keys, stem(word));
+          if (key !== null) wanted.add(key);
+        }
+        if (prefix) {
+          for (const key of keys) {
+            if (key.startsWith(word) || word.startsWith(key)) wanted.add(key);
+          }
+        }
+      }
+      const missing = [...wanted].filter((k) => !this.shards.has(k));
+      if (missing.length === 0) return;
+      const loaded = await Promise.all(missing.map((k) => this.load(shardFile(k))));
+      missing.forEach((key, i) => {
+        this.shards.add(key);
+        for (const [term, list] of Object.entries(loaded[i] || {})) this.postings.set(term, list);
+      });
+      this.sorted = [...this.postings.keys()].sort();
+    }
+
+    // The documents numbered `numbers`, as the build recorded them: [title, kind, url,
+    // snippet, intro, [[id, heading, text], ...]].
+    async docs(numbers) {
+      const size = this.manifest.chunk;
+      return Promise.all(
+        numbers.map(async (n) => {
+          const k = Math.floor(n / size);
+          if (!this.chunks.has(k)) this.chunks.set(k, this.load("d" + k));
+          const chunk = (await this.chunks.get(k)) || [];
+          return chunk[n - k * size] || null;
+        }),
+      );
     }
 
     // The index terms a query word matches, each with its factor.
@@ -155,17 +219,19 @@
       return found;
     }
 
-    // Documents holding every word of the query, best first, and the terms matched.
+    // Documents holding every word of the query, best first (by number: records are
+    // loaded with `docs`), and for each word the terms it matched. Call `prepare` first.
     search(query) {
       const words = Index.parse(query);
-      const matched = new Set();
+      const matched = words.map(() => new Set());
       if (words.length === 0) return { words, results: [], matched };
       let scores = null;
-      for (const w of words) {
+      words.forEach((w, n) => {
+        if (scores !== null && scores.size === 0) return;
         const best = new Map();
         for (const [term, factor] of this.candidates(w)) {
-          matched.add(term);
-          // Documents are stored as gaps from the previous one (src/render/search.rs).
+          matched[n].add(term);
+          // Documents are stored as gaps from the previous one (src/render/search/files.rs).
           const list = this.postings.get(term);
           let doc = 0;
           for (let i = 0; i < list.length; i += 2) {
@@ -183,28 +249,35 @@
           }
           scores = next;
         }
-        if (scores.size === 0) break;
-      }
+      });
       const results = [...scores]
         .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-        .map(([doc, score]) => ({ doc: this.docs[doc], score }));
+        .map(([doc, score]) => ({ doc, score }));
       return { words, results, matched };
     }
   }
 
-  // --- Display ---------------------------------------------------------------------------
+  // --- What a result shows: sections and excerpts ------------------------------------
 
-  // Appends `text` to `parent`, wrapping in <mark> each word whose term was matched (or
-  // that starts with a word being typed).
-  function highlight(parent, text, found) {
-    const prefixes = found.words.filter((w) => w.prefix).map((w) => w.word);
+  // A test of folded words: which of the query's words each one matches (their indexes),
+  // by the terms they matched or, for a word being typed, by its start.
+  function matcher(found) {
+    return (folded) => {
+      if (!kept(folded)) return [];
+      const term = stem(folded);
+      const hits = [];
+      found.words.forEach((w, i) => {
+        if (found.matched[i].has(term) || (w.prefix && folded.startsWith(w.word))) hits.push(i);
+      });
+      return hits;
+    };
+  }
+
+  // Appends `text` to `parent`, wrapping in <mark> each word that `match` finds.
+  function highlight(parent, text, match) {
     let at = 0;
     for (const m of text.matchAll(WORD)) {
-      const folded = fold(m[0]);
-      const hit =
-        (kept(folded) && found.matched.has(stem(folded))) ||
-        (kept(folded) && prefixes.some((p) => folded.startsWith(p)));
-      if (!hit) continue;
+      if (match(fold(m[0])).length === 0) continue;
       parent.append(text.slice(at, m.index));
       const mark = document.createElement("mark");
       mark.textContent = m[0];
@@ -212,6 +285,45 @@
       at = m.index + m[0].length;
     }
     parent.append(text.slice(at));
+  }
+
+  // Characters of an excerpt, and how many of them come before its first matched word.
+  const EXCERPT = 160;
+  const BEFORE = 50;
+
+  // A short part of `text` around its first word that `match` finds, cut at spaces, with
+  // "…" where it was cut; when no word matches, its start if `lead`, else null.
+  function excerpt(text, match, lead) {
+    let first = null;
+    for (const m of text.matchAll(WORD)) {
+      if (match(fold(m[0])).length > 0) {
+        first = m.index;
+        break;
+      }
+    }
+    if (first === null && !(lead && text)) return null;
+    first = first || 0;
+    let start = Math.max(0, first - BEFORE);
+    if (start > 0) start = text.indexOf(" ", start) + 1 || first;
+    if (start > first) start = first;
+    let end = Math.min(text.length, start + EXCERPT);
+    if (end < text.length) end = text.lastIndexOf(" ", end) > first ? text.lastIndexOf(" ", end) : end;
+    return (start > 0 ? "…" : "") + text.slice(start, end).trim() + (end < text.length ? "…" : "");
+  }
+
+  // The sections of a document record that hold the most of the query's words (all of
+  // them when some do), in page order: {id, heading, text}. The text before the first
+  // heading is not a section.
+  function matchingSections(record, match) {
+    const scored = record[5].map(([id, heading, text]) => {
+      const words = new Set();
+      for (const m of (heading + " " + text).matchAll(WORD)) {
+        for (const i of match(fold(m[0]))) words.add(i);
+      }
+      return { id, heading, text, count: words.size };
+    });
+    const most = Math.max(0, ...scored.map((s) => s.count));
+    return most === 0 ? [] : scored.filter((s) => s.count === most);
   }
 
   function element(tag, className, parent) {
@@ -230,24 +342,6 @@
       href += "index.html";
     }
     return href || "./";
-  }
-
-  // The parts of one result (kind, title and snippet, the matched words marked), into
-  // `parent`.
-  function resultParts(parent, result, found) {
-    const [title, kind, , snippet] = result.doc;
-    element("span", "result-kind", parent).textContent = kind || say("page_kind");
-    highlight(element("span", "result-title", parent), title, found);
-    if (snippet) highlight(element("span", "result-snippet", parent), snippet, found);
-  }
-
-  // One result of the search page: a plain link, reached with Tab like any other.
-  function resultLink(form, result, found) {
-    const li = element("li", "search-result");
-    const a = element("a", null, li);
-    a.href = resultHref(form, result.doc[2]);
-    resultParts(a, result, found);
-    return li;
   }
 
   // One option of the header's listbox: options hold no link (ARIA forbids interactive
@@ -277,6 +371,42 @@
       text = (n === 0 && text.zero) || (n === 1 && text.one) || text.other;
     }
     return String(text ?? key).replace(/\{(\w+)\}/g, (m, name) => (name in values ? values[name] : m));
+  }
+
+  // One result: kind, title and an excerpt around the matched words, then its sections
+  // that match (at most `sections` of them), each leading to its heading. With an `id`,
+  // options of the header's listbox; without, plain links that Tab reaches.
+  function resultItems(form, record, found, id, sections) {
+    const [title, kind, url, snippet, intro] = record;
+    const match = matcher(found);
+    const item = (n, href, className) => {
+      if (id) {
+        const li = option(n === 0 ? id : id + "-" + n, href, className);
+        return [li, li];
+      }
+      const li = element("li", className);
+      const a = element("a", null, li);
+      a.href = href;
+      return [li, a];
+    };
+    const [li, main] = item(0, resultHref(form, url), "search-result");
+    element("span", "result-kind", main).textContent = kind || say("page_kind");
+    highlight(element("span", "result-title", main), title, match);
+    const parts = matchingSections(record, match).slice(0, sections);
+    const all = [intro, ...record[5].map((s) => s[2])].join(" ");
+    const text =
+      excerpt(intro, match) || (parts.length === 0 && excerpt(all, match)) || snippet;
+    if (text) highlight(element("span", "result-snippet", main), text, match);
+    const items = [li];
+    parts.forEach((part, n) => {
+      const href = resultHref(form, url) + "#" + part.id;
+      const [sub, link] = item(n + 1, href, "search-result search-section");
+      highlight(element("span", "result-heading", link), part.heading, match);
+      const around = excerpt(part.text, match, true);
+      if (around) highlight(element("span", "result-snippet", link), around, match);
+      items.push(sub);
+    });
+    return items;
   }
 
   // The header's combobox (ARIA 1.2): arrow keys move the active option of the listbox
@@ -310,13 +440,43 @@
   }
 
   const HEADER_RESULTS = 8;
+  // Matching sections shown under a result, in the header box and on the search page.
+  const HEADER_SECTIONS = 2;
+  const PAGE_SECTIONS = 3;
+  // Results the search page shows at first, and at each "more".
+  const PAGE_RESULTS = 20;
 
   // The index is loaded on first use, so that pages read without searching do not pay
-  // for it (it grows with the site). A <script> element loads it from file:// too.
+  // for it (it grows with the site). Its manifest, then the shards a query needs, are
+  // <script> elements, which load from file:// too; each shard calls
+  // ARCHIPEL_SEARCH_LOADED with its name and data.
   function indexSource(src) {
     let index = null;
     let state = "idle"; // "loading", then "done" whether it loaded or not
     const waiting = [];
+    const pending = new Map();
+    const base = (src || "").slice(0, (src || "").lastIndexOf("/") + 1);
+    window.ARCHIPEL_SEARCH_LOADED = (name, data) => {
+      const resolve = pending.get(name);
+      if (resolve) resolve(data);
+    };
+    function script(url, then) {
+      const element = document.createElement("script");
+      element.src = url;
+      element.onload = then;
+      element.onerror = then;
+      document.head.append(element);
+    }
+    // Resolves to a shard's data, or null when it could not be loaded.
+    function shard(name) {
+      return new Promise((resolve) => {
+        pending.set(name, resolve);
+        script(base + "search/shards/" + name + ".js", () => {
+          pending.delete(name);
+          resolve(null); // no effect when the shard called ARCHIPEL_SEARCH_LOADED
+        });
+      });
+    }
     return {
       get: () => index,
       load(then) {
@@ -324,18 +484,26 @@
         waiting.push(then);
         if (state === "loading" || !src) return;
         state = "loading";
-        const script = document.createElement("script");
-        script.src = src;
-        const finish = () => {
+        script(src, () => {
           state = "done";
-          if (window.ARCHIPEL_SEARCH) index = new Index(window.ARCHIPEL_SEARCH);
+          if (window.ARCHIPEL_SEARCH) index = new Index(window.ARCHIPEL_SEARCH, shard);
           waiting.splice(0).forEach((f) => f());
-        };
-        script.onload = finish;
-        script.onerror = finish;
-        document.head.append(script);
+        });
       },
     };
+  }
+
+  // Searches `query` and loads the records of results `from` to `to`; resolves to null
+  // when `current()` says that the query is no longer the one to show.
+  async function answer(index, query, current, from, to, found) {
+    if (!found) {
+      await index.prepare(query);
+      if (!current()) return null;
+      found = index.search(query);
+    }
+    const shown = found.results.slice(from, to);
+    const records = await index.docs(shown.map((r) => r.doc));
+    return current() ? { found, records } : null;
   }
 
   // The search box of the header: results under the box as the reader types.
@@ -345,6 +513,7 @@
     const status = form.querySelector("[role=status]");
     if (!input || !popup) return;
     const selection = new Selection(input, popup);
+    let asked = 0;
 
     function close() {
       popup.hidden = true;
@@ -352,21 +521,22 @@
       selection.reset();
     }
 
-    function update() {
+    async function update() {
       const query = input.value;
-      selection.reset();
-      popup.replaceChildren();
+      const ask = ++asked;
       const index = source.get();
       if (!index) source.load(update);
       if (!index || Index.parse(query).length === 0) {
         if (status) status.textContent = "";
         return close();
       }
-      const found = index.search(query);
-      found.results.slice(0, HEADER_RESULTS).forEach((r, i) => {
-        const li = option(popup.id + "-" + i, resultHref(form, r.doc[2]), "search-result");
-        resultParts(li, r, found);
-        popup.append(li);
+      const got = await answer(index, query, () => ask === asked, 0, HEADER_RESULTS);
+      if (!got) return;
+      const { found, records } = got;
+      selection.reset();
+      popup.replaceChildren();
+      records.forEach((record, i) => {
+        if (record) popup.append(...resultItems(form, record, found, popup.id + "-" + i, HEADER_SECTIONS));
       });
       const url = new URL(form.action, location.href);
       url.searchParams.set("q", query.trim());
@@ -391,8 +561,9 @@
     });
     input.addEventListener("keydown", (e) => {
       if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-        if (popup.hidden) update();
-        selection.move(e.key === "ArrowDown" ? 1 : -1);
+        const step = e.key === "ArrowDown" ? 1 : -1;
+        if (popup.hidden) update().then(() => selection.move(step));
+        else selection.move(step);
         e.preventDefault();
       } else if (e.key === "Enter") {
         const chosen = selection.current();
@@ -420,29 +591,53 @@
     });
   }
 
-  // The search page: reads ?q=, lists every result, follows the reader's typing.
+  // The search page: reads ?q=, lists the results (more on demand), follows the
+  // reader's typing.
   function searchPage(source, form, page) {
     const input = page.querySelector("input");
     const list = page.querySelector(".search-results");
     const status = page.querySelector(".search-status");
     if (!input || !list || !status) return;
+    let asked = 0;
+    let moreButton = null;
+
+    // Appends the results from `from` on, then a button for the next ones.
+    async function show(index, query, ask, from, found) {
+      const current = () => ask === asked;
+      const got = await answer(index, query, current, from, from + PAGE_RESULTS, found);
+      if (!got) return;
+      if (from === 0) list.replaceChildren();
+      moreButton?.remove();
+      got.records.forEach((record) => {
+        if (record) list.append(...resultItems(form, record, got.found, null, PAGE_SECTIONS));
+      });
+      const total = got.found.results.length;
+      const values = { count: total, query: query.trim() };
+      status.textContent = total === 0 ? say("no_results", values) : say("results_for", values);
+      if (from + PAGE_RESULTS < total) {
+        moreButton = element("button", "search-more-results");
+        moreButton.type = "button";
+        moreButton.textContent = say("more_results");
+        moreButton.addEventListener("click", () => show(index, query, ask, from + PAGE_RESULTS, got.found));
+        list.after(moreButton);
+      }
+    }
 
     function update() {
       const query = input.value;
-      list.replaceChildren();
+      const ask = ++asked;
       const index = source.get();
       if (!index) {
         status.textContent = say("index_failed");
         return;
       }
       if (Index.parse(query).length === 0) {
+        list.replaceChildren();
+        moreButton?.remove();
         status.textContent = query.trim() ? say("too_common") : say("hint");
         return;
       }
-      const found = index.search(query);
-      found.results.forEach((r) => list.append(resultLink(form, r, found)));
-      const values = { count: found.results.length, query: query.trim() };
-      status.textContent = values.count === 0 ? say("no_results", values) : say("results_for", values);
+      show(index, query, ask, 0, null);
     }
 
     function remember() {
@@ -501,6 +696,6 @@
     start();
   } else if (typeof module === "object") {
     // Node: the tests check the terms against the Rust side's.
-    module.exports = { fold, stem, terms, Index };
+    module.exports = { fold, stem, terms, Index, shardOf, shardFile, excerpt, matcher, matchingSections };
   }
 })();
