@@ -45,6 +45,17 @@ pub struct Config {
     pub relations: Vec<Relation>,
     /// Search index settings (`[search]`).
     pub search: SearchConfig,
+    /// Tag page settings (`[tags]`).
+    pub tags: TagsConfig,
+}
+
+/// Tag page settings (`[tags]`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TagsConfig {
+    /// Pages listed per tag page (0: all on one page).
+    #[serde(default)]
+    pub paginate: usize,
 }
 
 /// A typed relation between pages (#11): a `refs` field, with its label seen from both
@@ -166,6 +177,8 @@ pub struct Kind {
     /// (« Proposer un témoignage »), when `[forge] new` is set; empty for the theme's
     /// (`propose` in its translation table).
     pub new_label: String,
+    /// Pages listed per page of the kind's list (0: all on one page).
+    pub paginate: usize,
 }
 
 impl SiteConfig {
@@ -303,6 +316,8 @@ struct RawConfig {
     kinds: Vec<RawKind>,
     #[serde(default)]
     search: SearchConfig,
+    #[serde(default)]
+    tags: TagsConfig,
     /// Contributor-facing descriptions of built-in fields, in the site's language.
     #[serde(default)]
     field_help: IndexMap<Spanned<String>, String>,
@@ -389,6 +404,8 @@ struct RawKind {
     skeleton: String,
     #[serde(default)]
     new_label: Option<String>,
+    #[serde(default)]
+    paginate: usize,
 }
 
 #[derive(Deserialize)]
@@ -607,6 +624,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
             fields,
             skeleton: rk.skeleton.clone(),
             new_label: rk.new_label.clone().unwrap_or_default(),
+            paginate: rk.paginate,
         });
     }
     let title = raw.site.title.clone();
@@ -685,6 +703,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
         markdown,
         forge,
         search: raw.search,
+        tags: raw.tags,
     })
 }
 

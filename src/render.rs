@@ -9,6 +9,7 @@ pub mod feed;
 pub mod forge;
 pub mod i18n;
 pub mod keys;
+mod lists;
 pub mod outputs;
 pub mod search;
 mod theme;
@@ -27,7 +28,7 @@ use crate::markdown::{self, Heading, Rewrite, relative_target};
 use crate::model::{Role, Site};
 use crate::output::Sink;
 pub use theme::{Theme, theme};
-use views::{Linker, PageLink, TagLink};
+use views::{Linker, TagLink};
 
 /// How many of a kind's pages the home page lists.
 const HOME_PER_KIND: usize = 4;
@@ -80,12 +81,12 @@ pub struct PageOut {
 pub struct Select {
     /// For each page, whether to render it (otherwise its previous [`PageOut`] is reused).
     pub pages: Vec<bool>,
-    /// For each kind, its list page.
-    pub lists: Vec<bool>,
+    /// For each kind, each page of its list.
+    pub lists: Vec<Vec<bool>>,
     /// The tag index.
     pub tags_index: bool,
-    /// For each tag, its page.
-    pub tags: Vec<bool>,
+    /// For each tag, each page of its list.
+    pub tags: Vec<Vec<bool>>,
     /// The home page.
     pub home: bool,
     /// The search page and the 404 page, which depend only on the configuration.
@@ -103,11 +104,13 @@ pub struct Select {
 impl Select {
     /// Every output of `site`.
     pub fn all(site: &Site) -> Self {
+        let (lists, tags) = lists::page_counts(site);
+        let all = |counts: Vec<usize>| counts.into_iter().map(|n| vec![true; n]).collect();
         Select {
             pages: vec![true; site.pages.len()],
-            lists: vec![true; site.config.kinds.len()],
+            lists: all(lists),
             tags_index: true,
-            tags: vec![true; site.tags.len()],
+            tags: all(tags),
             home: true,
             fixed: true,
             print: true,
@@ -171,44 +174,19 @@ pub fn render_selected(
         sink.put(file, &bytes)
     };
 
-    #[derive(Serialize)]
-    struct ListView<'a> {
-        id: &'a str,
-        singular: &'a str,
-        plural: &'a str,
-        description: &'a str,
-        pages: Vec<PageLink<'a>>,
-        new_href: Option<String>,
-        new_label: &'a str,
-    }
     // Kind lists and tag pages hold every page between them and come after all pages:
     // rendered one after the other, with the search index, they were the serial tail of
     // a build (a fifth of a 50,000-page build's time, see benches/README.md). They run in
     // parallel, beside the search index.
     let lists = || -> Result<(), Error> {
-        (0..site.config.kinds.len())
-            .into_par_iter()
-            .filter(|&k| select.lists[k])
-            .try_for_each(|k| {
-                let kind = &site.config.kinds[k];
-                let file = url::kind_file(&kind.dir);
-                let l = Linker {
-                    site,
-                    from: &file,
-                    offline,
-                };
-                let list = ListView {
-                    id: &kind.id,
-                    singular: &kind.singular,
-                    plural: &kind.plural,
-                    description: &kind.description,
-                    pages: l.pages(&graph.kind_pages[k]),
-                    new_href: l.new_href(k),
-                    new_label: &kind.new_label,
-                };
-                let ctx = serde_json::json!({ "site": l.site_view(Some(k), print), "list": list });
-                put(&file, theme.render("list.html", ctx, &file)?)
-            })?;
+        let lists = lists::Lists {
+            site,
+            graph,
+            theme,
+            offline,
+            print,
+        };
+        lists.kinds(select, &put)?;
 
         #[derive(Serialize)]
         struct TagSummary<'a> {
@@ -240,55 +218,7 @@ pub fn render_selected(
                 theme.render("tags.html", ctx, url::TAGS_FILE)?,
             )?;
         }
-        #[derive(Serialize)]
-        struct Group<'a> {
-            label: &'a str,
-            pages: Vec<PageLink<'a>>,
-        }
-        (0..site.tags.len())
-            .into_par_iter()
-            .filter(|&t| select.tags[t])
-            .try_for_each(|t| {
-                let tag = &site.tags[t];
-                let file = url::tag_file(&tag.id);
-                let l = Linker {
-                    site,
-                    from: &file,
-                    offline,
-                };
-                let mut groups: Vec<Group<'_>> = site
-                    .config
-                    .kinds
-                    .iter()
-                    .enumerate()
-                    .map(|(k, kind)| Group {
-                        label: &kind.plural,
-                        pages: graph.tag_pages[t]
-                            .iter()
-                            .filter(|&&i| site.pages[i].role == Role::Kind(k))
-                            .map(|&i| l.page(i))
-                            .collect(),
-                    })
-                    .collect();
-                let others: Vec<PageLink<'_>> = graph.tag_pages[t]
-                    .iter()
-                    .filter(|&&i| !matches!(site.pages[i].role, Role::Kind(_)))
-                    .map(|&i| l.page(i))
-                    .collect();
-                if !others.is_empty() {
-                    groups.push(Group {
-                        label: "",
-                        pages: others,
-                    });
-                }
-                groups.retain(|g| !g.pages.is_empty());
-                let ctx = serde_json::json!({
-                    "site": l.site_view(None, print),
-                    "tag": { "id": tag.id, "label": tag.label, "description": tag.description,
-                             "count": graph.tag_pages[t].len(), "groups": groups },
-                });
-                put(&file, theme.render("tag.html", ctx, &file)?)
-            })
+        lists.tags(select, &put)
     };
     let search_index = || -> Result<(), Error> {
         if !select.search_index {

@@ -11,7 +11,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use rayon::prelude::*;
 
-use super::HOME_PER_KIND;
+use super::{HOME_PER_KIND, lists};
 use crate::links::Graph;
 use crate::model::Site;
 
@@ -20,12 +20,12 @@ use crate::model::Site;
 pub struct Keys {
     /// For each page, its own output (and its search entry and printable HTML).
     pub pages: Vec<u64>,
-    /// For each kind, its list page.
-    pub lists: Vec<u64>,
+    /// For each kind, each page of its list.
+    pub lists: Vec<Vec<u64>>,
     /// The tag index.
     pub tags_index: u64,
-    /// For each tag, its page.
-    pub tags: Vec<u64>,
+    /// For each tag, each page of its list.
+    pub tags: Vec<Vec<u64>>,
     /// The home page.
     pub home: u64,
     /// The printable guide.
@@ -115,22 +115,37 @@ pub fn keys(
             h.finish()
         })
         .collect();
-    let list_key = |list: &[usize], roles: bool| {
-        let mut h = DefaultHasher::new();
-        links(&mut h, link, list);
-        if roles {
-            for &j in list {
-                pages[j].role.hash(&mut h);
-            }
-        }
-        h.finish()
+    // A list page shows its entries and links to the list's other pages: with
+    // pagination, a title edit changes the key of the one page that holds it.
+    let list_keys = |list: &[usize], per: usize, roles: bool| -> Vec<u64> {
+        let total = lists::page_count(list.len(), per);
+        (0..total)
+            .map(|n| {
+                let mut h = DefaultHasher::new();
+                (list.len(), total).hash(&mut h);
+                let entries = lists::page_entries(list, per, n);
+                links(&mut h, link, entries);
+                if roles {
+                    for &j in entries {
+                        pages[j].role.hash(&mut h);
+                    }
+                }
+                h.finish()
+            })
+            .collect()
     };
     let lists = graph
         .kind_pages
         .iter()
-        .map(|l| list_key(l, false))
+        .zip(&site.config.kinds)
+        .map(|(l, kind)| list_keys(l, kind.paginate, false))
         .collect();
-    let tags = graph.tag_pages.iter().map(|l| list_key(l, true)).collect();
+    let per = site.config.tags.paginate;
+    let tags = graph
+        .tag_pages
+        .iter()
+        .map(|l| list_keys(&lists::tag_entries(site, l), per, true))
+        .collect();
     let tags_index = hash(graph.tag_pages.iter().map(Vec::len).collect::<Vec<_>>());
     let home = {
         let mut h = DefaultHasher::new();

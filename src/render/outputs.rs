@@ -20,7 +20,6 @@
 //! what archipel writes of itself.
 
 use std::collections::BTreeMap;
-use std::collections::btree_map::Entry;
 use std::path::{Path, PathBuf};
 
 use super::{Options, Theme, url};
@@ -95,6 +94,9 @@ impl Origin {
 #[derive(Debug, Default)]
 pub struct Outputs {
     files: BTreeMap<String, Origin>,
+    /// Directories (ending in `/`) whose files one source writes, their names known only
+    /// when it renders (the search index's shards follow the site's words).
+    dirs: BTreeMap<String, Origin>,
     diags: Vec<Diagnostic>,
 }
 
@@ -102,30 +104,58 @@ impl Outputs {
     /// Registers `file` (relative to the output directory) as written by `origin`; a path
     /// registered twice is an `output-collision` error naming both.
     pub fn add(&mut self, file: impl Into<String>, origin: Origin) {
-        match self.files.entry(file.into()) {
-            Entry::Vacant(v) => {
-                v.insert(origin);
-            }
-            Entry::Occupied(first) => {
-                // Report at the source a person wrote, when one of the two is built in.
-                let (here, other) = match origin.file {
-                    Some(_) => (&origin, first.get()),
-                    None => (first.get(), &origin),
-                };
-                let d = here
-                    .diagnostic(
-                        "output-collision",
-                        crate::t!(
-                            "output-collision",
-                            file = first.key(),
-                            other = other.describe(),
-                            here = here.describe()
-                        ),
-                    )
-                    .help(crate::t!("output-collision.help"));
-                self.diags.push(d);
-            }
+        let file = file.into();
+        let claimed = self.dirs.iter().find(|(d, _)| file.starts_with(d.as_str()));
+        if let Some((_, owner)) = claimed {
+            let owner = owner.clone();
+            self.collision(&file, &owner, &origin);
+        } else if let Some(first) = self.files.get(&file) {
+            let first = first.clone();
+            self.collision(&file, &first, &origin);
+        } else {
+            self.files.insert(file, origin);
         }
+    }
+
+    /// Registers every file under `dir` (ending in `/`) as written by `origin`: any other
+    /// output there is an `output-collision` error.
+    pub fn add_dir(&mut self, dir: &str, origin: Origin) {
+        let inside: Vec<(String, Origin)> = self
+            .files
+            .range(dir.to_string()..)
+            .take_while(|(f, _)| f.starts_with(dir))
+            .map(|(f, o)| (f.clone(), o.clone()))
+            .collect();
+        for (file, other) in inside {
+            self.collision(&file, &other, &origin);
+        }
+        self.dirs.insert(dir.to_string(), origin);
+    }
+
+    /// Reports that `file` "would be written twice" by `first` and by `second`.
+    fn collision(&mut self, file: &str, first: &Origin, second: &Origin) {
+        // Report at the source a person wrote, when one of the two is built in.
+        let (here, other) = match second.file {
+            Some(_) => (second, first),
+            None => (first, second),
+        };
+        let d = here
+            .diagnostic(
+                "output-collision",
+                crate::t!(
+                    "output-collision",
+                    file = file,
+                    other = other.describe(),
+                    here = here.describe()
+                ),
+            )
+            .help(crate::t!("output-collision.help"));
+        self.diags.push(d);
+    }
+
+    /// The directories registered whole, with [`Outputs::add_dir`].
+    pub fn dirs(&self) -> impl Iterator<Item = &str> {
+        self.dirs.keys().map(String::as_str)
     }
 
     /// Reports `origin` for taking a name archipel keeps (`taken_by` says for what).
@@ -205,14 +235,28 @@ pub fn plan<'a>(
             table.add(url::page_file(&alias.path), origin);
         }
     }
-    for kind in &site.config.kinds {
+    let (list_pages, tag_pages) = super::lists::page_counts(site);
+    for (kind, &count) in site.config.kinds.iter().zip(&list_pages) {
         table.add(url::kind_file(&kind.dir), kind_origin(kind));
+        for n in 2..=count {
+            let file = url::paged_file(&url::kind_file(&kind.dir), n);
+            let what = format!("page {n} of the list of kind `{}`", kind.id);
+            let origin = Origin::at(what, crate::config::FILE_NAME, Some(kind.dir_pos));
+            table.add(file, origin);
+        }
     }
     table.add(url::TAGS_FILE, Origin::built_in("the tag index"));
     let vocabulary = content.join(crate::load::TAGS_FILE);
-    for tag in &site.tags {
+    for (tag, &count) in site.tags.iter().zip(&tag_pages) {
         let what = format!("the page of tag `{}`", tag.id);
-        table.add(url::tag_file(&tag.id), Origin::file(what, &vocabulary));
+        table.add(url::tag_file(&tag.id), Origin::file(&what, &vocabulary));
+        for n in 2..=count {
+            let file = url::paged_file(&url::tag_file(&tag.id), n);
+            table.add(
+                file,
+                Origin::file(format!("page {n} of {what}"), &vocabulary),
+            );
+        }
     }
     table.add(url::page_file(""), Origin::built_in("the home page"));
     table.add(url::SEARCH_FILE, Origin::built_in("the search page"));
@@ -224,6 +268,10 @@ pub fn plan<'a>(
         table.add(url::PRINT_FILE, Origin::built_in("the printable guide"));
     }
     table.add(url::SEARCH_INDEX_FILE, Origin::built_in("the search index"));
+    table.add_dir(
+        super::search::SHARD_DIR,
+        Origin::built_in("the search index's shards"),
+    );
     if !options.offline && site.config.site.feeds() {
         table.add(url::FEED_FILE, Origin::built_in("the Atom feed"));
         table.add(url::SITEMAP_FILE, Origin::built_in("the sitemap"));

@@ -16,6 +16,15 @@ pub fn kind_file(dir: &str) -> String {
     format!("{dir}/index.html")
 }
 
+/// Page `n` (from 1) of the list whose first page is `first` (`<dir>/index.html`): page
+/// 1 is `first` itself, page `n` is `<dir>/page/<n>/index.html`.
+pub fn paged_file(first: &str, n: usize) -> String {
+    match (n, first.strip_suffix("index.html")) {
+        (0 | 1, _) | (_, None) => first.to_string(),
+        (_, Some(dir)) => format!("{dir}page/{n}/index.html"),
+    }
+}
+
 /// The tag index.
 pub const TAGS_FILE: &str = "tags/index.html";
 
@@ -157,5 +166,21 @@ mod tests {
         assert_eq!(online_path(&page_file("temoignages/a")), "temoignages/a/");
         assert_eq!(online_path(TAGS_FILE), "tags/");
         assert_eq!(online_path(FEED_FILE), "atom.xml");
+    }
+
+    #[test]
+    fn later_pages_of_a_list_are_under_its_directory() {
+        let first = kind_file("temoignages");
+        assert_eq!(paged_file(&first, 1), first);
+        assert_eq!(paged_file(&first, 2), "temoignages/page/2/index.html");
+        assert_eq!(paged_file(&tag_file("x"), 12), "tags/x/page/12/index.html");
+        assert_eq!(
+            href(&paged_file(&first, 3), &paged_file(&first, 2), false),
+            "../../../temoignages/page/2/"
+        );
+        assert_eq!(
+            href(&paged_file(&first, 2), &first, true),
+            "../../../temoignages/index.html"
+        );
     }
 }

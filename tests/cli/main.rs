@@ -18,6 +18,7 @@ mod metadata;
 mod new;
 mod offline;
 mod outputs;
+mod paginate;
 mod properties;
 mod publish;
 mod raw_html;

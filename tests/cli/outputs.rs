@@ -71,6 +71,7 @@ fn raw_files_named_like_generated_ones_are_collisions() {
         ("atom.xml", "the Atom feed"),
         ("sitemap.xml", "the sitemap"),
         ("search-index.js", "the search index"),
+        ("search/shards/d0.js", "the search index's shards"),
         ("tags/index.html", "the tag index"),
         (
             "cas/premier/index.html",
@@ -148,13 +149,19 @@ fn the_table_of_outputs_is_what_a_build_writes() {
         archipel::render::Options::default(),
     );
     let planned: Vec<String> = table.files().map(String::from).collect();
-    let written: Vec<String> = site
+    let (claimed, written): (Vec<String>, Vec<String>) = site
         .tree("public")
         .into_iter()
         .map(|(file, _)| file)
         .filter(|f| f != ".archipel-output")
-        .collect();
+        .partition(|f| table.dirs().any(|d| f.starts_with(d)));
     assert_eq!(planned, written);
+    // The directories registered whole: the search index's shards.
+    assert_eq!(table.dirs().collect::<Vec<_>>(), ["search/shards/"]);
+    assert!(
+        claimed.iter().any(|f| f == "search/shards/d0.js"),
+        "{claimed:?}"
+    );
     assert!(planned.len() > 50, "{}", planned.len());
 }
 

@@ -849,6 +849,19 @@ mod incremental {
                     &config.replace("related = 3", "related = 3\nprint = true"),
                 );
             }
+            if seed % 3 == 1 {
+                // Lists and tag pages of one page each, and the search index in shards:
+                // outputs that come and go with the pages and their words.
+                let config = site.read("archipel.toml").replacen(
+                    "sort = \"date\"",
+                    "sort = \"date\"\npaginate = 1",
+                    1,
+                );
+                site.write(
+                    "archipel.toml",
+                    &format!("{config}\n[tags]\npaginate = 1\n\n[search]\nshard_above = 0\n"),
+                );
+            }
             let out = site.path("served");
             let clean = site.path("clean");
             // As `build` (drafts left out) and as `serve` (drafts published) do.

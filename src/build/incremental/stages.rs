@@ -283,8 +283,9 @@ impl State {
         let mut select = Select::all(site);
         let mut kept: Vec<Option<PageOut>> = Vec::new();
         let mut prev = self.rendered.take();
-        // Same pages, tags, kinds, assets and static files: the same set of output files.
-        // A page that links a file of `content/` for the first time, or no longer links
+        // Same pages, tags, kinds, assets and static files, and lists of as many pages
+        // (a tag that loses a page may lose a page of its list): the same set of output
+        // files. A page that links a file of `content/` for the first time, or no longer links
         // one, changes what is published.
         let published = {
             let mut h = DefaultHasher::new();
@@ -292,7 +293,14 @@ impl State {
             h.finish()
         };
         let files = files || prev.as_ref().is_some_and(|p| p.published != published);
-        let same_files = !everything && !files && prev.as_ref().is_some_and(|p| p.shape == shape);
+        let pages_of = |lists: &[Vec<u64>]| lists.iter().map(Vec::len).collect::<Vec<_>>();
+        let same_files = !everything
+            && !files
+            && prev.as_ref().is_some_and(|p| {
+                p.shape == shape
+                    && pages_of(&p.keys.lists) == pages_of(&keys.lists)
+                    && pages_of(&p.keys.tags) == pages_of(&keys.tags)
+            });
         let mut deferred = None;
         if let (Some(p), false) = (prev.as_mut(), everything) {
             // Where each page was in the previous render.
@@ -319,12 +327,19 @@ impl State {
                 select.pages[i] =
                     kept[i].is_none() || o.map(|o| p.keys.pages[o]) != Some(keys.pages[i]);
             }
-            let differs = |a: &[u64], b: &[u64], i: usize| a.get(i) != b.get(i);
+            // Each page of a list whose key moved (or that is new).
+            let each = |a: &[Vec<u64>], b: &[Vec<u64>], i: usize| -> Vec<bool> {
+                let before = a.get(i).map_or(&[][..], Vec::as_slice);
+                b[i].iter()
+                    .enumerate()
+                    .map(|(n, key)| before.get(n) != Some(key))
+                    .collect()
+            };
             for k in 0..select.lists.len() {
-                select.lists[k] = differs(&p.keys.lists, &keys.lists, k);
+                select.lists[k] = each(&p.keys.lists, &keys.lists, k);
             }
             for t in 0..select.tags.len() {
-                select.tags[t] = differs(&p.keys.tags, &keys.tags, t);
+                select.tags[t] = each(&p.keys.tags, &keys.tags, t);
             }
             select.tags_index = p.keys.tags_index != keys.tags_index;
             select.home = p.keys.home != keys.home;
