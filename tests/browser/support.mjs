@@ -38,18 +38,26 @@ export function fixture(name) {
   return root;
 }
 
-/**
- * Builds the guide (or the site at `root`) twice into a fresh temporary directory,
- * online and offline, with $ARCHIPEL_BIN or else the debug binary that `cargo build`
- * brings up to date.
- */
-export function buildGuide(root = repo) {
+/** Runs a program, throwing with its standard error when it fails. */
+export { run };
+
+/** $ARCHIPEL_BIN, or else the debug binary, which `cargo build` brings up to date. */
+export function archipelBin() {
   let bin = process.env.ARCHIPEL_BIN;
   if (!bin) {
     run("cargo", ["build", "--quiet", "--bin", "archipel"], { cwd: repo, stdio: "inherit" });
     const target = process.env.CARGO_TARGET_DIR || path.join(repo, "target");
     bin = path.join(target, "debug", "archipel");
   }
+  return bin;
+}
+
+/**
+ * Builds the guide (or the site at `root`) twice into a fresh temporary directory,
+ * online and offline, with archipelBin().
+ */
+export function buildGuide(root = repo) {
+  const bin = archipelBin();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "archipel-browser-"));
   const online = path.join(dir, "online");
   const offline = path.join(dir, "offline");

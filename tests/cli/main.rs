@@ -23,6 +23,7 @@ mod properties;
 mod publish;
 mod raw_html;
 mod relations;
+mod search;
 mod serve;
 mod support;
 mod templates;

@@ -100,6 +100,9 @@
   // Prefix matching starts at this many characters, so that one letter does not list
   // the whole index.
   const MIN_PREFIX = 2;
+  // In a sharded index, at this many: the terms that start with two letters fill many
+  // shards (most of a large index), too much to load for one keystroke.
+  const MIN_SHARD_PREFIX = 3;
 
   // Where a term's postings are, in a sharded index: the shard of the longest key that
   // starts it (src/render/search/files.rs). Keys are sorted.
@@ -132,21 +135,26 @@
     }
 
     // The words of a query, each with whether it is a prefix (the last word, while the
-    // reader is still typing it).
-    static parse(query) {
+    // reader is still typing it, from `minPrefix` characters).
+    static parse(query, minPrefix = MIN_PREFIX) {
       const words = fold(query).match(WORD) || [];
       const typing = ENDS_IN_WORD.test(query);
       const parsed = [];
       words.forEach((word, i) => {
         const last = i === words.length - 1;
         if (kept(word)) {
-          parsed.push({ word, prefix: last && typing && word.length >= MIN_PREFIX });
-        } else if (last && typing && words.length === 1 && word.length >= MIN_PREFIX) {
+          parsed.push({ word, prefix: last && typing && word.length >= minPrefix });
+        } else if (last && typing && words.length === 1 && word.length >= minPrefix) {
           // A lone stop word may be the start of a real one ("de" → "décider").
           parsed.push({ word, prefix: true, onlyPrefix: true });
         }
       });
       return parsed;
+    }
+
+    // The words of `query` as this index matches them (see `Index.parse`).
+    parse(query) {
+      return Index.parse(query, this.manifest.shards ? MIN_SHARD_PREFIX : MIN_PREFIX);
     }
 
     // Loads the shards that may hold the terms of `query` (nothing when the manifest
@@ -155,7 +163,7 @@
       const keys = this.manifest.shards;
       if (!keys) return;
       const wanted = new Set();
-      for (const { word, prefix, onlyPrefix } of Index.parse(query)) {
+      for (const { word, prefix, onlyPrefix } of this.parse(query)) {
         if (!onlyPrefix) {
           const key = shardOf(keys, stem(word));
           if (key !== null) wanted.add(key);
@@ -222,7 +230,7 @@
     // Documents holding every word of the query, best first (by number: records are
     // loaded with `docs`), and for each word the terms it matched. Call `prepare` first.
     search(query) {
-      const words = Index.parse(query);
+      const words = this.parse(query);
       const matched = words.map(() => new Set());
       if (words.length === 0) return { words, results: [], matched };
       let scores = null;
@@ -526,7 +534,7 @@
       const ask = ++asked;
       const index = source.get();
       if (!index) source.load(update);
-      if (!index || Index.parse(query).length === 0) {
+      if (!index || index.parse(query).length === 0) {
         if (status) status.textContent = "";
         return close();
       }
@@ -631,7 +639,7 @@
         status.textContent = say("index_failed");
         return;
       }
-      if (Index.parse(query).length === 0) {
+      if (index.parse(query).length === 0) {
         list.replaceChildren();
         moreButton?.remove();
         status.textContent = query.trim() ? say("too_common") : say("hint");
