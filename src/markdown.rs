@@ -196,24 +196,67 @@ pub fn raw_html_changes(body: &str, policy: RawHtml) -> Vec<RawHtmlChange> {
     raw_html::changes(&events, policy)
 }
 
+/// Where a body is shown inside a larger document (the printable guide), so that its
+/// ids stay unique and its headings sit below the page's own title.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Nesting<'a> {
+    /// Put before every id the body defines (headings, footnotes) and every in-page
+    /// `#fragment` link, with a `-` between: `fiche-1` and `freins` give `fiche-1-freins`.
+    pub id_prefix: &'a str,
+    /// Levels added to every heading (at most `<h6>`).
+    pub shift: u8,
+}
+
+impl Nesting<'_> {
+    fn id(&self, id: &str) -> String {
+        if self.id_prefix.is_empty() {
+            id.to_string()
+        } else {
+            format!("{}-{id}", self.id_prefix)
+        }
+    }
+}
+
 /// Renders a body. `rewrite` says what becomes of each relative link destination
 /// (`None`: keep it as written); raw HTML is treated as `policy` says.
 pub fn to_html(body: &str, rewrite: &dyn Fn(&str) -> Option<Rewrite>, policy: RawHtml) -> Rendered {
+    to_html_nested(body, rewrite, policy, Nesting::default())
+}
+
+/// Renders a body as [`to_html`] does, nested as `nesting` says.
+pub fn to_html_nested(
+    body: &str,
+    rewrite: &dyn Fn(&str) -> Option<Rewrite>,
+    policy: RawHtml,
+    nesting: Nesting<'_>,
+) -> Rendered {
     let mut events: Vec<Event<'_>> = Parser::new_ext(body, options()).collect();
-    rewrite_links(&mut events, rewrite, policy);
+    rewrite_links(&mut events, rewrite, policy, nesting);
     let mut rendered = Rendered::default();
     let mut ids = HeadingIds::default();
     let mut i = 0;
     while i < events.len() {
         match &mut events[i] {
+            Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) => {
+                *label = CowStr::from(nesting.id(label));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                *level = shifted(*level, nesting.shift);
+                let at = rendered.text.len();
+                if let Some(span) = rendered.heading_spans.last_mut() {
+                    span.end = at;
+                }
+                rendered.text.push(' ');
+            }
             Event::Start(Tag::Heading { level, .. }) => {
+                *level = shifted(*level, nesting.shift);
                 let level = heading_level(*level);
                 let end = i + heading_end(&events[i..], |e| e);
                 let text = plain(events[i + 1..end].iter());
                 let Event::Start(Tag::Heading { id, .. }) = &mut events[i] else {
                     unreachable!()
                 };
-                let unique = ids.assign(id.as_deref(), &text);
+                let unique = nesting.id(&ids.assign(id.as_deref(), &text));
                 *id = Some(CowStr::from(unique.clone()));
                 // Named after its heading, so that a screen reader says where it leads;
                 // explicit ids are written as they are, so they are escaped like the label.
@@ -231,13 +274,6 @@ pub fn to_html(body: &str, rewrite: &dyn Fn(&str) -> Option<Rewrite>, policy: Ra
                 });
                 let at = rendered.text.len();
                 rendered.heading_spans.push(at..at);
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                let at = rendered.text.len();
-                if let Some(span) = rendered.heading_spans.last_mut() {
-                    span.end = at;
-                }
-                rendered.text.push(' ');
             }
             Event::Text(t) | Event::Code(t) => {
                 rendered.text.push_str(t);
@@ -258,12 +294,13 @@ pub fn to_html(body: &str, rewrite: &dyn Fn(&str) -> Option<Rewrite>, policy: Ra
     rendered
 }
 
-/// Rewrites relative links and images as `rewrite` says, and takes the link off
-/// `javascript:` URLs unless raw HTML is allowed.
+/// Rewrites relative links and images as `rewrite` says, in-page `#fragment` links as
+/// `nesting` says, and takes the link off `javascript:` URLs unless raw HTML is allowed.
 fn rewrite_links(
     events: &mut [Event<'_>],
     rewrite: &dyn Fn(&str) -> Option<Rewrite>,
     policy: RawHtml,
+    nesting: Nesting<'_>,
 ) {
     for i in 0..events.len() {
         match &mut events[i] {
@@ -276,7 +313,11 @@ fn rewrite_links(
                 match relative_target(dest_url).and_then(|_| rewrite(dest_url)) {
                     Some(Rewrite::To(url)) => *dest_url = CowStr::from(url),
                     Some(Rewrite::Text) => unlink(events, i),
-                    None => {}
+                    None => {
+                        if let Some(fragment) = dest_url.strip_prefix('#') {
+                            *dest_url = CowStr::from(format!("#{}", nesting.id(fragment)));
+                        }
+                    }
                 }
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
@@ -331,6 +372,12 @@ fn is_inline_end(end: &TagEnd) -> bool {
 
 fn heading_level(level: HeadingLevel) -> u8 {
     level as u8
+}
+
+/// `level` moved down by `shift` levels, at most to `<h6>`.
+fn shifted(level: HeadingLevel, shift: u8) -> HeadingLevel {
+    HeadingLevel::try_from(usize::from(heading_level(level) + shift).min(6))
+        .unwrap_or(HeadingLevel::H6)
 }
 
 fn plain<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> String {

@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod keys;
 mod lists;
 pub mod outputs;
+pub mod print;
 pub mod search;
 mod theme;
 pub mod url;
@@ -71,8 +72,10 @@ impl Summary {
 /// incremental rebuild (#4) keeps it for pages it does not render again.
 pub struct PageOut {
     search: search::IndexedDoc,
-    /// Body HTML, kept only when the home or the printable guide needs it.
+    /// Body HTML of the home page, which the home template shows.
     html: Option<String>,
+    /// Body HTML as the printable guide holds it, when it is built.
+    print: Option<String>,
 }
 
 /// Which outputs a render writes. An incremental rebuild (#4) renders only the outputs
@@ -290,33 +293,10 @@ pub fn render_selected(
     }
 
     if print && select.print {
-        let file = url::PRINT_FILE;
-        let l = Linker {
-            site,
-            from: file,
-            offline,
-        };
-        let sections: Vec<serde_json::Value> = site
-            .config
-            .kinds
-            .iter()
-            .enumerate()
-            .map(|(k, kind)| {
-                let pages: Vec<serde_json::Value> = graph.kind_pages[k]
-                    .iter()
-                    .map(|&i| {
-                        let p = &site.pages[i];
-                        serde_json::json!({
-                            "id": p.id, "anchor": print_anchor(&p.id), "title": p.title, "summary": p.summary,
-                            "date": p.date, "content": outs[i].html, "tags": l.tags(&p.tags),
-                        })
-                    })
-                    .collect();
-                serde_json::json!({ "id": kind.id, "plural": kind.plural, "pages": pages })
-            })
-            .collect();
-        let ctx = serde_json::json!({ "site": l.site_view(None, print), "sections": sections });
-        put(file, theme.render("print.html", ctx, file)?)?;
+        put(
+            url::PRINT_FILE,
+            print::render(site, graph, theme, offline, &outs)?,
+        )?;
     }
 
     if !offline && select.feed && site.config.site.feeds() {
@@ -340,11 +320,6 @@ pub fn render_selected(
         files: files.into_inner(),
     };
     Ok((summary, outs))
-}
-
-/// The anchor of a page inside the printable guide.
-fn print_anchor(id: &str) -> String {
-    id.replace('/', "--")
 }
 
 fn render_page(
@@ -421,24 +396,11 @@ fn render_page(
         spans: &body.heading_spans,
         text: &body.text,
     });
-    // The printable guide holds every page: links between pages become in-page anchors.
-    let html = match page.role {
-        Role::Home => Some(body.html),
-        Role::Kind(_) if print => {
-            let to_anchor = |dest: &str| match graph.assets[i].get(dest) {
-                Some(file) => Some(Rewrite::To(url::href(
-                    url::PRINT_FILE,
-                    file,
-                    options.offline,
-                ))),
-                None if to_draft(dest) => Some(Rewrite::Text),
-                None => links
-                    .get(dest)
-                    .map(|&t| Rewrite::To(format!("#{}", print_anchor(&site.pages[t].id)))),
-            };
-            Some(markdown::to_html(page.body(), &to_anchor, policy).html)
-        }
-        Role::Kind(_) | Role::Standalone => None,
-    };
-    Ok(PageOut { search, html })
+    let html = (page.role == Role::Home).then_some(body.html);
+    let print = print.then(|| print::page_html(site, graph, i, options.offline));
+    Ok(PageOut {
+        search,
+        html,
+        print,
+    })
 }

@@ -156,12 +156,16 @@ pub fn keys(
         }
         h.finish()
     };
+    // The booklet: every page's body, tags and references, in the booklet's order.
     let print = if site.config.site.print {
         let mut h = DefaultHasher::new();
-        for list in &graph.kind_pages {
-            list.len().hash(&mut h);
-            for &i in list {
+        for part in super::print::order(site, graph) {
+            (part.kind, part.pages.len()).hash(&mut h);
+            for i in part.pages {
                 (body(i), &pages[i].tags).hash(&mut h);
+                for r in &graph.refs[i] {
+                    links(&mut h, link, r);
+                }
             }
         }
         h.finish()

@@ -19,6 +19,7 @@ mod new;
 mod offline;
 mod outputs;
 mod paginate;
+mod print;
 mod properties;
 mod publish;
 mod raw_html;
