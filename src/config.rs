@@ -146,6 +146,8 @@ pub struct SiteConfig {
     pub see_also_inverse_label: String,
     /// Whether to build the printable guide (all pages of every kind on one page).
     pub print: bool,
+    /// Whether to build the map of the guide (`carte/index.html`).
+    pub map: bool,
 }
 
 /// One kind of page (`[[kinds]]`).
@@ -356,6 +358,8 @@ struct RawSite {
     see_also_inverse_label: String,
     #[serde(default)]
     print: bool,
+    #[serde(default)]
+    map: bool,
 }
 
 fn default_language() -> String {
@@ -698,6 +702,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
             see_also_label: raw.site.see_also_label,
             see_also_inverse_label: raw.site.see_also_inverse_label,
             print: raw.site.print,
+            map: raw.site.map,
         },
         kinds,
         markdown,

@@ -10,6 +10,7 @@ pub mod forge;
 pub mod i18n;
 pub mod keys;
 mod lists;
+pub mod map;
 pub mod outputs;
 pub mod print;
 pub mod search;
@@ -96,6 +97,8 @@ pub struct Select {
     pub fixed: bool,
     /// The printable guide.
     pub print: bool,
+    /// The map of the guide.
+    pub map: bool,
     /// The search index script.
     pub search_index: bool,
     /// The feed and the sitemap.
@@ -117,6 +120,7 @@ impl Select {
             home: true,
             fixed: true,
             print: true,
+            map: true,
             search_index: true,
             feed: true,
             files: true,
@@ -296,6 +300,14 @@ pub fn render_selected(
         put(
             url::PRINT_FILE,
             print::render(site, graph, theme, offline, &outs)?,
+        )?;
+    }
+
+    if site.config.site.map && select.map {
+        let links = map::Links::new(site, graph);
+        put(
+            url::MAP_FILE,
+            map::render(site, graph, theme, offline, &links)?,
         )?;
     }
 

@@ -30,6 +30,8 @@ pub struct Keys {
     pub home: u64,
     /// The printable guide.
     pub print: u64,
+    /// The map of the guide.
+    pub map: u64,
     /// The search index.
     pub search_index: u64,
     /// The feed and the sitemap.
@@ -172,6 +174,22 @@ pub fn keys(
     } else {
         0
     };
+    // The map: every page's link, tags and links to others.
+    let map = if site.config.site.map {
+        let mut h = DefaultHasher::new();
+        for (i, page) in pages.iter().enumerate() {
+            (link[i], &page.tags).hash(&mut h);
+            for r in &graph.refs[i] {
+                links(&mut h, link, r);
+            }
+            let mut body: Vec<usize> = graph.body[i].values().copied().collect();
+            body.sort_unstable();
+            body.hash(&mut h);
+        }
+        h.finish()
+    } else {
+        0
+    };
     let search_index = {
         let mut h = DefaultHasher::new();
         for (i, page) in pages.iter().enumerate() {
@@ -197,6 +215,7 @@ pub fn keys(
         tags,
         home,
         print,
+        map,
         search_index,
     }
 }

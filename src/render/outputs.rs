@@ -29,7 +29,8 @@ use crate::model::{Role, Site};
 
 /// Names a kind directory or a standalone page cannot take: the site's own top-level
 /// directories and pages.
-pub const RESERVED_NAMES: [&str; 6] = ["tags", "search", "print", "index", "404", "static"];
+pub const RESERVED_NAMES: [&str; 7] =
+    ["tags", "search", "print", "carte", "index", "404", "static"];
 
 /// Where one output comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -191,6 +192,7 @@ fn reserved_owner(name: &str) -> Origin {
         "tags" => "the tag index",
         "search" => "the search page",
         "print" => "the printable guide",
+        "carte" => "the map of the guide",
         "index" => "the home page",
         "404" => "the page for unknown addresses",
         _ => "the site's static files",
@@ -266,6 +268,9 @@ pub fn plan<'a>(
     );
     if site.config.site.print {
         table.add(url::PRINT_FILE, Origin::built_in("the printable guide"));
+    }
+    if site.config.site.map {
+        table.add(url::MAP_FILE, Origin::built_in("the map of the guide"));
     }
     table.add(url::SEARCH_INDEX_FILE, Origin::built_in("the search index"));
     table.add_dir(

@@ -7,8 +7,8 @@
 
 use serde::Serialize;
 
-use super::views::{FieldView, TagLink};
-use super::{PageOut, Theme, url, views::Linker};
+use super::views::{self, FieldView, Linker, TagLink};
+use super::{PageOut, Theme, url};
 use crate::date::Date;
 use crate::diag::Error;
 use crate::links::{Graph, leads_to_draft};
@@ -166,16 +166,7 @@ pub fn render(
             level: title_level(site, i),
             summary: &p.summary,
             date: p.date,
-            fields: p
-                .values
-                .iter()
-                .map(|v| FieldView {
-                    name: &v.name,
-                    label: &v.label,
-                    value: &v.text,
-                    items: &v.items,
-                })
-                .collect(),
+            fields: views::fields(p),
             references: p
                 .refs
                 .iter()

@@ -60,6 +60,7 @@ pub fn theme(config: &Config) -> Result<Theme, Error> {
     let needed = REQUIRED_TEMPLATES
         .iter()
         .map(|s| s.to_string())
+        .chain(config.site.map.then(|| "map.html".to_string()))
         .chain(config.kinds.iter().map(|k| k.template.clone()));
     for name in needed {
         if !templates.contains_key(&name) {

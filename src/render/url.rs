@@ -35,6 +35,8 @@ pub fn tag_file(id: &str) -> String {
 
 /// The search page.
 pub const SEARCH_FILE: &str = "search/index.html";
+/// The map of the guide.
+pub const MAP_FILE: &str = "carte/index.html";
 /// The page that holds the whole guide, for printing.
 pub const PRINT_FILE: &str = "print/index.html";
 /// The page shown for unknown URLs.

@@ -30,6 +30,8 @@ pub struct SiteView<'a> {
     pub search_href: String,
     /// Link to the printable guide, when it is built.
     pub print_href: Option<String>,
+    /// Link to the map of the guide, when it is built.
+    pub map_href: Option<String>,
     /// Link to the search index script.
     pub search_index_src: String,
     /// Link to the Atom feed (online builds with a `base_url`).
@@ -166,6 +168,19 @@ pub struct PageView<'a> {
     pub edit_href: Option<String>,
 }
 
+/// The plain fields page `page` fills, as shown.
+pub fn fields(page: &Page) -> Vec<FieldView<'_>> {
+    page.values
+        .iter()
+        .map(|v| FieldView {
+            name: &v.name,
+            label: &v.label,
+            value: &v.text,
+            items: &v.items,
+        })
+        .collect()
+}
+
 /// Computes links relative to one output file.
 pub struct Linker<'a> {
     /// The site.
@@ -250,6 +265,7 @@ impl<'a> Linker<'a> {
             tags_href: self.href(url::TAGS_FILE),
             search_href: self.href(url::SEARCH_FILE),
             print_href: print.then(|| self.href(url::PRINT_FILE)),
+            map_href: config.site.map.then(|| self.href(url::MAP_FILE)),
             search_index_src: self.href(url::SEARCH_INDEX_FILE),
             feed_href: (!self.offline && config.site.feeds()).then(|| self.href(url::FEED_FILE)),
             base_url: &config.site.base_url,
@@ -301,16 +317,7 @@ impl<'a> Linker<'a> {
             tags: self.tags(&page.tags),
             content,
             toc,
-            fields: page
-                .values
-                .iter()
-                .map(|v| FieldView {
-                    name: &v.name,
-                    label: &v.label,
-                    value: &v.text,
-                    items: &v.items,
-                })
-                .collect(),
+            fields: fields(page),
             relations: graph.relations[i]
                 .iter()
                 .map(|g| self.relation(g))

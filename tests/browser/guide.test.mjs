@@ -188,7 +188,7 @@ describe("print", () => {
     assert.ok(await page.locator("main .content").isVisible());
 
     await page.goto(fixture.site.offlineUrl("print/index.html"));
-    const sheets = await page.locator("article.print-page").count();
+    const sheets = await page.locator(".print-section article.print-page").count();
     const pages = fs
       .readdirSync(fixture.site.offline, { withFileTypes: true })
       .filter((d) => ["fiches-pratiques", "fiches-outils", "temoignages"].includes(d.name))

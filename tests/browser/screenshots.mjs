@@ -1,8 +1,9 @@
 // Takes the theme's screenshots into docs/screenshots/: home, a practice sheet, a tag
-// page and search results, a sheet's relations, at desktop and phone width; home and the
-// sheet in the dark colour scheme; home and a story of the English fixture site. All from
-// offline builds. Not a test: run `node tests/browser/screenshots.mjs` after a theme
-// change, look at the pictures, and commit them with the change.
+// page, the map of the guide and search results, a sheet's relations, at desktop and
+// phone width; home and the sheet in the dark colour scheme; home and a story of the
+// English fixture site. All from offline builds. Not a test: run
+// `node tests/browser/screenshots.mjs` after a theme change, look at the pictures, and
+// commit them with the change.
 import fs from "node:fs";
 import path from "node:path";
 
@@ -19,6 +20,7 @@ const PAGES = [
     clip: ["footer.links", "nav.reading-order"],
   },
   { name: "theme", file: "tags/confiance/index.html" },
+  { name: "carte", file: "carte/index.html", fullPage: true },
   { name: "recherche", file: "search/index.html", query: "coopération" },
   { name: "recherche-entete", file: "index.html", type: "confian" },
 ];
@@ -61,7 +63,8 @@ try {
         await page.keyboard.press("ArrowDown");
       }
       const file = path.join(out, `${p.name}-${size.name}.png`);
-      await page.screenshot({ path: file, ...(p.clip ? await region(page, p.clip) : {}) });
+      const shot = p.clip ? await region(page, p.clip) : {};
+      await page.screenshot({ path: file, fullPage: p.fullPage || false, ...shot });
       console.log(`${path.relative(repo, file)}: ${fs.statSync(file).size} bytes`);
     }
     await context.close();

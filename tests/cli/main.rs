@@ -15,6 +15,7 @@ mod i18n;
 mod links;
 mod messages;
 mod metadata;
+mod map;
 mod new;
 mod offline;
 mod outputs;

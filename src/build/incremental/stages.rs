@@ -344,6 +344,7 @@ impl State {
             select.tags_index = p.keys.tags_index != keys.tags_index;
             select.home = p.keys.home != keys.home;
             select.print = p.keys.print != keys.print;
+            select.map = p.keys.map != keys.map;
             select.search_index = p.keys.search_index != keys.search_index;
             select.feed = p.keys.feed != keys.feed;
             if select.search_index && self.defer && select.pages.iter().any(|&p| p) {

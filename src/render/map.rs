@@ -1,0 +1,359 @@
+//! The map of the guide (#11): `carte/index.html`, an SVG drawn at build time where every
+//! page is a node linking to it, in its kind's colour, and every pair of linked pages an
+//! edge styled by its relation (a reference field, `see_also`, or a link in the text).
+//!
+//! Kinds are columns (see [`layout`]); the first kind keeps its reading order and the
+//! others face the pages they link to. Past [`MAX_NODES`] pages a map of pages would be
+//! unreadable, so nodes become groups: the pages of one kind whose first tag is the same,
+//! linking to that tag's page (or, with more groups than [`MAX_NODES`], one node per
+//! kind). Everything is integers and sorted lists: the same site, the same bytes.
+
+pub mod layout;
+pub mod svg;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{Theme, print, url, views::Linker};
+use crate::config::FieldType;
+use crate::diag::Error;
+use crate::links::Graph;
+use crate::model::{Role, Site};
+
+/// The most nodes a map shows; past it, pages are grouped.
+pub const MAX_NODES: usize = 200;
+
+/// Relation styles (`rel-0`…) the theme defines; further relations reuse them.
+const REL_STYLES: usize = 6;
+/// Kind colours (`kind-0`…) the theme defines.
+const KIND_STYLES: usize = 8;
+
+/// A relation type: a reference field (by name), `see_also`, or a link in the text.
+struct Relation {
+    name: String,
+    label: String,
+}
+
+/// The site's links as typed pairs of pages, computed once per build.
+pub struct Links {
+    /// Reference fields in declaration order, then `see_also`, then body links (last).
+    relations: Vec<Relation>,
+    /// One edge per pair of linked pages, `(from, to, relation)`, under its most specific
+    /// relation (the lowest index), sorted by pair.
+    edges: Vec<(usize, usize, usize)>,
+}
+
+impl Links {
+    /// The typed edges of `site`.
+    pub fn new(site: &Site, graph: &Graph) -> Self {
+        let mut relations: Vec<Relation> = Vec::new();
+        let fields = site.config.kinds.iter().flat_map(|k| &k.fields);
+        for f in fields.filter(|f| matches!(f.ty, FieldType::Refs(_)) && f.name != "see_also") {
+            match relations.iter_mut().find(|r| r.name == f.name) {
+                Some(r) if !r.label.split(" / ").any(|l| l == f.label) => {
+                    r.label = format!("{} / {}", r.label, f.label);
+                }
+                Some(_) => {}
+                None => relations.push(Relation {
+                    name: f.name.clone(),
+                    label: f.label.clone(),
+                }),
+            }
+        }
+        for (name, label) in [
+            ("see_also", site.config.site.see_also_label.as_str()),
+            ("", ""),
+        ] {
+            relations.push(Relation {
+                name: name.into(),
+                label: label.into(),
+            });
+        }
+        let body = relations.len() - 1;
+        let index = |name: &str| relations.iter().position(|r| r.name == name);
+        let mut all: Vec<(usize, usize, usize, usize, usize)> = Vec::new();
+        for (from, page) in site.pages.iter().enumerate() {
+            for (field, targets) in page.refs.iter().zip(&graph.refs[from]) {
+                let rel = index(&field.name).unwrap_or(body);
+                all.extend(targets.iter().map(|&to| (from, to, rel)).map(pair));
+            }
+            all.extend(graph.body[from].values().map(|&to| pair((from, to, body))));
+        }
+        all.retain(|e| e.0 != e.1);
+        all.sort_unstable();
+        all.dedup_by_key(|e| (e.0, e.1));
+        Links {
+            relations,
+            edges: all.into_iter().map(|(_, _, r, f, t)| (f, t, r)).collect(),
+        }
+    }
+
+    fn is_body(&self, rel: usize) -> bool {
+        rel + 1 == self.relations.len()
+    }
+
+    /// The CSS class of relation `rel`.
+    fn class(&self, rel: usize) -> String {
+        if self.is_body(rel) {
+            "rel-body".into()
+        } else {
+            format!("rel-{}", rel % REL_STYLES)
+        }
+    }
+}
+
+/// An edge keyed by its unordered pair, then its relation, then its direction.
+fn pair((from, to, rel): (usize, usize, usize)) -> (usize, usize, usize, usize, usize) {
+    (from.min(to), from.max(to), rel, from, to)
+}
+
+/// The CSS class of a kind's colour (`None`: pages without a kind).
+fn kind_class(kind: Option<usize>) -> String {
+    kind.map_or("kind-other".into(), |k| format!("kind-{}", k % KIND_STYLES))
+}
+
+/// A legend entry; a missing label is the theme's to write (pages without a kind,
+/// links in the text).
+#[derive(Serialize)]
+struct LegendEntry<'a> {
+    label: Option<&'a str>,
+    class: String,
+}
+
+#[derive(Serialize)]
+struct TagOption<'a> {
+    id: &'a str,
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+struct MapView<'a> {
+    svg: String,
+    kinds: Vec<LegendEntry<'a>>,
+    relations: Vec<LegendEntry<'a>>,
+    tags: Vec<TagOption<'a>>,
+    pages: usize,
+    grouped: bool,
+}
+
+/// What the map shows: nodes (pages or groups) in columns, and weighted edges.
+struct Plan {
+    /// For each page, its node.
+    node_of: Vec<usize>,
+    /// For each node: its layer, kind, title, link and tags.
+    nodes: Vec<(usize, Option<usize>, String, String, String)>,
+    /// The layer kept in reading order.
+    pinned: usize,
+}
+
+/// Renders `carte/index.html`.
+pub fn render(
+    site: &Site,
+    graph: &Graph,
+    theme: &Theme,
+    offline: bool,
+    links: &Links,
+) -> Result<Vec<u8>, Error> {
+    let file = url::MAP_FILE;
+    let l = Linker {
+        site,
+        from: file,
+        offline,
+    };
+    let grouped = site.pages.len() > MAX_NODES;
+    let plan = plan(site, graph, &l, grouped);
+    // Edges between nodes: for each pair, its pages' most common relation.
+    let mut between: BTreeMap<(usize, usize), BTreeMap<usize, usize>> = BTreeMap::new();
+    for &(from, to, rel) in &links.edges {
+        let (a, b) = (plan.node_of[from], plan.node_of[to]);
+        if a != b {
+            *between
+                .entry((a.min(b), a.max(b)))
+                .or_default()
+                .entry(rel)
+                .or_default() += 1;
+        }
+    }
+    let edges: Vec<(usize, usize, usize, usize)> = between
+        .into_iter()
+        .map(|((a, b), rels)| {
+            let count = rels.values().sum();
+            let rel = rels
+                .iter()
+                .max_by_key(|(r, n)| (**n, std::cmp::Reverse(**r)));
+            (a, b, rel.map_or(0, |(r, _)| *r), count)
+        })
+        .collect();
+    let layer: Vec<usize> = plan.nodes.iter().map(|n| n.0).collect();
+    let weighted: Vec<(usize, usize, usize)> = edges.iter().map(|e| (e.0, e.1, e.3)).collect();
+    let placed = layout::layout(&layout::Input {
+        layer: &layer,
+        edges: &weighted,
+        pinned: plan.pinned,
+        row: svg::ROW,
+    });
+    let nodes: Vec<svg::Node> = plan
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(k, (_, kind, title, href, tags))| svg::Node {
+            column: placed.column[k],
+            y: placed.y[k],
+            title: title.clone(),
+            detail: None,
+            href: href.clone(),
+            class: kind_class(*kind),
+            tags: tags.clone(),
+            current: false,
+        })
+        .collect();
+    let svg_edges: Vec<svg::Edge> = edges
+        .iter()
+        .map(|&(a, b, rel, count)| svg::Edge {
+            a,
+            b,
+            class: if grouped {
+                format!("{} w{}", links.class(rel), (count.ilog10() + 1).min(4))
+            } else {
+                links.class(rel)
+            },
+        })
+        .collect();
+    let mut kinds: Vec<Option<usize>> = plan.nodes.iter().map(|n| n.1).collect();
+    kinds.sort_by_key(|k| k.unwrap_or(usize::MAX));
+    kinds.dedup();
+    let mut rels: Vec<usize> = edges.iter().map(|e| e.2).collect();
+    rels.sort_unstable();
+    rels.dedup();
+    let mut tags: Vec<usize> = site
+        .pages
+        .iter()
+        .flat_map(|p| p.tags.iter().copied())
+        .collect();
+    tags.sort_unstable();
+    tags.dedup();
+    let view = MapView {
+        svg: svg::draw(&nodes, &svg_edges, &site.config.site.title, "carte-titre"),
+        kinds: kinds
+            .into_iter()
+            .map(|k| LegendEntry {
+                label: k.map(|k| site.config.kinds[k].plural.as_str()),
+                class: kind_class(k),
+            })
+            .collect(),
+        relations: rels
+            .into_iter()
+            .map(|r| LegendEntry {
+                label: (!links.is_body(r)).then_some(links.relations[r].label.as_str()),
+                class: links.class(r),
+            })
+            .collect(),
+        tags: tags
+            .into_iter()
+            .map(|t| TagOption {
+                id: &site.tags[t].id,
+                label: &site.tags[t].label,
+            })
+            .collect(),
+        pages: site.pages.len(),
+        grouped,
+    };
+    let ctx = serde_json::json!({ "site": l.site_view(None, site.config.site.print), "map": view });
+    theme.render("map.html", ctx, file)
+}
+
+/// The nodes of the map: one per page in reading order, or, `grouped`, one per kind and
+/// first tag. Kinds are layers in their declared order; pages without a kind the last.
+fn plan(site: &Site, graph: &Graph, l: &Linker<'_>, grouped: bool) -> Plan {
+    let parts = print::order(site, graph);
+    let layers = parts.iter().filter(|p| p.kind.is_some()).count();
+    let mut reading: Vec<(usize, usize)> = Vec::with_capacity(site.pages.len());
+    let mut next = 0;
+    for part in &parts {
+        let layer = match part.kind {
+            Some(_) => {
+                next += 1;
+                next - 1
+            }
+            None => layers,
+        };
+        reading.extend(part.pages.iter().map(|&i| (layer, i)));
+    }
+    // Pages without a kind come first in reading order, but go in the last layer.
+    reading.sort_by_key(|&(layer, _)| layer);
+    let kind = |i: usize| match site.pages[i].role {
+        Role::Kind(k) => Some(k),
+        Role::Home | Role::Standalone => None,
+    };
+    let tags_of = |i: usize| {
+        let ids: Vec<&str> = site.pages[i]
+            .tags
+            .iter()
+            .map(|&t| site.tags[t].id.as_str())
+            .collect();
+        ids.join(" ")
+    };
+    let mut node_of = vec![0; site.pages.len()];
+    let mut nodes = Vec::new();
+    if !grouped {
+        for (k, &(layer, i)) in reading.iter().enumerate() {
+            node_of[i] = k;
+            let href = l.href(&url::page_file(&site.pages[i].id));
+            nodes.push((
+                layer,
+                kind(i),
+                site.pages[i].title.clone(),
+                href,
+                tags_of(i),
+            ));
+        }
+        return Plan {
+            node_of,
+            nodes,
+            pinned: 0,
+        };
+    }
+    // Groups by layer and first tag (pages without tags last), or by layer alone when
+    // that would still be too many nodes.
+    let by_tag = |i: usize| site.pages[i].tags.first().copied().unwrap_or(usize::MAX);
+    let mut keys: Vec<(usize, usize)> = reading.iter().map(|&(l, i)| (l, by_tag(i))).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let per_tag = keys.len() <= MAX_NODES;
+    let key = |layer: usize, i: usize| (layer, if per_tag { by_tag(i) } else { usize::MAX });
+    let mut groups: BTreeMap<(usize, usize), (usize, usize, Option<usize>)> = BTreeMap::new();
+    for &(layer, i) in &reading {
+        let entry = groups.entry(key(layer, i)).or_insert((0, 0, kind(i)));
+        entry.0 += 1;
+    }
+    for (n, group) in groups.values_mut().enumerate() {
+        group.1 = n;
+    }
+    for &(layer, i) in &reading {
+        node_of[i] = groups[&key(layer, i)].1;
+    }
+    for (&(layer, tag), &(count, _, kind)) in &groups {
+        let (label, href) = match (kind, site.tags.get(tag)) {
+            (_, Some(t)) => (t.label.as_str(), l.href(&url::tag_file(&t.id))),
+            (Some(k), None) => {
+                let k = &site.config.kinds[k];
+                (k.plural.as_str(), l.href(&url::kind_file(&k.dir)))
+            }
+            (None, None) => (site.config.site.title.as_str(), l.href(&url::page_file(""))),
+        };
+        let title = match kind {
+            Some(k) if site.tags.get(tag).is_some() => {
+                format!("{} · {label} ({count})", site.config.kinds[k].plural)
+            }
+            _ => format!("{label} ({count})"),
+        };
+        let tags = site.tags.get(tag).map_or(String::new(), |t| t.id.clone());
+        nodes.push((layer, kind, title, href, tags));
+    }
+    Plan {
+        node_of,
+        nodes,
+        pinned: 0,
+    }
+}
