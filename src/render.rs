@@ -162,13 +162,19 @@ pub fn render_selected(
 ) -> Result<(Summary, Vec<PageOut>), Error> {
     let offline = options.offline;
     let print = site.config.site.print;
+    // The typed links of the map, which each page's neighbourhood map draws from.
+    let map_links = site.config.site.map.then(|| map::Links::new(site, graph));
+    let extras = Extras {
+        print,
+        map: map_links.as_ref(),
+    };
     previous.resize_with(site.pages.len(), || None);
     let outs: Vec<PageOut> = previous
         .into_par_iter()
         .enumerate()
         .map(|(i, kept)| match kept {
             Some(out) if !select.pages[i] => Ok(out),
-            _ => render_page(site, graph, theme, options, print, i, sink),
+            _ => render_page(site, graph, theme, options, extras, i, sink),
         })
         .collect::<Result<_, _>>()?;
     let files = AtomicUsize::new(
@@ -303,11 +309,10 @@ pub fn render_selected(
         )?;
     }
 
-    if site.config.site.map && select.map {
-        let links = map::Links::new(site, graph);
+    if let Some(links) = map_links.as_ref().filter(|_| select.map) {
         put(
             url::MAP_FILE,
-            map::render(site, graph, theme, offline, &links)?,
+            map::render(site, graph, theme, offline, links)?,
         )?;
     }
 
@@ -334,12 +339,21 @@ pub fn render_selected(
     Ok((summary, outs))
 }
 
+/// What pages add when the site has the printable guide or the map.
+#[derive(Clone, Copy)]
+struct Extras<'a> {
+    /// The printable guide is built: keep each page's body as it holds it.
+    print: bool,
+    /// The map is built: draw each page's neighbourhood.
+    map: Option<&'a map::Links>,
+}
+
 fn render_page(
     site: &Site,
     graph: &Graph,
     theme: &Theme,
     options: Options,
-    print: bool,
+    extras: Extras<'_>,
     i: usize,
     sink: &dyn Sink,
 ) -> Result<PageOut, Error> {
@@ -382,8 +396,9 @@ fn render_page(
     if page.role != Role::Home {
         let template = kind.map_or("page.html", |k| site.config.kinds[k].template.as_str());
         let ctx = serde_json::json!({
-            "site": l.site_view(kind, print),
+            "site": l.site_view(kind, extras.print),
             "page": l.page_view(i, graph, &body.html, toc),
+            "neighbourhood": extras.map.and_then(|m| m.neighbourhood(site, &l, i)),
         });
         sink.put(&file, &theme.render(template, ctx, &file)?)?;
     }
@@ -409,7 +424,9 @@ fn render_page(
         text: &body.text,
     });
     let html = (page.role == Role::Home).then_some(body.html);
-    let print = print.then(|| print::page_html(site, graph, i, options.offline));
+    let print = extras
+        .print
+        .then(|| print::page_html(site, graph, i, options.offline));
     Ok(PageOut {
         search,
         html,

@@ -97,6 +97,12 @@ pub fn keys(
             .fold(0u64, u64::wrapping_add);
         hash((content[i], link[i], targets, graph.assets[i].len()))
     };
+    // With the map, each page draws its neighbourhood: its edges with their relations.
+    let map_links = site
+        .config
+        .site
+        .map
+        .then(|| super::map::Links::new(site, graph));
     let page_keys: Vec<u64> = (0..pages.len())
         .into_par_iter()
         .map(|i| {
@@ -114,6 +120,7 @@ pub fn keys(
                 j.map(|j| link[j]).hash(&mut h);
             }
             links(&mut h, link, &graph.related[i]);
+            map_links.as_ref().map(|m| m.key(i)).hash(&mut h);
             h.finish()
         })
         .collect();
@@ -174,21 +181,17 @@ pub fn keys(
     } else {
         0
     };
-    // The map: every page's link, tags and links to others.
-    let map = if site.config.site.map {
-        let mut h = DefaultHasher::new();
-        for (i, page) in pages.iter().enumerate() {
-            (link[i], &page.tags).hash(&mut h);
-            for r in &graph.refs[i] {
-                links(&mut h, link, r);
+    // The map: every page's link and tags, and every edge with its relation.
+    let map = match &map_links {
+        Some(m) => {
+            let mut h = DefaultHasher::new();
+            for (i, page) in pages.iter().enumerate() {
+                (link[i], &page.tags).hash(&mut h);
             }
-            let mut body: Vec<usize> = graph.body[i].values().copied().collect();
-            body.sort_unstable();
-            body.hash(&mut h);
+            m.all_key().hash(&mut h);
+            h.finish()
         }
-        h.finish()
-    } else {
-        0
+        None => 0,
     };
     let search_index = {
         let mut h = DefaultHasher::new();

@@ -9,6 +9,7 @@
 //! kind). Everything is integers and sorted lists: the same site, the same bytes.
 
 pub mod layout;
+mod neighbourhood;
 pub mod svg;
 
 use std::collections::BTreeMap;
@@ -42,6 +43,10 @@ pub struct Links {
     /// One edge per pair of linked pages, `(from, to, relation)`, under its most specific
     /// relation (the lowest index), sorted by pair.
     edges: Vec<(usize, usize, usize)>,
+    /// For each page, its edges (indexes into `edges`).
+    around: Vec<Vec<usize>>,
+    /// For each page, its place in reading order.
+    rank: Vec<usize>,
 }
 
 impl Links {
@@ -83,10 +88,46 @@ impl Links {
         all.retain(|e| e.0 != e.1);
         all.sort_unstable();
         all.dedup_by_key(|e| (e.0, e.1));
+        let edges: Vec<(usize, usize, usize)> =
+            all.into_iter().map(|(_, _, r, f, t)| (f, t, r)).collect();
+        let mut around = vec![Vec::new(); site.pages.len()];
+        for (e, &(from, to, _)) in edges.iter().enumerate() {
+            around[from].push(e);
+            around[to].push(e);
+        }
+        let mut rank = vec![0; site.pages.len()];
+        let reading = print::order(site, graph).into_iter().flat_map(|p| p.pages);
+        for (r, i) in reading.enumerate() {
+            rank[i] = r;
+        }
         Links {
             relations,
-            edges: all.into_iter().map(|(_, _, r, f, t)| (f, t, r)).collect(),
+            edges,
+            around,
+            rank,
         }
+    }
+
+    /// A fingerprint of page `i`'s edges (their other ends, relations and directions),
+    /// for the incremental rebuild (#4): its neighbourhood map changes with it.
+    pub fn key(&self, i: usize) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        for &e in &self.around[i] {
+            (self.edges[e], &self.relations[self.edges[e].2].name).hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// A fingerprint of every edge, for the incremental rebuild (#4).
+    pub fn all_key(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        self.edges.hash(&mut h);
+        for r in &self.relations {
+            (&r.name, &r.label).hash(&mut h);
+        }
+        h.finish()
     }
 
     fn is_body(&self, rel: usize) -> bool {

@@ -238,3 +238,50 @@ fn past_200_pages_nodes_are_groups_of_a_kind_and_first_tag() {
     );
     assert!(html.contains("Le guide compte 205 pages"));
 }
+
+#[test]
+fn each_page_draws_its_neighbourhood_when_the_map_is_on() {
+    let site = site();
+    site.run(&["build", "--offline"]).expect(0);
+    let page = site.read("public/cas/premier/index.html");
+    let around = section(&page, "neighbourhood", "section");
+    assert!(around.contains(r#"<h2 id="voisinage-titre">Voisinage de la page</h2>"#));
+    assert!(
+        around.contains(
+            r#"role="group" aria-labelledby="voisinage-titre"><title>Premier cas</title>"#
+        )
+    );
+    // The page in the middle; the home, which links to it, on the left; the pages it
+    // links to on the right, in reading order.
+    assert_eq!(
+        nodes(around),
+        [
+            ("../../cas/premier/index.html", "Premier cas"),
+            ("../../index.html", "Bienvenue"),
+            ("../../cas/second/index.html", "Second cas"),
+            ("../../methodes/ecoute/index.html", "L'écoute active"),
+        ]
+        .map(|(h, t)| (h.to_string(), t.to_string()))
+    );
+    assert!(around.contains(r#"class="node kind-0 current" aria-label="Premier cas" data-node="0" data-tags="" aria-current="page">"#));
+    assert_eq!(
+        edges(around),
+        [
+            ("edge rel-body", "0 1"),
+            ("edge rel-body", "0 2"),
+            ("edge rel-0", "0 3")
+        ]
+        .map(|(c, e)| (c.to_string(), e.to_string()))
+    );
+    assert!(around.contains(r#"<a href="../../carte/index.html">Toute la carte du guide</a>"#));
+
+    // Without the map, no neighbourhood either.
+    let plain = Fixture::copy("site");
+    plain.run(&["build"]).expect(0);
+    assert!(
+        !plain
+            .read("public/cas/premier/index.html")
+            .contains("voisinage")
+    );
+    assert!(!plain.path("public/carte").exists());
+}

@@ -842,11 +842,12 @@ mod incremental {
         for seed in 1..=env("ARCHIPEL_SEEDS", 12) {
             let site = Fixture::copy("site");
             if seed % 3 == 0 {
-                // The printable guide holds every page: one more output to keep right.
+                // The printable guide and the map hold every page, and each page draws
+                // its neighbourhood: more outputs to keep right.
                 let config = site.read("archipel.toml");
                 site.write(
                     "archipel.toml",
-                    &config.replace("related = 3", "related = 3\nprint = true"),
+                    &config.replace("related = 3", "related = 3\nprint = true\nmap = true"),
                 );
             }
             if seed % 3 == 1 {
