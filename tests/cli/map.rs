@@ -15,15 +15,18 @@ fn site() -> Fixture {
     site
 }
 
-/// The `<a>` elements of the map's nodes, as (href, accessible name).
+/// The `<a>` elements of the map's nodes, as (href, accessible name: their `<title>`).
 fn nodes(html: &str) -> Vec<(String, String)> {
     html.split("<a href=\"")
         .skip(1)
-        .filter(|a| a.contains("class=\"node "))
+        .filter(|a| a[..a.find('>').unwrap()].contains("class=\"node "))
         .map(|a| {
-            let tag = &a[..a.find('>').unwrap()];
             let href = a[..a.find('"').unwrap()].to_string();
-            (href, unescape(&attr_values(tag, "aria-label")[0]))
+            let title = &a[a.find('>').unwrap() + 1..];
+            let title = title
+                .strip_prefix("<title>")
+                .expect("a node starts with its title");
+            (href, unescape(&title[..title.find("</title>").unwrap()]))
         })
         .collect()
 }
@@ -87,16 +90,14 @@ fn every_page_is_a_named_link_and_edges_carry_their_relation() {
     );
     // Kinds in colours, pages of ecoute's tag for the filter.
     assert!(html.contains(
-        r#"class="node kind-0" aria-label="Premier cas" data-node="1" data-tags="ecoute rare">"#
+        r#"class="node kind-0" data-node="1" data-tags="ecoute rare"><title>Premier cas</title>"#
     ));
     assert!(html.contains(
-        r#"class="node kind-1" aria-label="L&apos;écoute active" data-node="4" data-tags="ecoute">"#
+        r#"class="node kind-1" data-node="4" data-tags="ecoute"><title>L&apos;écoute active</title>"#
     ));
-    assert!(
-        html.contains(
-            r#"class="node kind-other" aria-label="Bienvenue" data-node="5" data-tags="">"#
-        )
-    );
+    assert!(html.contains(
+        r#"class="node kind-other" data-node="5" data-tags=""><title>Bienvenue</title>"#
+    ));
     // Named: the SVG by the page's heading, and its title.
     assert!(html.contains(r#"<h1 id="carte-titre">Carte du guide</h1>"#));
     assert!(html.contains(r#"role="group" aria-labelledby="carte-titre"><title>Recueil</title>"#));
@@ -263,7 +264,7 @@ fn each_page_draws_its_neighbourhood_when_the_map_is_on() {
         ]
         .map(|(h, t)| (h.to_string(), t.to_string()))
     );
-    assert!(around.contains(r#"class="node kind-0 current" aria-label="Premier cas" data-node="0" data-tags="" aria-current="page">"#));
+    assert!(around.contains(r#"class="node kind-0 current" data-node="0" data-tags="" aria-current="page"><title>Premier cas</title>"#));
     assert_eq!(
         edges(around),
         [

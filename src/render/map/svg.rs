@@ -1,5 +1,7 @@
-//! Draws a laid-out map as inline SVG: nodes are links (`<a href>`) with their full title
-//! as accessible name and tooltip, edges are curves under them. Colours and line styles
+//! Draws a laid-out map as inline SVG: nodes are links (`<a href>`) whose `<title>`, the
+//! page's full title, is their accessible name and tooltip (an `aria-label` would not
+//! contain the shortened text shown, which WCAG's "label in name" asks), edges are
+//! curves under them. Colours and line styles
 //! come from CSS classes (`kind-N`, `rel-N`), so the theme decides them, for the screen,
 //! dark mode and print alike. Integer coordinates only: the same map, the same bytes.
 
@@ -105,7 +107,7 @@ pub fn draw(nodes: &[Node], edges: &[Edge], title: &str, labelledby: &str) -> St
         let (nx, ny) = (x(n), y(n));
         let _ = write!(
             s,
-            r#"<a href="{}" class="node {}{}" aria-label="{title}" data-node="{k}" data-tags="{}"{current}><title>{title}</title><rect x="{nx}" y="{ny}" width="{BOX_W}" height="{BOX_H}" rx="6"/><text x="{}" y="{}">{}"#,
+            r#"<a href="{}" class="node {}{}" data-node="{k}" data-tags="{}"{current}><title>{title}</title><rect x="{nx}" y="{ny}" width="{BOX_W}" height="{BOX_H}" rx="6"/><text x="{}" y="{}">{}"#,
             xml_escape(&n.href),
             n.class,
             if n.current { " current" } else { "" },
@@ -210,6 +212,6 @@ mod tests {
         ));
         // A to D, same column: an arc on the left, bent by 12 + 88/6.
         assert!(svg.contains(r#"d="M48 26C22 26 22 114 48 114""#));
-        assert!(svg.contains(r#"<a href="../a/" class="node kind-0" aria-label="A &amp; B" data-node="0" data-tags="t u"><title>A &amp; B</title><rect x="48" y="8" width="220" height="36" rx="6"/><text x="56" y="23">A &amp; B</text></a>"#));
+        assert!(svg.contains(r#"<a href="../a/" class="node kind-0" data-node="0" data-tags="t u"><title>A &amp; B</title><rect x="48" y="8" width="220" height="36" rx="6"/><text x="56" y="23">A &amp; B</text></a>"#));
     }
 }
