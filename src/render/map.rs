@@ -17,7 +17,6 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{Theme, print, url, views::Linker};
-use crate::config::FieldType;
 use crate::diag::Error;
 use crate::links::Graph;
 use crate::model::{Role, Site};
@@ -30,7 +29,7 @@ const REL_STYLES: usize = 6;
 /// Kind colours (`kind-0`…) the theme defines.
 const KIND_STYLES: usize = 8;
 
-/// A relation type: a reference field (by name), `see_also`, or a link in the text.
+/// A relation type: a kind's reference field, `see_also`, or a link in the text.
 struct Relation {
     name: String,
     label: String,
@@ -38,7 +37,7 @@ struct Relation {
 
 /// The site's links as typed pairs of pages, computed once per build.
 pub struct Links {
-    /// Reference fields in declaration order, then `see_also`, then body links (last).
+    /// The site's relations (`Config::relations`), then body links (last).
     relations: Vec<Relation>,
     /// One edge per pair of linked pages, `(from, to, relation)`, under its most specific
     /// relation (the lowest index), sorted by pair.
@@ -52,35 +51,30 @@ pub struct Links {
 impl Links {
     /// The typed edges of `site`.
     pub fn new(site: &Site, graph: &Graph) -> Self {
-        let mut relations: Vec<Relation> = Vec::new();
-        let fields = site.config.kinds.iter().flat_map(|k| &k.fields);
-        for f in fields.filter(|f| matches!(f.ty, FieldType::Refs(_)) && f.name != "see_also") {
-            match relations.iter_mut().find(|r| r.name == f.name) {
-                Some(r) if !r.label.split(" / ").any(|l| l == f.label) => {
-                    r.label = format!("{} / {}", r.label, f.label);
-                }
-                Some(_) => {}
-                None => relations.push(Relation {
-                    name: f.name.clone(),
-                    label: f.label.clone(),
-                }),
-            }
-        }
-        for (name, label) in [
-            ("see_also", site.config.site.see_also_label.as_str()),
-            ("", ""),
-        ] {
-            relations.push(Relation {
-                name: name.into(),
-                label: label.into(),
-            });
-        }
+        // The site's typed relations (each kind's reference fields, then `see_also`),
+        // then links in the text.
+        let config = &site.config;
+        let mut relations: Vec<Relation> = config
+            .relations
+            .iter()
+            .map(|r| Relation {
+                name: r.field.clone(),
+                label: r.label.clone(),
+            })
+            .collect();
+        relations.push(Relation {
+            name: String::new(),
+            label: String::new(),
+        });
         let body = relations.len() - 1;
-        let index = |name: &str| relations.iter().position(|r| r.name == name);
         let mut all: Vec<(usize, usize, usize, usize, usize)> = Vec::new();
         for (from, page) in site.pages.iter().enumerate() {
+            let kind = match page.role {
+                Role::Kind(k) => Some(k),
+                Role::Home | Role::Standalone => None,
+            };
             for (field, targets) in page.refs.iter().zip(&graph.refs[from]) {
-                let rel = index(&field.name).unwrap_or(body);
+                let rel = config.relation_of(kind, &field.name).unwrap_or(body);
                 all.extend(targets.iter().map(|&to| (from, to, rel)).map(pair));
             }
             all.extend(graph.body[from].values().map(|&to| pair((from, to, body))));

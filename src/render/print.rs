@@ -21,8 +21,8 @@ use crate::slug::fold;
 const HOME_ANCHOR: &str = "_accueil";
 
 /// The booklet's parts in reading order: the home page, then each kind's pages in the
-/// kind's order (kinds in their declared order), then standalone pages by `order`, then
-/// title. Every list of the booklet follows it.
+/// site's reading order ([`Graph::reading_order`]: kinds in their declared order, each in
+/// its sort order), then standalone pages by `order`, then title. The map follows it too.
 pub fn order(site: &Site, graph: &Graph) -> Vec<Part> {
     let mut parts: Vec<Part> = site
         .page_index("")
@@ -32,17 +32,20 @@ pub fn order(site: &Site, graph: &Graph) -> Vec<Part> {
         })
         .into_iter()
         .collect();
-    parts.extend(
-        graph
-            .kind_pages
-            .iter()
-            .enumerate()
-            .filter(|(_, pages)| !pages.is_empty())
-            .map(|(k, pages)| Part {
-                kind: Some(k),
-                pages: pages.clone(),
+    // The site's reading order, one part per kind.
+    for i in graph.reading_order() {
+        let kind = match site.pages[i].role {
+            Role::Kind(k) => Some(k),
+            Role::Home | Role::Standalone => None,
+        };
+        match parts.last_mut() {
+            Some(part) if part.kind.is_some() && part.kind == kind => part.pages.push(i),
+            _ => parts.push(Part {
+                kind,
+                pages: vec![i],
             }),
-    );
+        }
+    }
     let mut standalone: Vec<usize> = (0..site.pages.len())
         .filter(|&i| site.pages[i].role == Role::Standalone)
         .collect();
