@@ -146,9 +146,10 @@ fn clip_text(text: Text) -> Text {
     match text {
         Text::Plain(s) => Text::Plain(clip(s)),
         // The catalog's own text is short: what comes from the files is what may be long.
-        Text::Key(key, args) => {
-            Text::Key(key, args.into_iter().map(|(n, v)| (n, clip(v))).collect())
-        }
+        Text::Key(key, args) => Text::Key(
+            key,
+            args.into_iter().map(|(n, v)| (n, clip_text(v))).collect(),
+        ),
     }
 }
 

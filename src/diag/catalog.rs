@@ -87,8 +87,9 @@ fn parse(text: &str) -> HashMap<String, String> {
 /// A text to show, rendered in a language when it is shown.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Text {
-    /// A catalog key and the values of its placeholders.
-    Key(&'static str, Vec<(&'static str, String)>),
+    /// A catalog key and the values of its placeholders, themselves texts rendered in
+    /// the same language.
+    Key(&'static str, Vec<(&'static str, Text)>),
     /// A text that is the same in every language (a parser's own message, a path).
     Plain(String),
 }
@@ -104,7 +105,11 @@ impl Text {
                     .get(*key)
                     .or_else(|| Lang::En.catalog().get(*key))
                     .map_or(*key, String::as_str);
-                fill(template, args)
+                let mut out = template.to_string();
+                for (name, value) in args {
+                    out = out.replace(&format!("{{{name}}}"), &value.render(lang));
+                }
+                out
             }
         }
     }
@@ -122,15 +127,27 @@ pub fn knows(lang: Lang, code: &str) -> bool {
 
 /// A catalog text with its placeholders filled.
 pub fn tr(lang: Lang, key: &'static str, args: &[(&'static str, String)]) -> String {
-    Text::Key(key, args.to_vec()).render(lang)
+    let args = args.iter().map(|(n, v)| (*n, Text::Plain(v.clone())));
+    Text::Key(key, args.collect()).render(lang)
 }
 
-fn fill(template: &str, args: &[(&'static str, String)]) -> String {
-    let mut out = template.to_string();
-    for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), value);
+/// A value for a placeholder of [`t!`]: a [`Text`], rendered in the message's language,
+/// or anything displayable, the same in every language (a path, a number).
+pub trait Arg {
+    /// The value as a text.
+    fn to_arg(&self) -> Text;
+}
+
+impl Arg for Text {
+    fn to_arg(&self) -> Text {
+        self.clone()
     }
-    out
+}
+
+impl<T: std::fmt::Display + ?Sized> Arg for T {
+    fn to_arg(&self) -> Text {
+        Text::Plain(self.to_string())
+    }
 }
 
 impl From<String> for Text {
@@ -145,11 +162,12 @@ impl From<&str> for Text {
     }
 }
 
-/// `t!("key", name = value, …)`: a catalog [`Text`] with its arguments.
+/// `t!("key", name = value, …)`: a catalog [`Text`] with its arguments, each a [`Text`]
+/// or a displayable value (see [`Arg`]).
 #[macro_export]
 macro_rules! t {
     ($key:expr $(, $name:ident = $value:expr)* $(,)?) => {
-        $crate::diag::Text::Key($key, vec![$((stringify!($name), ($value).to_string())),*])
+        $crate::diag::Text::Key($key, vec![$((stringify!($name), $crate::diag::catalog::Arg::to_arg(&$value))),*])
     };
 }
 
@@ -158,7 +176,7 @@ mod tests {
     use super::*;
 
     /// Texts that are the same in both languages on purpose (proper nouns, syntax).
-    const SAME_IN_BOTH: [&str; 0] = [];
+    const SAME_IN_BOTH: [&str; 2] = ["origin.at", "origin.in"];
 
     #[test]
     fn every_key_is_translated() {
@@ -196,6 +214,10 @@ mod tests {
         let text = crate::t!("unknown-tag", tag = "conflits");
         assert_eq!(text.render(Lang::En), "unknown tag `conflits`");
         assert_eq!(text.render(Lang::Fr), "thème inconnu `conflits`");
+        // A text as an argument is rendered in the same language.
+        let nested = crate::t!("origin.in", what = crate::t!("origin.page"), file = "a.md");
+        assert_eq!(nested.render(Lang::En), "the page (a.md)");
+        assert_eq!(nested.render(Lang::Fr), "la page (a.md)");
         assert_eq!(
             Text::Key("no-such-key", vec![]).render(Lang::Fr),
             "no-such-key"

@@ -11,9 +11,12 @@
 //! Registering a new family of outputs is one call per path, in [`plan`]:
 //!
 //! ```text
-//! table.add(url::page_file(&alias), Origin::at("the alias `old/path`", &page.source.path, pos));
-//! table.add(url::kind_page_file(&kind.dir, n), Origin::built_in("page 2 of a kind list"));
+//! table.add(url::page_file(&alias), Origin::at(t!("origin.alias", path = alias), &page.source.path, pos));
+//! table.add(url::SITEMAP_FILE, Origin::built_in(t!("origin.sitemap")));
 //! ```
+//!
+//! What writes an output is a catalog text (`origin.*` keys), so that a message names it
+//! in the site's language.
 //!
 //! [`Origin::at`] is for outputs that come from a place in a file (a page, a field, a
 //! line of `archipel.toml`), [`Origin::file`] for a whole file, [`Origin::built_in`] for
@@ -23,9 +26,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::{Options, Theme, url};
-use crate::diag::{Diagnostic, Pos};
+use crate::diag::{Diagnostic, Pos, Text};
 use crate::links::Graph;
 use crate::model::{Role, Site};
+use crate::t;
 
 /// Names a kind directory or a standalone page cannot take: the site's own top-level
 /// directories and pages.
@@ -36,7 +40,7 @@ pub const RESERVED_NAMES: [&str; 7] =
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Origin {
     /// What writes it, for messages ("the page", "the tag index").
-    what: String,
+    what: Text,
     /// The file it comes from, relative to the site root, if any.
     file: Option<PathBuf>,
     /// The position in that file, if known.
@@ -45,42 +49,49 @@ pub struct Origin {
 
 impl Origin {
     /// An output that comes from a place in a file.
-    pub fn at(what: impl Into<String>, file: impl AsRef<Path>, pos: Option<Pos>) -> Self {
+    pub fn at(what: Text, file: impl AsRef<Path>, pos: Option<Pos>) -> Self {
         Origin {
-            what: what.into(),
+            what,
             file: Some(file.as_ref().to_path_buf()),
             pos,
         }
     }
 
     /// An output that comes from a whole file.
-    pub fn file(what: impl Into<String>, file: impl AsRef<Path>) -> Self {
+    pub fn file(what: Text, file: impl AsRef<Path>) -> Self {
         Origin::at(what, file, None)
     }
 
     /// An output archipel writes of itself.
-    pub fn built_in(what: impl Into<String>) -> Self {
+    pub fn built_in(what: Text) -> Self {
         Origin {
-            what: what.into(),
+            what,
             file: None,
             pos: None,
         }
     }
 
     /// "the page (content/a.md)", "the kind `x` (archipel.toml:3:7)", "the tag index".
-    fn describe(&self) -> String {
+    fn describe(&self) -> Text {
         match (&self.file, self.pos) {
             (Some(f), Some(p)) => {
-                format!("{} ({}:{}:{})", self.what, f.display(), p.line, p.column)
+                let (file, line, column) = (f.display(), p.line, p.column);
+                t!(
+                    "origin.at",
+                    what = self.what,
+                    file = file,
+                    line = line,
+                    column = column
+                )
             }
-            (Some(f), None) => format!("{} ({})", self.what, f.display()),
+            (Some(f), None) => t!("origin.in", what = self.what, file = f.display()),
             (None, _) => self.what.clone(),
         }
     }
 
     /// A diagnostic about this origin: at its file and position, or about the site's
     /// configuration when archipel itself writes it.
-    fn diagnostic(&self, code: &'static str, message: crate::diag::Text) -> Diagnostic {
+    fn diagnostic(&self, code: &'static str, message: Text) -> Diagnostic {
         let path = self
             .file
             .clone()
@@ -143,14 +154,14 @@ impl Outputs {
         let d = here
             .diagnostic(
                 "output-collision",
-                crate::t!(
+                t!(
                     "output-collision",
                     file = file,
                     other = other.describe(),
                     here = here.describe()
                 ),
             )
-            .help(crate::t!("output-collision.help"));
+            .help(t!("output-collision.help"));
         self.diags.push(d);
     }
 
@@ -164,14 +175,14 @@ impl Outputs {
         let d = origin
             .diagnostic(
                 "reserved-name",
-                crate::t!(
+                t!(
                     "reserved-name",
                     origin = origin.describe(),
                     name = name,
                     taken = taken_by.describe()
                 ),
             )
-            .help(crate::t!("reserved-name.help"));
+            .help(t!("reserved-name.help"));
         self.diags.push(d);
     }
 
@@ -189,20 +200,20 @@ impl Outputs {
 /// The built-in owner of a reserved top-level name.
 fn reserved_owner(name: &str) -> Origin {
     Origin::built_in(match name {
-        "tags" => "the tag index",
-        "search" => "the search page",
-        "print" => "the printable guide",
-        "carte" => "the map of the guide",
-        "index" => "the home page",
-        "404" => "the page for unknown addresses",
-        _ => "the site's static files",
+        "tags" => t!("origin.tag-index"),
+        "search" => t!("origin.search"),
+        "print" => t!("origin.print"),
+        "carte" => t!("origin.map"),
+        "index" => t!("origin.home"),
+        "404" => t!("origin.not-found"),
+        _ => t!("origin.statics"),
     })
 }
 
 /// The origin of a kind's list page: the `dir` of the kind in the configuration.
 fn kind_origin(kind: &crate::config::Kind) -> Origin {
     Origin::at(
-        format!("the list of kind `{}`", kind.id),
+        t!("origin.kind-list", kind = kind.id),
         crate::config::FILE_NAME,
         Some(kind.dir_pos),
     )
@@ -219,7 +230,7 @@ pub fn plan<'a>(
     let mut table = Outputs::default();
     let content = Path::new(crate::load::CONTENT_DIR);
     for page in site.pages.iter().filter(|p| p.role != Role::Home) {
-        let origin = Origin::file("the page", &page.source.path);
+        let origin = Origin::file(t!("origin.page"), &page.source.path);
         if page.role == Role::Standalone {
             if RESERVED_NAMES.contains(&page.id.as_str()) {
                 table.reserved(&page.id, &origin, &reserved_owner(&page.id));
@@ -232,7 +243,7 @@ pub fn plan<'a>(
         }
         table.add(url::page_file(&page.id), origin);
         for alias in &page.aliases {
-            let what = format!("the alias `{}`", alias.path);
+            let what = t!("origin.alias", path = alias.path);
             let origin = Origin::at(what, &page.source.path, Some(alias.pos));
             table.add(url::page_file(&alias.path), origin);
         }
@@ -242,51 +253,54 @@ pub fn plan<'a>(
         table.add(url::kind_file(&kind.dir), kind_origin(kind));
         for n in 2..=count {
             let file = url::paged_file(&url::kind_file(&kind.dir), n);
-            let what = format!("page {n} of the list of kind `{}`", kind.id);
+            let what = t!("origin.kind-list-page", n = n, kind = kind.id);
             let origin = Origin::at(what, crate::config::FILE_NAME, Some(kind.dir_pos));
             table.add(file, origin);
         }
     }
-    table.add(url::TAGS_FILE, Origin::built_in("the tag index"));
+    table.add(url::TAGS_FILE, Origin::built_in(t!("origin.tag-index")));
     let vocabulary = content.join(crate::load::TAGS_FILE);
     for (tag, &count) in site.tags.iter().zip(&tag_pages) {
-        let what = format!("the page of tag `{}`", tag.id);
-        table.add(url::tag_file(&tag.id), Origin::file(&what, &vocabulary));
+        let what = t!("origin.tag-page", tag = tag.id);
+        table.add(url::tag_file(&tag.id), Origin::file(what, &vocabulary));
         for n in 2..=count {
             let file = url::paged_file(&url::tag_file(&tag.id), n);
             table.add(
                 file,
-                Origin::file(format!("page {n} of {what}"), &vocabulary),
+                Origin::file(t!("origin.tag-page-n", n = n, tag = tag.id), &vocabulary),
             );
         }
     }
-    table.add(url::page_file(""), Origin::built_in("the home page"));
-    table.add(url::SEARCH_FILE, Origin::built_in("the search page"));
+    table.add(url::page_file(""), Origin::built_in(t!("origin.home")));
+    table.add(url::SEARCH_FILE, Origin::built_in(t!("origin.search")));
     table.add(
         url::NOT_FOUND_FILE,
-        Origin::built_in("the page for unknown addresses"),
+        Origin::built_in(t!("origin.not-found")),
     );
     if site.config.site.print {
-        table.add(url::PRINT_FILE, Origin::built_in("the printable guide"));
+        table.add(url::PRINT_FILE, Origin::built_in(t!("origin.print")));
     }
     if site.config.site.map {
-        table.add(url::MAP_FILE, Origin::built_in("the map of the guide"));
+        table.add(url::MAP_FILE, Origin::built_in(t!("origin.map")));
     }
-    table.add(url::SEARCH_INDEX_FILE, Origin::built_in("the search index"));
+    table.add(
+        url::SEARCH_INDEX_FILE,
+        Origin::built_in(t!("origin.search-index")),
+    );
     table.add_dir(
         super::search::SHARD_DIR,
-        Origin::built_in("the search index's shards"),
+        Origin::built_in(t!("origin.search-shards")),
     );
     if !options.offline && site.config.site.feeds() {
-        table.add(url::FEED_FILE, Origin::built_in("the Atom feed"));
-        table.add(url::SITEMAP_FILE, Origin::built_in("the sitemap"));
+        table.add(url::FEED_FILE, Origin::built_in(t!("origin.feed")));
+        table.add(url::SITEMAP_FILE, Origin::built_in(t!("origin.sitemap")));
     }
     for asset in assets {
-        table.add(asset, Origin::file("the file", content.join(asset)));
+        table.add(asset, Origin::file(t!("origin.file"), content.join(asset)));
     }
     for (file, path) in statics {
         let path = path.strip_prefix(&site.config.root).unwrap_or(path);
-        table.add(file.as_str(), Origin::file("the static file", path));
+        table.add(file.as_str(), Origin::file(t!("origin.static-file"), path));
     }
     table
 }

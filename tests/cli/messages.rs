@@ -124,6 +124,34 @@ fn a_broken_configuration_is_reported_in_the_site_s_language() {
     );
 }
 
+/// The sources that an output collision or a reserved name names are in the message's
+/// language too: a French site reads no English word in them.
+#[test]
+fn a_french_site_names_the_sources_of_an_output_in_french() {
+    let site = Fixture::copy("site");
+    site.write(
+        "content/tags.md",
+        "+++\ntitle = \"Thèmes\"\n+++\n\nTexte.\n",
+    );
+    let path = "content/cas/premier.md";
+    let text = site.read(path);
+    site.write(
+        path,
+        &text.replacen("+++\n", "+++\naliases = [\"tags\"]\n", 1),
+    );
+    let run = site.run(&["check", "--lang", "fr"]).expect(1);
+    for line in [
+        "content/tags.md: error[reserved-name]: la page (content/tags.md) prend le nom `tags`, qui revient à l'index des thèmes",
+        "content/cas/premier.md:2:12: error[output-collision]: `tags/index.html` serait écrit deux fois : par l'index des thèmes et par l'alias `tags` (content/cas/premier.md:2:12)",
+    ] {
+        assert!(
+            run.stderr.contains(line),
+            "{line}\nmissing in\n{}",
+            run.stderr
+        );
+    }
+}
+
 /// Every diagnostic code used in `src/` has a message in the catalogs.
 #[test]
 fn every_code_in_the_source_has_a_catalog_entry() {
