@@ -53,18 +53,11 @@ pub fn starter(kind: &Kind) -> String {
 /// Percent-encodes `text` for a URL, as `encodeURIComponent` does; with `keep_slash`,
 /// `/` stays, for paths.
 fn encode(text: &str, keep_slash: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        let plain = byte.is_ascii_alphanumeric()
+    super::url::percent_encode(text, |byte| {
+        byte.is_ascii_alphanumeric()
             || matches!(byte, b'-' | b'_' | b'.' | b'~')
-            || (keep_slash && byte == b'/');
-        if plain {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+            || (keep_slash && byte == b'/')
+    })
 }
 
 #[cfg(test)]

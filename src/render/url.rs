@@ -67,22 +67,32 @@ pub fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// `text` with every character whose UTF-8 bytes `keep` does not all accept written as
+/// `%XX` escapes of its bytes.
+pub(crate) fn percent_encode(text: &str, keep: impl Fn(u8) -> bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut buf = [0; 4];
+    for c in text.chars() {
+        let bytes = c.encode_utf8(&mut buf).as_bytes();
+        if bytes.iter().all(|&b| keep(b)) {
+            out.push(c);
+        } else {
+            for b in bytes {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
 /// A file path as it may stand in an `href`: the characters a URL path cannot hold
 /// (space, `#`, `?`, `%`, quotes, controls) escaped, letters of any script kept.
 pub(crate) fn encode_path(path: &str) -> std::borrow::Cow<'_, str> {
-    let needs = |c: char| c.is_ascii_control() || " \"#%<>?\\^`{|}'".contains(c);
-    if !path.contains(needs) {
+    let keep = |b: u8| !(b.is_ascii_control() || b" \"#%<>?\\^`{|}'".contains(&b));
+    if path.bytes().all(keep) {
         return path.into();
     }
-    let mut out = String::with_capacity(path.len() + 8);
-    for c in path.chars() {
-        if needs(c) {
-            out.push_str(&format!("%{:02X}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out.into()
+    percent_encode(path, keep).into()
 }
 
 /// The relative link from output file `from` to output file `to`. Online links to an
@@ -119,6 +129,14 @@ pub fn root(from: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_encode_escapes_whole_characters() {
+        let ascii = |b: u8| (0x20..0x7f).contains(&b);
+        assert_eq!(percent_encode("a é/\n", ascii), "a %C3%A9/%0A");
+        assert_eq!(percent_encode("é", |b| b != 0xA9), "%C3%A9");
+        assert_eq!(percent_encode("é b", |b| b != b' '), "é%20b");
+    }
 
     #[test]
     fn online_hrefs_are_relative_directories() {

@@ -279,15 +279,7 @@ fn header(name: &'static str, value: &str) -> Header {
 
 /// `s` with every byte outside printable ASCII percent-encoded.
 fn ascii(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if (0x20..0x7f).contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::render::url::percent_encode(s, |b| (0x20..0x7f).contains(&b))
 }
 
 #[cfg(test)]
