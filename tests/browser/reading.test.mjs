@@ -5,34 +5,18 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { buildGuide, launch, openPage } from "./support.mjs";
+import { browserFixture } from "./support.mjs";
 
 // The guide's kinds, in their declared order in archipel.toml.
 const KINDS = ["fiches-pratiques", "fiches-outils", "temoignages"];
 
-let site;
-let browser;
-let setupError;
-
-before(async () => {
-  try {
-    site = buildGuide();
-    browser = await launch();
-  } catch (e) {
-    setupError = e;
-  }
-});
-
-after(async () => {
-  await browser?.close();
-  site?.cleanup();
-});
+const fixture = browserFixture();
 
 /** The file:// URLs of the pages of a kind, as its list page links them, in order. */
 async function listed(page, kind) {
-  await page.goto(site.offlineUrl(`${kind}/index.html`));
+  await page.goto(fixture.site.offlineUrl(`${kind}/index.html`));
   return page.locator("main .cards a").evaluateAll((as) => as.map((a) => a.href));
 }
 
@@ -51,12 +35,11 @@ async function walk(page, start, rel) {
 }
 
 test("« suivant » goes through the whole guide once, « précédent » comes back", async () => {
-  if (setupError) throw setupError;
-  const { context, page, errors } = await openPage(browser);
+  const { context, page, errors } = await fixture.open();
   const expected = [];
   for (const kind of KINDS) expected.push(...(await listed(page, kind)));
   const pages = KINDS.flatMap((kind) =>
-    fs.readdirSync(path.join(site.offline, kind), { withFileTypes: true }).filter((e) => e.isDirectory()),
+    fs.readdirSync(path.join(fixture.site.offline, kind), { withFileTypes: true }).filter((e) => e.isDirectory()),
   );
   assert.equal(expected.length, pages.length, "the lists name every page of every kind");
   assert.ok(expected.length > 40);
