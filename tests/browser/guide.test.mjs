@@ -8,7 +8,7 @@ import fs from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 
-import { browserFixture, serve } from "./support.mjs";
+import { browserFixture, guidePages, serve } from "./support.mjs";
 
 // Three spellings of one word: case, accents and plural must not change the results.
 const QUERIES = ["cooperation", "COOPÉRATION", "coopérations"];
@@ -189,12 +189,7 @@ describe("print", () => {
 
     await page.goto(fixture.site.offlineUrl("print/index.html"));
     const sheets = await page.locator(".print-section article.print-page").count();
-    const pages = fs
-      .readdirSync(fixture.site.offline, { withFileTypes: true })
-      .filter((d) => ["fiches-pratiques", "fiches-outils", "temoignages"].includes(d.name))
-      .map((d) => fs.readdirSync(`${fixture.site.offline}/${d.name}`).filter((f) => !f.endsWith(".html")).length)
-      .reduce((a, b) => a + b, 0);
-    assert.equal(sheets, pages);
+    assert.equal(sheets, guidePages(["fiches-pratiques", "fiches-outils", "temoignages"]));
     assert.equal(await page.locator(".site-header").isVisible(), false);
     assert.deepEqual(errors, []);
     await context.close();

@@ -3,11 +3,9 @@
 // the « précédent » links lead back the same way, in the offline copy from file://.
 
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
 import { test } from "node:test";
 
-import { browserFixture } from "./support.mjs";
+import { browserFixture, guidePages } from "./support.mjs";
 
 // The guide's kinds, in their declared order in archipel.toml.
 const KINDS = ["fiches-pratiques", "fiches-outils", "temoignages"];
@@ -38,10 +36,7 @@ test("« suivant » goes through the whole guide once, « précédent » comes b
   const { context, page, errors } = await fixture.open();
   const expected = [];
   for (const kind of KINDS) expected.push(...(await listed(page, kind)));
-  const pages = KINDS.flatMap((kind) =>
-    fs.readdirSync(path.join(fixture.site.offline, kind), { withFileTypes: true }).filter((e) => e.isDirectory()),
-  );
-  assert.equal(expected.length, pages.length, "the lists name every page of every kind");
+  assert.equal(expected.length, guidePages(KINDS), "the lists name every page of every kind");
   assert.ok(expected.length > 40);
 
   const forward = await walk(page, expected[0], "next");

@@ -38,6 +38,16 @@ export function fixture(name) {
   return root;
 }
 
+/**
+ * How many pages the guide has in the kind directories `kinds`: its Markdown sources, so
+ * that redirect pages of `aliases`, which also land in those directories, are not counted.
+ */
+export function guidePages(kinds) {
+  return kinds
+    .map((kind) => fs.readdirSync(path.join(repo, "content", kind)).filter((f) => f.endsWith(".md")).length)
+    .reduce((a, b) => a + b, 0);
+}
+
 /** Runs a program, throwing with its standard error when it fails. */
 export { run };
 
