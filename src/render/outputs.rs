@@ -26,15 +26,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::{Options, Theme, url};
+use crate::config::RESERVED_NAMES;
 use crate::diag::{Diagnostic, Pos, Text};
 use crate::links::Graph;
 use crate::model::{Role, Site};
 use crate::t;
-
-/// Names a kind directory or a standalone page cannot take: the site's own top-level
-/// directories and pages.
-pub const RESERVED_NAMES: [&str; 7] =
-    ["tags", "search", "print", "carte", "index", "404", "static"];
 
 /// Where one output comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -22,9 +22,8 @@ use super::{IndexedDoc, WordMap};
 pub const SHARD_DIR: &str = "search/shards/";
 /// Documents per chunk file: a result list of 8 reads at most 8 chunks.
 const DOCS_PER_CHUNK: usize = 4;
-/// The postings stay in the manifest up to this many bytes (a small site's index is
-/// one file); past it, they are sharded.
-pub const SHARD_ABOVE: usize = 256 * 1024;
+/// The default of `[search] shard_above`, a setting of the configuration.
+pub use crate::config::SHARD_ABOVE;
 /// A shard whose postings pass this many bytes is split by the next character of its
 /// terms (a single term is never split).
 const SHARD_TARGET: usize = 32 * 1024;
