@@ -42,7 +42,7 @@ pub struct Built {
 pub fn check(root: &Path, drafts: bool) -> Result<Checked, Error> {
     let config = config::load(root)?;
     let loaded = load::load(root)?;
-    let (site, mut diags) = model::build(config, loaded, drafts);
+    let (site, mut diags) = model::validate(config, loaded, drafts);
     let (graph, link_diags) = links::resolve(&site);
     diags.extend(link_diags);
     diags.extend(links::check_anchors(&site, &graph));

@@ -13,7 +13,7 @@ pub fn tags(root: &Path) -> Result<String, Error> {
     let config = config::load(root)?;
     let loaded = load::load(root)?;
     // Counting works on whatever validates; `check` is the place for the errors.
-    let (site, _) = model::build(config, loaded, false);
+    let (site, _) = model::validate(config, loaded, false);
     let mut counts = vec![0usize; site.tags.len()];
     for page in &site.pages {
         for &t in &page.tags {

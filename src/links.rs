@@ -684,7 +684,7 @@ mod ranking_tests {
                 .unwrap(),
             );
         }
-        let (site, diags) = crate::model::build(config, loaded, false);
+        let (site, diags) = crate::model::validate(config, loaded, false);
         assert!(diags.is_empty(), "{diags:?}");
         site
     }

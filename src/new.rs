@@ -57,7 +57,7 @@ pub fn new_page(root: &Path, kind: &str, title: &str, today: &str) -> Result<Cre
     }
     // Existing pages give the hints; a site with errors elsewhere can still get new pages.
     let loaded = load::load(root)?;
-    let (site, _) = model::build(config, loaded, false);
+    let (site, _) = model::validate(config, loaded, false);
     let kind_ref = &site.config.kinds[k];
     let dir = root.join(CONTENT_DIR).join(&kind_ref.dir);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;

@@ -47,7 +47,7 @@ fn check_page(text: String) -> (Vec<Diagnostic>, u32) {
         Err(d) => loaded.diags.push(d),
     }
     loaded.sources.sort_by(|a, b| a.rel.cmp(&b.rel));
-    let (site, mut diags) = model::build(config, loaded, false);
+    let (site, mut diags) = model::validate(config, loaded, false);
     diags.extend(links::resolve(&site).1);
     if let Some(i) = site.page_index("cas/premier") {
         markdown::to_html(

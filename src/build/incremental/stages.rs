@@ -31,7 +31,7 @@ impl State {
             .entries
             .iter()
             .filter(|(_, e)| e.page.is_none() && e.diags.iter().any(Diagnostic::is_error))
-            .map(|(rel, _)| model::id_of(&rel.to_string_lossy().replace('\\', "/")))
+            .map(|(rel, _)| model::id_of(&rel.to_string_lossy().replace('\\', "/")).to_string())
             .collect();
         let mut pages = Vec::with_capacity(self.entries.len());
         let mut content = Vec::with_capacity(self.entries.len());
