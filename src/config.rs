@@ -1,10 +1,10 @@
 //! Site configuration: `archipel.toml` read into a validated [`Config`].
 //!
-//! The file is deserialized into `Raw*` mirrors ([`raw`]), then checked and turned into
+//! The file is deserialized into `Raw*` mirrors (`raw`), then checked and turned into
 //! types that cannot be inconsistent: every kind has a unique id and directory
-//! ([`kinds`]), every reference field names a declared kind and every required field
-//! exists ([`fields`]), site settings are well-formed ([`site`]), and so are the publishing
-//! settings ([`publishing`]). Each check reports a positioned diagnostic and carries on,
+//! (`kinds`), every reference field names a declared kind and every required field
+//! exists (`fields`), site settings are well-formed (`site`), and so are the publishing
+//! settings (`publishing`). Each check reports a positioned diagnostic and carries on,
 //! so that one run shows every problem. Nothing here knows the guide's own kinds; they
 //! live in the site's `archipel.toml`.
 
