@@ -80,6 +80,33 @@ pub fn check_with_theme(root: &Path, drafts: bool) -> Result<(Checked, Theme), E
     Ok((checked, theme))
 }
 
+/// Everything [`check_with_theme`] does, then every output rendered and thrown away:
+/// some template errors only show when a template meets the site's data (a variable a
+/// page lacks, a macro whose recursion never stops, [`render::theme`]). `check` writes
+/// nothing, yet finds every error a build would.
+pub fn check_rendered(root: &Path, drafts: bool) -> Result<Checked, Error> {
+    let (checked, theme) = check_with_theme(root, drafts)?;
+    let options = render::Options {
+        drafts,
+        ..render::Options::default()
+    };
+    render::render(&checked.site, &checked.graph, &theme, options, &Discard)?;
+    Ok(checked)
+}
+
+/// A sink that keeps nothing, for [`check_rendered`].
+struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: &str, _: &[u8]) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn copy(&self, _: &str, _: &Path) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
 /// Diagnostics in the order they are shown: by file, position, then errors first.
 pub(crate) fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| (&a.path, a.pos, a.severity).cmp(&(&b.path, b.pos, b.severity)));

@@ -114,6 +114,11 @@ impl Command {
 }
 
 fn main() -> ExitCode {
+    // Templates render on rayon's threads: give them the stack that the macro depth
+    // limit assumes (the main thread has 8 MB).
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(archipel::render::RENDER_STACK)
+        .build_global();
     let cli = Cli::parse();
     let color = diag::stderr_wants_color();
     let lang = Lang::choose(cli.lang.as_deref(), cli.command.root());
@@ -155,8 +160,8 @@ fn main() -> ExitCode {
             format,
             deny_warnings,
             drafts,
-        } => match build::check_with_theme(&root, drafts) {
-            Ok((checked, _)) => {
+        } => match build::check_rendered(&root, drafts) {
+            Ok(checked) => {
                 let warnings = &checked.warnings;
                 print_diags(warnings, format, color, lang);
                 if deny_warnings && !warnings.is_empty() {

@@ -29,7 +29,7 @@ use crate::links::Graph;
 use crate::markdown::{self, Heading, Rewrite, relative_target};
 use crate::model::{Role, Site};
 use crate::output::Sink;
-pub use theme::{Theme, theme};
+pub use theme::{RENDER_STACK, Theme, theme};
 use views::{Linker, TagLink};
 
 /// How many of a kind's pages the home page lists.

@@ -4,6 +4,9 @@
 //! once per build; a broken template is a diagnostic naming its file.
 
 mod cycles;
+mod depth;
+
+pub use depth::RENDER_STACK;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -96,6 +99,7 @@ pub fn theme(config: &Config) -> Result<Theme, Error> {
     if !diags.is_empty() {
         return Err(Error::Config(diags));
     }
+    depth::guard(&mut tera, &templates, &config.root);
     let strings = std::sync::Arc::new(i18n::load(config, &theme_dir)?);
     let dates = strings.clone();
     tera.register_filter(
@@ -173,9 +177,13 @@ impl Theme {
         context.insert("t", &self.strings.table);
         context.insert("search_strings", &self.strings.script);
         let mut out = Vec::with_capacity(32 * 1024);
+        depth::reset();
         self.tera
             .render_to(template, &context, &mut out)
-            .map_err(|e| template_error(template, file, &e))?;
+            .map_err(|e| match depth::tripped() {
+                Some(d) => Error::Config(vec![d]),
+                None => template_error(template, file, &e),
+            })?;
         Ok(out)
     }
 }

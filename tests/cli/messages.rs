@@ -366,6 +366,10 @@ fn each_code_s_french_text_is_pinned() {
             "cet appel de macro ramène à son point de départ, le rendu ne finirait jamais : {chain}",
         ),
         (
+            "template-depth",
+            "la macro `{name}` de `{file}` a dépassé {limit} appels de macros imbriqués : la condition censée arrêter sa récursion ne devient jamais fausse",
+        ),
+        (
             "unsafe-link",
             "le lien `{dest}` utilise `{scheme}:`, qu'archipel ne publie pas",
         ),

@@ -1,6 +1,6 @@
 //! Templates cannot crash archipel: includes in a circle and macros that call themselves
-//! without end are errors naming the template (exit 2), in `check`, `build` and `serve`,
-//! instead of a stack overflow.
+//! without end (seen in the syntax, or stopped by the depth limit) are errors naming the
+//! template (exit 2), in `check`, `build` and `serve`, instead of a stack overflow.
 
 use crate::support::Fixture;
 
@@ -110,4 +110,75 @@ fn serve_keeps_the_last_good_site_when_a_template_starts_a_circle() {
     let codes: Vec<&str> = err.diagnostics().iter().map(|d| d.code).collect();
     assert_eq!(codes, ["template-cycle"]);
     assert_eq!(site.read("served/cas/premier/index.html"), page);
+}
+
+/// A macro that calls itself under a condition that never turns false: `cycles` cannot
+/// see it, the depth limit stops it.
+const ENDLESS: &str =
+    "{% macro m(n) %}{% if n >= 0 %}<i>{{ self::m(n=n+1) }}</i>{% endif %}{% endmacro m %}\n";
+const USES_ENDLESS: &str = "{% import \"boucle.html\" as b %}<main>{{ b::m(n=1) }}</main>\n";
+
+#[test]
+fn a_macro_whose_condition_never_turns_false_is_an_error_not_a_crash() {
+    let site = site_with(&[("boucle.html", ENDLESS), ("page.html", USES_ENDLESS)]);
+    let stderr = refused(&site);
+    assert!(
+        stderr.starts_with(
+            "templates/boucle.html:1:1: error[template-depth]: macro `m` of `boucle.html` went past 64 nested macro calls: the condition meant to stop its recursion never turns false\n"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("= help: make sure each call brings the condition closer to false (a counter that decreases to 0, a list that gets shorter)"),
+        "{stderr}"
+    );
+    assert!(!site.path("public").exists(), "nothing published");
+}
+
+#[test]
+fn sixty_four_levels_of_a_heavy_macro_still_render() {
+    // 64 calls (n = 0 to 63), the most allowed. A loop, a filter section, a `set` and
+    // a condition at each level: about 40 KB of stack a level in a debug build, which
+    // overflowed the 2 MB of a default thread.
+    let site = site_with(&[
+        (
+            "boucle.html",
+            "{% macro m(n, items) %}{% for x in items %}{% if n < 63 and loop.first %}\
+             {% set y = x | upper %}<i title=\"{{ y }}\">{% filter upper %}\
+             {{ self::m(n=n+1, items=items) | safe }}{% endfilter %}</i>\
+             {% endif %}{% endfor %}{% endmacro m %}\n",
+        ),
+        (
+            "page.html",
+            "{% import \"boucle.html\" as b %}<main>{{ b::m(n=0, items=[\"a\", \"b\"]) }}</main>\n",
+        ),
+    ]);
+    site.run(&["check"]).expect(0);
+    site.run(&["build"]).expect(0);
+    let page = site.read("public/cas/premier/index.html");
+    assert_eq!(page.matches("<I TITLE=\"A\">").count(), 62, "{page}");
+    assert_eq!(page.matches("<i title=\"A\">").count(), 1, "{page}");
+}
+
+#[test]
+fn serve_keeps_serving_the_last_good_site_when_a_macro_never_stops() {
+    use crate::support::server::Server;
+    let site = Fixture::copy("site");
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    site.write("templates/boucle.html", ENDLESS);
+    site.write("templates/page.html", USES_ENDLESS);
+    let failed = events.wait_for("event: failed");
+    assert!(
+        failed.contains("<li><code>templates/boucle.html:1:1</code> macro `m` of `boucle.html` went past 64 nested macro calls"),
+        "{failed}"
+    );
+    let page = server.get("/cas/premier/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Premier cas"), "the last good page");
+    std::fs::remove_file(site.path("templates/page.html")).unwrap();
+    events.wait_for("event: ok");
+    server.poll("/cas/premier/", "the page built again", |r| {
+        r.status == 200 && !r.body.contains("role=\"alert\"")
+    });
 }
