@@ -12,6 +12,7 @@ mod faults;
 mod forge;
 mod guide;
 mod i18n;
+mod incremental;
 mod links;
 mod map;
 mod messages;

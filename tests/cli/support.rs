@@ -1,6 +1,8 @@
 //! Test support: a fixture site copied into a temporary directory, and the real
 //! `archipel` binary run against it.
 
+pub(crate) mod server;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
