@@ -115,7 +115,8 @@ pub(crate) fn sort(diags: &mut [Diagnostic]) {
 /// Builds the site at `root` into `sink`.
 pub fn render_into(root: &Path, options: render::Options, sink: &dyn Sink) -> Result<Built, Error> {
     let (checked, theme) = check_with_theme(root, options.drafts)?;
-    let summary = render::render(&checked.site, &checked.graph, &theme, options, sink)?;
+    let mut summary = render::render(&checked.site, &checked.graph, &theme, options, sink)?;
+    summary.files += copy_files(&checked.site, &checked.graph, &theme, sink)?;
     let mut warnings = checked.warnings;
     if !options.offline && !checked.site.config.site.feeds() {
         warnings.push(
@@ -124,6 +125,21 @@ pub fn render_into(root: &Path, options: render::Options, sink: &dyn Sink) -> Re
         );
     }
     Ok(Built { summary, warnings })
+}
+
+/// Copies the files a build publishes as they are (see [`outputs::copies`]) into `sink`,
+/// streamed: an image of a gigabyte is never in memory. Returns how many.
+pub(crate) fn copy_files(
+    site: &Site,
+    graph: &Graph,
+    theme: &Theme,
+    sink: &dyn Sink,
+) -> Result<usize, Error> {
+    let copies = outputs::copies(site, graph, theme);
+    for (file, path) in &copies {
+        sink.copy(file, path)?;
+    }
+    Ok(copies.len())
 }
 
 /// The default output directory of the site at `root`.

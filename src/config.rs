@@ -95,7 +95,7 @@ impl Config {
 
 /// The licence the site's content is published under (`[licence]`), shown in every
 /// page's footer, the feed and the printable guide.
-#[derive(Clone, Debug, Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Hash, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Licence {
     /// Its name (`CC BY-SA 4.0`).

@@ -155,7 +155,7 @@ fn heading_end<T>(events: &[T], event: impl Fn(&T) -> &Event<'_>) -> usize {
 }
 
 /// One heading of a body, for the table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Heading {
     /// 1 to 6.
     pub level: u8,
@@ -180,7 +180,7 @@ pub struct Rendered {
 }
 
 /// What becomes of a relative link or image when a body is rendered.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Rewrite {
     /// Point it at this URL.
     To(String),

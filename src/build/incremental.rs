@@ -33,6 +33,7 @@ use sources::cold;
 
 mod sources;
 mod stages;
+mod write;
 
 /// What survives from one build to the next.
 #[derive(Default)]
@@ -99,9 +100,7 @@ struct Linked {
     graph: Graph,
     /// What resolving each page's links reported.
     diags: Vec<Vec<Diagnostic>>,
-    /// Each page's [`keys::link_key`].
-    link: Vec<u64>,
-    /// Each page's [`links::derive_key`].
+    /// Each page's [`links::derive_key`](crate::links::derive_key).
     derived: Vec<u64>,
 }
 
@@ -117,10 +116,38 @@ struct Rendered {
     keys: Keys,
     /// What rendering each page left.
     outs: Vec<Option<PageOut>>,
-    /// The pages' text hashes, link keys and derive keys it rendered.
-    content: Vec<u64>,
-    link: Vec<u64>,
-    derived: Vec<u64>,
+}
+
+impl Rendered {
+    /// What rendering each page of `site` left, and the keys, with the pages in `site`'s
+    /// order (a page the previous render did not have has no key: 0).
+    fn realign(mut self, site: &model::Site) -> (Vec<Option<PageOut>>, Keys) {
+        let same = self.ids.len() == site.pages.len()
+            && self.ids.iter().zip(&site.pages).all(|(id, p)| *id == p.id);
+        let old_index: Vec<Option<usize>> = if same {
+            (0..site.pages.len()).map(Some).collect()
+        } else {
+            let by_id: HashMap<&str, usize> = self
+                .ids
+                .iter()
+                .enumerate()
+                .map(|(i, id)| (id.as_str(), i))
+                .collect();
+            site.pages
+                .iter()
+                .map(|pg| by_id.get(pg.id.as_str()).copied())
+                .collect()
+        };
+        let kept = old_index
+            .iter()
+            .map(|o| o.and_then(|o| self.outs.get_mut(o)?.take()))
+            .collect();
+        let pages = old_index
+            .iter()
+            .map(|o| o.and_then(|o| self.keys.pages.get(o).copied()).unwrap_or(0))
+            .collect();
+        (kept, Keys { pages, ..self.keys })
+    }
 }
 
 impl Cache {
@@ -287,8 +314,12 @@ pub fn rebuild(
             cache.state = Some(state);
             Ok(rebuilt)
         }
-        Err((e, hashes, keep)) => {
-            cache.outputs = hashes;
+        Err(Failure {
+            error: e,
+            outputs,
+            keep,
+        }) => {
+            cache.outputs = outputs;
             if keep {
                 cache.state = Some(state);
             }
@@ -300,6 +331,29 @@ pub fn rebuild(
     }
 }
 
-/// What `build` returns on error: the error, the output hashes still valid, and whether
-/// the state may be kept.
-type Failure = (Error, Option<Hashes>, bool);
+/// Why a rebuild failed, and what of its state still holds.
+struct Failure {
+    /// What went wrong.
+    error: Error,
+    /// The output's hashes, if the output is still as they describe.
+    outputs: Option<Hashes>,
+    /// Whether the loaded site may be kept for the next rebuild.
+    keep: bool,
+}
+
+impl Failure {
+    /// A failure that leaves the output as `outputs` describes (`None`: unknown) and the
+    /// loaded site valid.
+    fn keeping(error: Error, outputs: Option<Hashes>) -> Self {
+        Failure {
+            error,
+            outputs,
+            keep: true,
+        }
+    }
+
+    /// A failure after which the output's state is unknown.
+    fn lost(error: Error) -> Self {
+        Failure::keeping(error, None)
+    }
+}

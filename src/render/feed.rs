@@ -7,35 +7,38 @@ use crate::config::Licence;
 use crate::date::Date;
 use crate::model::{Role, Site};
 
-/// The site's Atom feed: its newest pages (by last change, else publication), undated
-/// pages after dated ones, in file order.
-pub fn site_feed(site: &Site) -> String {
+/// What the feed and the sitemap show, gathered before either is written: an
+/// incremental rebuild (#4) compares its hash with the previous build's.
+#[derive(Hash)]
+pub struct FeedView<'a> {
+    /// `YYYY-MM-DD` of the build: an undated page's entry carries it.
+    today: String,
+    title: &'a str,
+    author: &'a str,
+    base_url: &'a str,
+    licence: Option<&'a Licence>,
+    /// The feed's entries: the newest pages (by last change, else publication), undated
+    /// pages after dated ones, in file order.
+    feed: Vec<Entry<'a>>,
+    /// The sitemap's entries: every page and every kind's list.
+    sitemap: Vec<Entry<'a>>,
+}
+
+/// The feed and sitemap of `site`.
+pub fn view(site: &Site) -> FeedView<'_> {
     let mut pages: Vec<usize> = (0..site.pages.len())
         .filter(|&i| site.pages[i].role != Role::Home)
         .collect();
     let key = |i: usize| site.pages[i].updated.or(site.pages[i].date);
     pages.sort_by(|&a, &b| key(b).cmp(&key(a)).then(a.cmp(&b)));
-    let entries: Vec<Entry<'_>> = pages
+    let feed = pages
         .iter()
         .take(site.config.site.feed_size)
         .map(|&i| entry(site, i))
         .collect();
-    let today = crate::date::today();
-    let head = Head {
-        title: &site.config.site.title,
-        author: &site.config.site.author,
-        base_url: &site.config.site.base_url,
-        licence: site.config.licence.as_ref(),
-        today: &today,
-    };
-    atom(&head, &entries)
-}
-
-/// The site's sitemap: every page and every kind's list.
-pub fn site_map(site: &Site) -> String {
-    let mut all: Vec<Entry<'_>> = (0..site.pages.len()).map(|i| entry(site, i)).collect();
+    let mut sitemap: Vec<Entry<'_>> = (0..site.pages.len()).map(|i| entry(site, i)).collect();
     for kind in &site.config.kinds {
-        all.push(Entry {
+        sitemap.push(Entry {
             title: "",
             url: format!("{}/", kind.dir),
             date: None,
@@ -43,7 +46,34 @@ pub fn site_map(site: &Site) -> String {
             summary: "",
         });
     }
-    sitemap(&site.config.site.base_url, &all)
+    FeedView {
+        today: crate::date::today(),
+        title: &site.config.site.title,
+        author: &site.config.site.author,
+        base_url: &site.config.site.base_url,
+        licence: site.config.licence.as_ref(),
+        feed,
+        sitemap,
+    }
+}
+
+impl FeedView<'_> {
+    /// The site's Atom feed.
+    pub fn atom(&self) -> String {
+        let head = Head {
+            title: self.title,
+            author: self.author,
+            base_url: self.base_url,
+            licence: self.licence,
+            today: &self.today,
+        };
+        atom(&head, &self.feed)
+    }
+
+    /// The site's sitemap.
+    pub fn sitemap(&self) -> String {
+        sitemap(self.base_url, &self.sitemap)
+    }
 }
 
 fn entry(site: &Site, i: usize) -> Entry<'_> {
@@ -58,6 +88,7 @@ fn entry(site: &Site, i: usize) -> Entry<'_> {
 }
 
 /// One entry of the feed or the sitemap.
+#[derive(Hash)]
 pub struct Entry<'a> {
     /// The page title.
     pub title: &'a str,

@@ -1,224 +1,222 @@
-//! Fingerprints of what each output reads, so that an incremental rebuild (#4) renders
-//! again only the outputs whose inputs changed.
+//! What each output depends on, declared by the code that reads it: an output's key is a
+//! hash of the context its template receives ([`super::contexts`]), so that an
+//! incremental rebuild (#4) renders again only the outputs whose context changed.
 //!
-//! A key covers what the views of [`super::views`] take from the site for one output,
-//! except what every output shares (configuration, theme, tag vocabulary, build options):
-//! a change there means rendering everything, which the caller decides. Whoever makes a
-//! view read something new must add it here; the property test of `tests/cli/serve.rs`
-//! (random edits, incremental result compared with a clean build) is there to notice.
+//! There is no list of inputs to keep by hand: a field added to a view is hashed with it.
+//! A page's body is hashed as the key of what produced it ([`super::pages::Body`]), not as
+//! its HTML. What every output shares (configuration, theme, tag vocabulary, build
+//! options) is not in any key: a change there renders everything, which the caller
+//! decides. [`select`] compares two builds' keys.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
+use rustc_hash::FxHasher;
 
-use super::{HOME_PER_KIND, lists};
-use crate::links::Graph;
+use super::lists::{Lists, page_counts};
+use super::pages::Pages;
+use super::views::Linker;
+use super::{PageOut, home, map, print, url};
 use crate::model::Site;
 
-/// The keys of every output that depends on pages.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Keys {
-    /// For each page, its own output (and its search entry and printable HTML).
-    pub pages: Vec<u64>,
-    /// For each kind, each page of its list.
-    pub lists: Vec<Vec<u64>>,
-    /// The tag index.
-    pub tags_index: u64,
-    /// For each tag, each page of its list.
-    pub tags: Vec<Vec<u64>>,
-    /// The home page.
-    pub home: u64,
-    /// The printable guide.
-    pub print: u64,
-    /// The map of the guide.
-    pub map: u64,
-    /// The search index.
-    pub search_index: u64,
-    /// The feed and the sitemap.
-    pub feed: u64,
-}
-
-fn hash(value: impl Hash) -> u64 {
-    let mut h = DefaultHasher::new();
+/// A hash of `value` (FxHash: fast, and stable within one process, which is as long as
+/// keys live).
+pub fn key(value: impl Hash) -> u64 {
+    let mut h = FxHasher::default();
     value.hash(&mut h);
     h.finish()
 }
 
-/// What a link to each page shows (`PageLink`): its title, address, summary, kind, date
-/// and draft badge. An incremental rebuild computes it again only for pages whose text
-/// changed.
-pub fn link_key(page: &crate::model::Page) -> u64 {
-    hash((
-        &page.id,
-        &page.title,
-        &page.summary,
-        page.role,
-        &page.date,
-        page.draft,
-    ))
+/// One value for each output of a build, family by family: what to render ([`Select`])
+/// or what each output's context hashes to ([`Keys`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PerOutput<T> {
+    /// For each page, its own output, its aliases, its search entry and its booklet copy.
+    pub pages: Vec<T>,
+    /// For each kind, each page of its list.
+    pub lists: Vec<Vec<T>>,
+    /// The tag index.
+    pub tags_index: T,
+    /// For each tag, each page of its list.
+    pub tags: Vec<Vec<T>>,
+    /// The home page.
+    pub home: T,
+    /// The search page and the 404 page.
+    pub fixed: T,
+    /// The printable guide.
+    pub print: T,
+    /// The map of the guide.
+    pub map: T,
+    /// The search index script.
+    pub search_index: T,
+    /// The feed and the sitemap.
+    pub feed: T,
 }
 
-/// A bijective scrambling of a 64-bit key (SplitMix64's finalizer), so that sums of keys
-/// do not cancel out in simple ways.
-fn mix(mut x: u64) -> u64 {
-    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
-}
-
-/// Feeds the link keys of `list` to `h`, with its length.
-fn links(h: &mut DefaultHasher, link: &[u64], list: &[usize]) {
-    list.len().hash(h);
-    for &j in list {
-        link[j].hash(h);
+impl<T> PerOutput<T> {
+    /// The same table with `f` of each value.
+    pub fn map<U>(&self, f: impl Fn(&T) -> U + Copy) -> PerOutput<U> {
+        let one = |v: &[T]| v.iter().map(f).collect();
+        let each = |v: &[Vec<T>]| v.iter().map(|l| one(l)).collect();
+        PerOutput {
+            pages: one(&self.pages),
+            lists: each(&self.lists),
+            tags_index: f(&self.tags_index),
+            tags: each(&self.tags),
+            home: f(&self.home),
+            fixed: f(&self.fixed),
+            print: f(&self.print),
+            map: f(&self.map),
+            search_index: f(&self.search_index),
+            feed: f(&self.feed),
+        }
     }
 }
 
-/// Computes every key. `content[i]` is a hash of page `i`'s source text and `link[i]`
-/// its [`link_key`], which the caller keeps between builds (hashing every text again
-/// would cost more than the rest). `reuse(i)` may give page `i`'s key when the caller
-/// knows it cannot have changed.
-pub fn keys(
-    site: &Site,
-    graph: &Graph,
-    content: &[u64],
-    link: &[u64],
-    reuse: &(dyn Fn(usize) -> Option<u64> + Sync),
-) -> Keys {
-    let pages = &site.pages;
-    // A page's body HTML: its text and the pages its links lead to. Which page (or file)
-    // each link names follows from the text alone, so the text, the number of files and
-    // the multiset of the target pages' link keys are enough (summed, as maps have no
-    // order).
-    let body = |i: usize| {
-        let targets = graph.body[i]
-            .values()
-            .map(|&t| mix(link[t]))
-            .fold(0u64, u64::wrapping_add);
-        hash((content[i], link[i], targets, graph.assets[i].len()))
+/// The key of every output.
+pub type Keys = PerOutput<u64>;
+
+/// Whether to render each output.
+pub type Select = PerOutput<bool>;
+
+impl Select {
+    /// Every output of `site`.
+    pub fn all(site: &Site) -> Self {
+        let (lists, tags) = page_counts(site);
+        let all = |counts: Vec<usize>| counts.into_iter().map(|n| vec![true; n]).collect();
+        Select {
+            pages: vec![true; site.pages.len()],
+            lists: all(lists),
+            tags_index: true,
+            tags: all(tags),
+            home: true,
+            fixed: true,
+            print: true,
+            map: true,
+            search_index: true,
+            feed: true,
+        }
+    }
+}
+
+/// The outputs of `new` whose key differs from `old`'s (or that `old` does not have).
+/// `old.pages` must be in `new`'s page order.
+pub fn select(old: &Keys, new: &Keys) -> Select {
+    let one = |a: &[u64], b: &[u64]| -> Vec<bool> {
+        (0..b.len()).map(|n| a.get(n) != Some(&b[n])).collect()
     };
-    // With the map, each page draws its neighbourhood: its edges with their relations.
-    let map_links = site
-        .config
-        .site
-        .map
-        .then(|| super::map::Links::new(site, graph));
-    let page_keys: Vec<u64> = (0..pages.len())
-        .into_par_iter()
-        .map(|i| {
-            if let Some(key) = reuse(i) {
-                return key;
-            }
-            let mut h = DefaultHasher::new();
-            (body(i), &pages[i].tags).hash(&mut h);
-            for g in &graph.relations[i] {
-                g.link.hash(&mut h);
-                links(&mut h, link, &g.pages);
-            }
-            let (previous, next) = graph.neighbours[i];
-            for j in [previous, next] {
-                j.map(|j| link[j]).hash(&mut h);
-            }
-            links(&mut h, link, &graph.related[i]);
-            map_links.as_ref().map(|m| m.key(i)).hash(&mut h);
-            h.finish()
-        })
-        .collect();
-    // A list page shows its entries and links to the list's other pages: with
-    // pagination, a title edit changes the key of the one page that holds it.
-    let list_keys = |list: &[usize], per: usize, roles: bool| -> Vec<u64> {
-        let total = lists::page_count(list.len(), per);
-        (0..total)
-            .map(|n| {
-                let mut h = DefaultHasher::new();
-                (list.len(), total).hash(&mut h);
-                let entries = lists::page_entries(list, per, n);
-                links(&mut h, link, entries);
-                if roles {
-                    for &j in entries {
-                        pages[j].role.hash(&mut h);
-                    }
-                }
-                h.finish()
-            })
+    let each = |a: &[Vec<u64>], b: &[Vec<u64>]| -> Vec<Vec<bool>> {
+        (0..b.len())
+            .map(|i| one(a.get(i).map_or(&[], Vec::as_slice), &b[i]))
             .collect()
     };
-    let lists = graph
-        .kind_pages
-        .iter()
-        .zip(&site.config.kinds)
-        .map(|(l, kind)| list_keys(l, kind.paginate, false))
+    Select {
+        pages: one(&old.pages, &new.pages),
+        lists: each(&old.lists, &new.lists),
+        tags_index: old.tags_index != new.tags_index,
+        tags: each(&old.tags, &new.tags),
+        home: old.home != new.home,
+        fixed: old.fixed != new.fixed,
+        print: old.print != new.print,
+        map: old.map != new.map,
+        search_index: old.search_index != new.search_index,
+        feed: old.feed != new.feed,
+    }
+}
+
+/// The key of every output of `site`, from each page's last render `outs`.
+pub(super) fn keys(pages: &Pages<'_>, outs: &[PageOut]) -> Keys {
+    let (site, graph, options) = (pages.site, pages.graph, pages.options);
+    let bodies: Vec<(u64, u64)> = (0..outs.len())
+        .into_par_iter()
+        .map(|i| pages.body_keys(i, &outs[i].body))
         .collect();
-    let per = site.config.tags.paginate;
-    let tags = graph
-        .tag_pages
-        .iter()
-        .map(|l| list_keys(&lists::tag_entries(site, l), per, true))
-        .collect();
-    let tags_index = hash(graph.tag_pages.iter().map(Vec::len).collect::<Vec<_>>());
-    let home = {
-        let mut h = DefaultHasher::new();
-        site.page_index("").map(body).hash(&mut h);
-        for list in &graph.kind_pages {
-            list.len().hash(&mut h);
-            links(&mut h, link, &list[..list.len().min(HOME_PER_KIND)]);
-        }
-        h.finish()
+    let (page_keys, search): (Vec<u64>, Vec<u64>) = (0..outs.len())
+        .into_par_iter()
+        .map(|i| pages.keys(i, &outs[i].body, bodies[i]))
+        .unzip();
+    let print = site.config.site.print;
+    let lists = Lists {
+        site,
+        graph,
+        offline: options.offline,
+        print,
     };
-    // The booklet: every page's body, tags and references, in the booklet's order.
-    let print = if site.config.site.print {
-        let mut h = DefaultHasher::new();
-        for part in super::print::order(site, graph) {
-            (part.kind, part.pages.len()).hash(&mut h);
-            for i in part.pages {
-                (body(i), &pages[i].tags).hash(&mut h);
-                for r in &graph.refs[i] {
-                    links(&mut h, link, r);
-                }
-            }
-        }
-        h.finish()
+    let (list_keys, tag_keys) = lists.keys();
+    let from = |file| Linker {
+        site,
+        from: file,
+        offline: options.offline,
+    };
+    let home_file = url::page_file("");
+    let home = site.page_index("").map_or(0, |i| bodies[i].0);
+    let html = |key: u64| super::contexts::Html { html: "", key };
+    let fixed = home::FIXED.map(|(t, file)| (t, home::fixed(site, &from(file))));
+    let print_key = print.then(|| {
+        key(print::context(site, graph, options.offline, &|i| {
+            html(bodies[i].1)
+        }))
+    });
+    let map_key = pages
+        .map
+        .map(|links| key(map::context(site, graph, &from(url::MAP_FILE), links)));
+    let feeds = !options.offline && site.config.site.feeds();
+    let feed = if feeds {
+        key(super::feed::view(site))
     } else {
         0
     };
-    // The map: every page's link and tags, and every edge with its relation.
-    let map = match &map_links {
-        Some(m) => {
-            let mut h = DefaultHasher::new();
-            for (i, page) in pages.iter().enumerate() {
-                (link[i], &page.tags).hash(&mut h);
-            }
-            m.all_key().hash(&mut h);
-            h.finish()
-        }
-        None => 0,
-    };
-    let search_index = {
-        let mut h = DefaultHasher::new();
-        for (i, page) in pages.iter().enumerate() {
-            (content[i], link[i], &page.tags).hash(&mut h);
-        }
-        h.finish()
-    };
-    // The feed lists the newest pages, the sitemap all of them, with their dates; an
-    // undated page's entry carries the day of the build.
-    let feed = {
-        let mut h = DefaultHasher::new();
-        crate::date::today().hash(&mut h);
-        for (i, page) in pages.iter().enumerate() {
-            (link[i], &page.updated).hash(&mut h);
-        }
-        h.finish()
-    };
     Keys {
-        feed,
         pages: page_keys,
-        lists,
-        tags_index,
-        tags,
-        home,
-        print,
-        map,
-        search_index,
+        lists: list_keys,
+        tags_index: key(lists.index_context()),
+        tags: tag_keys,
+        home: key(home::context(site, graph, &from(&home_file), html(home))),
+        fixed: key(fixed),
+        print: print_key.unwrap_or(0),
+        map: map_key.unwrap_or(0),
+        search_index: key(search),
+        feed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(pages: Vec<u64>, lists: Vec<Vec<u64>>, home: u64) -> Keys {
+        Keys {
+            pages,
+            lists,
+            home,
+            ..Keys::default()
+        }
+    }
+
+    #[test]
+    fn select_renders_only_outputs_whose_key_moved() {
+        let old = keys(vec![1, 2, 3], vec![vec![10, 11]], 7);
+        let new = keys(vec![1, 5, 3], vec![vec![10, 12]], 7);
+        let s = select(&old, &new);
+        assert_eq!(s.pages, [false, true, false]);
+        assert_eq!(s.lists, [vec![false, true]]);
+        assert!(!s.home && !s.print && !s.feed && !s.search_index);
+    }
+
+    #[test]
+    fn select_renders_outputs_the_old_keys_lack() {
+        let old = keys(vec![1], vec![vec![10]], 7);
+        let new = keys(vec![1, 2], vec![vec![10, 11], vec![20]], 8);
+        let s = select(&old, &new);
+        assert_eq!(s.pages, [false, true]);
+        assert_eq!(s.lists, [vec![false, true], vec![true]]);
+        assert!(s.home);
+    }
+
+    #[test]
+    fn equal_keys_select_nothing() {
+        let k = keys(vec![4, 5], vec![vec![1]], 3);
+        let s = select(&k, &k);
+        assert!(!s.pages.iter().any(|&p| p) && !s.lists[0][0] && !s.home);
     }
 }

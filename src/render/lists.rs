@@ -3,17 +3,20 @@
 //! Page 1 of a list stays at the list's URL (`<dir>/index.html`); page `n` is at
 //! `<dir>/page/<n>/index.html` ([`url::paged_file`]). Each page links to its neighbours
 //! (`rel="prev|next"`, visible and in the head) and to a window of page numbers around
-//! it. With pagination, a title edit renders again only the list pages that hold the
-//! page ([`super::keys`] keys each list page apart), not the whole list.
+//! it. Each list page has its own key (a hash of its context), so with pagination a title
+//! edit renders again only the list pages that hold the page, not the whole list.
 
-use rayon::prelude::*;
-use serde::Serialize;
-
-use super::views::{Linker, PageLink};
+use super::contexts::{
+    ListContext, ListView, PageNumber, Pagination, TagContext, TagGroup, TagSummary, TagView,
+    TagsContext,
+};
+use super::keys::key;
+use super::views::Linker;
 use super::{Select, Theme, url};
 use crate::diag::Error;
 use crate::links::Graph;
 use crate::model::{Role, Site};
+use rayon::prelude::*;
 
 /// Writes a rendered output (and counts it).
 pub(super) type Put<'a> = dyn Fn(&str, Vec<u8>) -> Result<(), Error> + Sync + 'a;
@@ -73,31 +76,10 @@ pub(super) fn tag_entries(site: &Site, pages: &[usize]) -> Vec<usize> {
 /// Page numbers shown around the current one, besides the first and the last.
 const WINDOW: usize = 2;
 
-/// The navigation between the pages of one list, as templates see it (`pagination`).
-#[derive(Serialize)]
-struct Pagination {
-    /// The page shown, from 1.
-    current: usize,
-    /// How many pages the list has.
-    total: usize,
-    prev_href: Option<String>,
-    next_href: Option<String>,
-    /// The numbers to link, with `gap` entries where numbers are left out.
-    pages: Vec<PageNumber>,
-}
-
-#[derive(Serialize)]
-struct PageNumber {
-    number: usize,
-    href: String,
-    current: bool,
-    gap: bool,
-}
-
 /// The pagination of page `n` (from 0) of `total`, whose files `file(n)` gives, seen from
 /// `l`; `None` for a list of one page.
 fn pagination(
-    l: &Linker<'_>,
+    l: &Linker<'_, '_>,
     file: &dyn Fn(usize) -> String,
     n: usize,
     total: usize,
@@ -134,43 +116,34 @@ fn pagination(
     })
 }
 
-/// What one list page renders from: the site, the graph, the theme and the build's
-/// options.
+/// What one list page renders from: the site, the graph and the build's options.
 pub(super) struct Lists<'a> {
     pub(super) site: &'a Site,
     pub(super) graph: &'a Graph,
-    pub(super) theme: &'a Theme,
     pub(super) offline: bool,
     pub(super) print: bool,
 }
 
-impl Lists<'_> {
-    /// Renders the kind list pages that `select` names.
-    pub(super) fn kinds(&self, select: &Select, put: &Put<'_>) -> Result<(), Error> {
-        #[derive(Serialize)]
-        struct ListView<'a> {
-            id: &'a str,
-            singular: &'a str,
-            plural: &'a str,
-            description: &'a str,
-            /// Entries in the whole list.
-            count: usize,
-            pages: Vec<PageLink<'a>>,
-            new_href: Option<String>,
-            new_label: &'a str,
-        }
-        let jobs: Vec<(usize, usize)> = (0..self.site.config.kinds.len())
-            .flat_map(|k| (0..select.lists[k].len()).map(move |n| (k, n)))
-            .filter(|&(k, n)| select.lists[k][n])
-            .collect();
-        jobs.into_par_iter().try_for_each(|(k, n)| {
-            let kind = &self.site.config.kinds[k];
-            let list = &self.graph.kind_pages[k];
-            let page_file = |m: usize| url::paged_file(&url::kind_file(&kind.dir), m + 1);
-            let file = page_file(n);
-            let l = self.linker(&file);
-            let total = page_count(list.len(), kind.paginate);
-            let view = ListView {
+impl<'a> Lists<'a> {
+    /// The file of page `n` (from 0) of kind `k`'s list.
+    fn kind_file(&self, k: usize, n: usize) -> String {
+        url::paged_file(&url::kind_file(&self.site.config.kinds[k].dir), n + 1)
+    }
+
+    /// The file of page `n` (from 0) of tag `t`'s list.
+    fn tag_file(&self, t: usize, n: usize) -> String {
+        url::paged_file(&url::tag_file(&self.site.tags[t].id), n + 1)
+    }
+
+    /// The context of page `n` (from 0) of kind `k`'s list, which is `file`.
+    fn kind_context(&self, k: usize, n: usize, file: &'a str) -> ListContext<'a> {
+        let kind = &self.site.config.kinds[k];
+        let list = &self.graph.kind_pages[k];
+        let l = self.linker(file);
+        let total = page_count(list.len(), kind.paginate);
+        ListContext {
+            site: l.site_view(Some(k), self.print),
+            list: ListView {
                 id: &kind.id,
                 singular: &kind.singular,
                 plural: &kind.plural,
@@ -179,60 +152,127 @@ impl Lists<'_> {
                 pages: l.pages(page_entries(list, kind.paginate, n)),
                 new_href: l.new_href(k),
                 new_label: &kind.new_label,
+            },
+            pagination: pagination(&l, &|m| self.kind_file(k, m), n, total),
+        }
+    }
+
+    /// The context of page `n` (from 0) of tag `t`'s list, which is `file`.
+    fn tag_context(&self, t: usize, n: usize, file: &'a str) -> TagContext<'a> {
+        let site = self.site;
+        let tag = &site.tags[t];
+        let per = site.config.tags.paginate;
+        let entries = tag_entries(site, &self.graph.tag_pages[t]);
+        let l = self.linker(file);
+        let mut groups: Vec<TagGroup<'a>> = Vec::new();
+        for &i in page_entries(&entries, per, n) {
+            let label = match site.pages[i].role {
+                Role::Kind(k) => site.config.kinds[k].plural.as_str(),
+                Role::Home | Role::Standalone => "",
             };
-            let ctx = serde_json::json!({
-                "site": l.site_view(Some(k), self.print),
-                "list": view,
-                "pagination": pagination(&l, &page_file, n, total),
-            });
-            put(&file, self.theme.render("list.html", ctx, &file)?)
+            match groups.last_mut() {
+                Some(g) if g.label == label => g.pages.push(l.page(i)),
+                _ => groups.push(TagGroup {
+                    label,
+                    pages: vec![l.page(i)],
+                }),
+            }
+        }
+        let total = page_count(entries.len(), per);
+        TagContext {
+            site: l.site_view(None, self.print),
+            tag: TagView {
+                id: &tag.id,
+                label: &tag.label,
+                description: &tag.description,
+                count: entries.len(),
+                groups,
+            },
+            pagination: pagination(&l, &|m| self.tag_file(t, m), n, total),
+        }
+    }
+
+    /// The context of the tag index.
+    pub(super) fn index_context(&self) -> TagsContext<'a> {
+        let l = self.linker(url::TAGS_FILE);
+        let site = self.site;
+        let tags = l
+            .tags(&(0..site.tags.len()).collect::<Vec<_>>())
+            .into_iter()
+            .zip(&site.tags)
+            .zip(&self.graph.tag_pages)
+            .map(|((link, tag), pages)| TagSummary {
+                link,
+                description: &tag.description,
+                count: pages.len(),
+            })
+            .collect();
+        TagsContext {
+            site: l.site_view(None, self.print),
+            tags,
+        }
+    }
+
+    /// The keys of every page of every kind's list and tag's list: hashes of their
+    /// contexts.
+    pub(super) fn keys(&self) -> (Vec<Vec<u64>>, Vec<Vec<u64>>) {
+        let (kinds, tags) = page_counts(self.site);
+        let kinds = kinds
+            .iter()
+            .enumerate()
+            .map(|(k, &count)| {
+                (0..count)
+                    .into_par_iter()
+                    .map(|n| key(self.kind_context(k, n, &self.kind_file(k, n))))
+                    .collect()
+            })
+            .collect();
+        let tags = tags
+            .iter()
+            .enumerate()
+            .map(|(t, &count)| {
+                (0..count)
+                    .map(|n| key(self.tag_context(t, n, &self.tag_file(t, n))))
+                    .collect()
+            })
+            .collect();
+        (kinds, tags)
+    }
+
+    /// Renders the kind list pages that `select` names.
+    pub(super) fn kinds(&self, theme: &Theme, select: &Select, put: &Put<'_>) -> Result<(), Error> {
+        let jobs: Vec<(usize, usize)> = (0..self.site.config.kinds.len())
+            .flat_map(|k| (0..select.lists[k].len()).map(move |n| (k, n)))
+            .filter(|&(k, n)| select.lists[k][n])
+            .collect();
+        jobs.into_par_iter().try_for_each(|(k, n)| {
+            let file = self.kind_file(k, n);
+            let ctx = self.kind_context(k, n, &file);
+            put(&file, theme.render("list.html", &ctx, &file)?)
         })
     }
 
-    /// Renders the tag pages that `select` names.
-    pub(super) fn tags(&self, select: &Select, put: &Put<'_>) -> Result<(), Error> {
-        #[derive(Serialize)]
-        struct Group<'a> {
-            label: &'a str,
-            pages: Vec<PageLink<'a>>,
+    /// Renders the tag pages that `select` names, and the tag index if it does.
+    pub(super) fn tags(&self, theme: &Theme, select: &Select, put: &Put<'_>) -> Result<(), Error> {
+        if select.tags_index {
+            let ctx = self.index_context();
+            put(
+                url::TAGS_FILE,
+                theme.render("tags.html", &ctx, url::TAGS_FILE)?,
+            )?;
         }
-        let per = self.site.config.tags.paginate;
         let jobs: Vec<(usize, usize)> = (0..self.site.tags.len())
             .flat_map(|t| (0..select.tags[t].len()).map(move |n| (t, n)))
             .filter(|&(t, n)| select.tags[t][n])
             .collect();
         jobs.into_par_iter().try_for_each(|(t, n)| {
-            let tag = &self.site.tags[t];
-            let entries = tag_entries(self.site, &self.graph.tag_pages[t]);
-            let page_file = |m: usize| url::paged_file(&url::tag_file(&tag.id), m + 1);
-            let file = page_file(n);
-            let l = self.linker(&file);
-            let mut groups: Vec<Group<'_>> = Vec::new();
-            for &i in page_entries(&entries, per, n) {
-                let label = match self.site.pages[i].role {
-                    Role::Kind(k) => self.site.config.kinds[k].plural.as_str(),
-                    Role::Home | Role::Standalone => "",
-                };
-                match groups.last_mut() {
-                    Some(g) if g.label == label => g.pages.push(l.page(i)),
-                    _ => groups.push(Group {
-                        label,
-                        pages: vec![l.page(i)],
-                    }),
-                }
-            }
-            let total = page_count(entries.len(), per);
-            let ctx = serde_json::json!({
-                "site": l.site_view(None, self.print),
-                "tag": { "id": tag.id, "label": tag.label, "description": tag.description,
-                         "count": entries.len(), "groups": groups },
-                "pagination": pagination(&l, &page_file, n, total),
-            });
-            put(&file, self.theme.render("tag.html", ctx, &file)?)
+            let file = self.tag_file(t, n);
+            let ctx = self.tag_context(t, n, &file);
+            put(&file, theme.render("tag.html", &ctx, &file)?)
         })
     }
 
-    fn linker<'b>(&'b self, file: &'b str) -> Linker<'b> {
+    fn linker<'f>(&self, file: &'f str) -> Linker<'a, 'f> {
         Linker {
             site: self.site,
             from: file,

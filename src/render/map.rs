@@ -15,9 +15,9 @@ pub mod svg;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+use svg::Drawing;
 
-use super::{Theme, print, url, views::Linker};
-use crate::diag::Error;
+use super::{print, url, views::Linker};
 use crate::links::Graph;
 use crate::model::{Role, Site};
 
@@ -150,25 +150,37 @@ fn kind_class(kind: Option<usize>) -> String {
 
 /// A legend entry; a missing label is the theme's to write (pages without a kind,
 /// links in the text).
-#[derive(Serialize)]
-struct LegendEntry<'a> {
+#[derive(Serialize, Hash)]
+pub struct LegendEntry<'a> {
+    /// The kind's plural label or the relation's label.
     label: Option<&'a str>,
+    /// Its CSS class.
     class: String,
 }
 
-#[derive(Serialize)]
-struct TagOption<'a> {
+/// A tag the map can be filtered by.
+#[derive(Serialize, Hash)]
+pub struct TagOption<'a> {
+    /// The tag id.
     id: &'a str,
+    /// Its label.
     label: &'a str,
 }
 
-#[derive(Serialize)]
-struct MapView<'a> {
-    svg: String,
+/// The map, as `map.html` gets it as `map`.
+#[derive(Serialize, Hash)]
+pub struct MapView<'a> {
+    /// The drawing, serialized as inline SVG.
+    svg: Drawing,
+    /// The kinds it shows.
     kinds: Vec<LegendEntry<'a>>,
+    /// The relations it shows.
     relations: Vec<LegendEntry<'a>>,
+    /// The tags of its pages.
     tags: Vec<TagOption<'a>>,
+    /// How many pages the site has.
     pages: usize,
+    /// Whether nodes are groups of pages.
     grouped: bool,
 }
 
@@ -182,44 +194,29 @@ struct Plan {
     pinned: usize,
 }
 
-/// Renders `carte/index.html`.
-pub fn render(
-    site: &Site,
+/// The context of `map.html`, seen from `l` (the map's own file).
+pub fn context<'a>(
+    site: &'a Site,
     graph: &Graph,
-    theme: &Theme,
-    offline: bool,
-    links: &Links,
-) -> Result<Vec<u8>, Error> {
-    let file = url::MAP_FILE;
-    let l = Linker {
-        site,
-        from: file,
-        offline,
-    };
-    let grouped = site.pages.len() > MAX_NODES;
-    let plan = plan(site, graph, &l, grouped);
-    // Edges between nodes: for each pair, its pages' most common relation.
-    let mut between: BTreeMap<(usize, usize), BTreeMap<usize, usize>> = BTreeMap::new();
-    for &(from, to, rel) in &links.edges {
-        let (a, b) = (plan.node_of[from], plan.node_of[to]);
-        if a != b {
-            *between
-                .entry((a.min(b), a.max(b)))
-                .or_default()
-                .entry(rel)
-                .or_default() += 1;
-        }
+    l: &Linker<'a, '_>,
+    links: &'a Links,
+) -> super::contexts::MapContext<'a> {
+    super::contexts::MapContext {
+        site: l.site_view(None, site.config.site.print),
+        map: view(site, graph, l, links),
     }
-    let edges: Vec<(usize, usize, usize, usize)> = between
-        .into_iter()
-        .map(|((a, b), rels)| {
-            let count = rels.values().sum();
-            let rel = rels
-                .iter()
-                .max_by_key(|(r, n)| (**n, std::cmp::Reverse(**r)));
-            (a, b, rel.map_or(0, |(r, _)| *r), count)
-        })
-        .collect();
+}
+
+/// The map of `site`, seen from `l` (the map's own file).
+pub fn view<'a>(
+    site: &'a Site,
+    graph: &Graph,
+    l: &Linker<'a, '_>,
+    links: &'a Links,
+) -> MapView<'a> {
+    let grouped = site.pages.len() > MAX_NODES;
+    let plan = plan(site, graph, l, grouped);
+    let edges = node_edges(&plan, links);
     let layer: Vec<usize> = plan.nodes.iter().map(|n| n.0).collect();
     let weighted: Vec<(usize, usize, usize)> = edges.iter().map(|e| (e.0, e.1, e.3)).collect();
     let placed = layout::layout(&layout::Input {
@@ -228,18 +225,24 @@ pub fn render(
         pinned: plan.pinned,
         row: svg::ROW,
     });
+    let mut kinds: Vec<Option<usize>> = plan.nodes.iter().map(|n| n.1).collect();
+    kinds.sort_by_key(|k| k.unwrap_or(usize::MAX));
+    kinds.dedup();
+    let mut rels: Vec<usize> = edges.iter().map(|e| e.2).collect();
+    rels.sort_unstable();
+    rels.dedup();
     let nodes: Vec<svg::Node> = plan
         .nodes
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(k, (_, kind, title, href, tags))| svg::Node {
             column: placed.column[k],
             y: placed.y[k],
-            title: title.clone(),
+            title,
             detail: None,
-            href: href.clone(),
-            class: kind_class(*kind),
-            tags: tags.clone(),
+            href,
+            class: kind_class(kind),
+            tags,
             current: false,
         })
         .collect();
@@ -255,21 +258,13 @@ pub fn render(
             },
         })
         .collect();
-    let mut kinds: Vec<Option<usize>> = plan.nodes.iter().map(|n| n.1).collect();
-    kinds.sort_by_key(|k| k.unwrap_or(usize::MAX));
-    kinds.dedup();
-    let mut rels: Vec<usize> = edges.iter().map(|e| e.2).collect();
-    rels.sort_unstable();
-    rels.dedup();
-    let mut tags: Vec<usize> = site
-        .pages
-        .iter()
-        .flat_map(|p| p.tags.iter().copied())
-        .collect();
-    tags.sort_unstable();
-    tags.dedup();
-    let view = MapView {
-        svg: svg::draw(&nodes, &svg_edges, &site.config.site.title, "carte-titre"),
+    MapView {
+        svg: Drawing {
+            nodes,
+            edges: svg_edges,
+            title: site.config.site.title.clone(),
+            labelledby: "carte-titre",
+        },
         kinds: kinds
             .into_iter()
             .map(|k| LegendEntry {
@@ -284,23 +279,58 @@ pub fn render(
                 class: links.class(r),
             })
             .collect(),
-        tags: tags
-            .into_iter()
-            .map(|t| TagOption {
-                id: &site.tags[t].id,
-                label: &site.tags[t].label,
-            })
-            .collect(),
+        tags: tag_options(site),
         pages: site.pages.len(),
         grouped,
-    };
-    let ctx = serde_json::json!({ "site": l.site_view(None, site.config.site.print), "map": view });
-    theme.render("map.html", ctx, file)
+    }
+}
+
+/// Edges between the plan's nodes, `(a, b, relation, count)`: for each pair, its pages'
+/// most common relation.
+fn node_edges(plan: &Plan, links: &Links) -> Vec<(usize, usize, usize, usize)> {
+    let mut between: BTreeMap<(usize, usize), BTreeMap<usize, usize>> = BTreeMap::new();
+    for &(from, to, rel) in &links.edges {
+        let (a, b) = (plan.node_of[from], plan.node_of[to]);
+        if a != b {
+            *between
+                .entry((a.min(b), a.max(b)))
+                .or_default()
+                .entry(rel)
+                .or_default() += 1;
+        }
+    }
+    between
+        .into_iter()
+        .map(|((a, b), rels)| {
+            let count = rels.values().sum();
+            let rel = rels
+                .iter()
+                .max_by_key(|(r, n)| (**n, std::cmp::Reverse(**r)));
+            (a, b, rel.map_or(0, |(r, _)| *r), count)
+        })
+        .collect()
+}
+
+/// The tags the site's pages carry, in the vocabulary's order.
+fn tag_options(site: &Site) -> Vec<TagOption<'_>> {
+    let mut tags: Vec<usize> = site
+        .pages
+        .iter()
+        .flat_map(|p| p.tags.iter().copied())
+        .collect();
+    tags.sort_unstable();
+    tags.dedup();
+    tags.into_iter()
+        .map(|t| TagOption {
+            id: &site.tags[t].id,
+            label: &site.tags[t].label,
+        })
+        .collect()
 }
 
 /// The nodes of the map: one per page in reading order, or, `grouped`, one per kind and
 /// first tag. Kinds are layers in their declared order; pages without a kind the last.
-fn plan(site: &Site, graph: &Graph, l: &Linker<'_>, grouped: bool) -> Plan {
+fn plan(site: &Site, graph: &Graph, l: &Linker<'_, '_>, grouped: bool) -> Plan {
     let parts = print::order(site, graph);
     let layers = parts.iter().filter(|p| p.kind.is_some()).count();
     let mut reading: Vec<(usize, usize)> = Vec::with_capacity(site.pages.len());

@@ -313,6 +313,17 @@ pub fn published_assets(graph: &Graph) -> Vec<&str> {
     files
 }
 
+/// The files a build copies as they are, each output path with its source: the files of
+/// `content/` that pages link to, then the theme's and the site's static files. They are
+/// streamed by the caller (an image of a gigabyte is never in memory), not rendered.
+pub fn copies<'a>(site: &Site, graph: &'a Graph, theme: &'a Theme) -> Vec<(&'a str, PathBuf)> {
+    let content = site.config.root.join(crate::load::CONTENT_DIR);
+    let assets = published_assets(graph);
+    let assets = assets.into_iter().map(|file| (file, content.join(file)));
+    let statics = theme.statics.iter().map(|(f, p)| (f.as_str(), p.clone()));
+    assets.chain(statics).collect()
+}
+
 /// [`plan`] with a theme's static files and the files pages link to.
 pub fn of(site: &Site, graph: &Graph, theme: &Theme, options: Options) -> Outputs {
     plan(site, &theme.statics, published_assets(graph), options)

@@ -7,10 +7,10 @@
 
 use serde::Serialize;
 
+use super::contexts::{Html, PrintContext};
+use super::url;
 use super::views::{self, FieldView, Linker, TagLink};
-use super::{PageOut, Theme, url};
 use crate::date::Date;
-use crate::diag::Error;
 use crate::links::{Graph, leads_to_draft};
 use crate::markdown::{self, Nesting, Rewrite, relative_target};
 use crate::model::{Role, Site};
@@ -87,13 +87,12 @@ fn title_level(site: &Site, i: usize) -> u8 {
     }
 }
 
-/// Page `i`'s body as the booklet holds it: ids prefixed with its anchor, headings one
-/// level below its title, links to pages turned into anchors of the booklet.
-pub fn page_html(site: &Site, graph: &Graph, i: usize, offline: bool) -> String {
-    let page = &site.pages[i];
-    let to_anchor = |dest: &str| match graph.assets[i].get(dest) {
+/// What becomes of destination `dest` of page `i`'s body in the booklet: links to pages
+/// become anchors of the booklet, files keep their address, drafts their text only.
+pub fn rewrite(site: &Site, graph: &Graph, i: usize, offline: bool, dest: &str) -> Option<Rewrite> {
+    match graph.assets[i].get(dest) {
         Some(file) => Some(Rewrite::To(url::href(url::PRINT_FILE, file, offline))),
-        None if leads_to_draft(site, &page.source.rel, dest) => Some(Rewrite::Text),
+        None if leads_to_draft(site, &site.pages[i].source.rel, dest) => Some(Rewrite::Text),
         None => graph.body[i].get(dest).map(|&t| {
             let target = anchor(site, t);
             Rewrite::To(match relative_target(dest).and_then(|(_, f)| f) {
@@ -101,60 +100,82 @@ pub fn page_html(site: &Site, graph: &Graph, i: usize, offline: bool) -> String 
                 _ => format!("#{target}"),
             })
         }),
-    };
+    }
+}
+
+/// Page `i`'s body as the booklet holds it: ids prefixed with its anchor, headings one
+/// level below its title, links rewritten by `to_anchor` (see [`rewrite`]).
+pub fn page_html(site: &Site, i: usize, to_anchor: &dyn Fn(&str) -> Option<Rewrite>) -> String {
     let nesting = Nesting {
         id_prefix: &anchor(site, i),
         shift: title_level(site, i) - 1,
     };
     let policy = site.config.markdown.raw_html;
-    markdown::to_html_nested(page.body(), &to_anchor, policy, nesting).html
+    markdown::to_html_nested(site.pages[i].body(), to_anchor, policy, nesting).html
 }
 
-#[derive(Serialize)]
-struct PrintLink<'a> {
+/// A page a printed page refers to, by its anchor in the booklet.
+#[derive(Serialize, Hash)]
+pub struct PrintLink<'a> {
+    /// Its title.
     title: &'a str,
+    /// Its anchor.
     anchor: String,
 }
 
-#[derive(Serialize)]
-struct PrintRefs<'a> {
+/// The pages one reference field of a printed page names.
+#[derive(Serialize, Hash)]
+pub struct PrintRefs<'a> {
+    /// The field's label.
     label: &'a str,
+    /// The pages.
     pages: Vec<PrintLink<'a>>,
 }
 
-#[derive(Serialize)]
-struct PrintPage<'a> {
+/// One page of the booklet.
+#[derive(Serialize, Hash)]
+pub struct PrintPage<'a> {
+    /// Its anchor.
     anchor: String,
+    /// Its title.
     title: &'a str,
+    /// The level of its title.
     level: u8,
+    /// Its summary.
     summary: &'a str,
+    /// Its publication date.
     date: Option<Date>,
+    /// Its plain fields.
     fields: Vec<FieldView<'a>>,
+    /// Its references, one group per field.
     references: Vec<PrintRefs<'a>>,
+    /// Its tags.
     tags: Vec<TagLink<'a>>,
-    content: &'a str,
+    /// Its body as the booklet holds it ([`page_html`]).
+    content: Html<'a>,
 }
 
-#[derive(Serialize)]
-struct PrintSection<'a> {
+/// A section of the booklet: a kind's pages, or one page without a kind.
+#[derive(Serialize, Hash)]
+pub struct PrintSection<'a> {
     /// The kind's directory, as the section's id (kind dirs are not page anchors).
     id: Option<&'a str>,
+    /// The kind's plural label.
     title: Option<&'a str>,
+    /// Its pages.
     pages: Vec<PrintPage<'a>>,
 }
 
-/// Renders the booklet from each page's printable HTML (`outs[i].print`).
-pub fn render(
-    site: &Site,
-    graph: &Graph,
-    theme: &Theme,
+/// The booklet's context, with `content(i)` as page `i`'s body.
+pub fn context<'a>(
+    site: &'a Site,
+    graph: &'a Graph,
     offline: bool,
-    outs: &[PageOut],
-) -> Result<Vec<u8>, Error> {
-    let file = url::PRINT_FILE;
+    content: &dyn Fn(usize) -> Html<'a>,
+) -> PrintContext<'a> {
     let l = Linker {
         site,
-        from: file,
+        from: url::PRINT_FILE,
         offline,
     };
     let link = |t: usize| PrintLink {
@@ -181,7 +202,7 @@ pub fn render(
                 })
                 .collect(),
             tags: l.tags(&p.tags),
-            content: outs[i].print.as_deref().unwrap_or(""),
+            content: content(i),
         }
     };
     let sections: Vec<PrintSection<'_>> = order(site, graph)
@@ -195,6 +216,8 @@ pub fn render(
             }
         })
         .collect();
-    let ctx = serde_json::json!({ "site": l.site_view(None, true), "sections": sections });
-    theme.render("print.html", ctx, file)
+    PrintContext {
+        site: l.site_view(None, true),
+        sections,
+    }
 }

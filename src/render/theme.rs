@@ -169,11 +169,11 @@ impl Theme {
     pub(super) fn render(
         &self,
         template: &str,
-        context: serde_json::Value,
+        context: &impl serde::Serialize,
         file: &str,
     ) -> Result<Vec<u8>, Error> {
         let mut context =
-            Context::from_value(context).map_err(|e| template_error(template, file, &e))?;
+            Context::from_serialize(context).map_err(|e| template_error(template, file, &e))?;
         context.insert("t", &self.strings.table);
         context.insert("search_strings", &self.strings.script);
         let mut out = Vec::with_capacity(32 * 1024);

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::contexts::Html;
 use super::url;
 use crate::config::Licence;
 use crate::date::Date;
@@ -12,7 +13,7 @@ use crate::markdown::Heading;
 use crate::model::{Page, Role, Site};
 
 /// What every template gets as `site`.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct SiteView<'a> {
     /// Site title.
     pub title: &'a str,
@@ -50,7 +51,7 @@ pub struct SiteView<'a> {
 }
 
 /// A navigation entry.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct NavView {
     /// Its label.
     pub label: String,
@@ -61,7 +62,7 @@ pub struct NavView {
 }
 
 /// A link to a page, as lists show it.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct PageLink<'a> {
     /// The page title.
     pub title: &'a str,
@@ -78,7 +79,7 @@ pub struct PageLink<'a> {
 }
 
 /// A link to a tag.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct TagLink<'a> {
     /// The tag id.
     pub id: &'a str,
@@ -90,7 +91,7 @@ pub struct TagLink<'a> {
 
 /// One group of a page's related pages (#11): the pages it names in one field, the
 /// pages that name it in one field, or the pages whose text links to it.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct RelationView<'a> {
     /// The field (`practices`, `see_also`), or empty for body links.
     pub field: &'a str,
@@ -105,7 +106,7 @@ pub struct RelationView<'a> {
 }
 
 /// A plain field shown on a page.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct FieldView<'a> {
     /// The field name.
     pub name: &'a str,
@@ -118,7 +119,7 @@ pub struct FieldView<'a> {
 }
 
 /// The page's kind, for breadcrumbs.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct KindView<'a> {
     /// The kind id.
     pub id: &'a str,
@@ -131,7 +132,7 @@ pub struct KindView<'a> {
 }
 
 /// What `page.html` (and a kind's own template) gets as `page`.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct PageView<'a> {
     /// The page id.
     pub id: &'a str,
@@ -148,7 +149,7 @@ pub struct PageView<'a> {
     /// Its tags.
     pub tags: Vec<TagLink<'a>>,
     /// The body HTML.
-    pub content: &'a str,
+    pub content: Html<'a>,
     /// The table of contents, when the page is long enough to need one.
     pub toc: &'a [Heading],
     /// Declared plain fields.
@@ -182,16 +183,16 @@ pub fn fields(page: &Page) -> Vec<FieldView<'_>> {
 }
 
 /// Computes links relative to one output file.
-pub struct Linker<'a> {
+pub struct Linker<'a, 'f> {
     /// The site.
     pub site: &'a Site,
     /// The output file being rendered.
-    pub from: &'a str,
+    pub from: &'f str,
     /// Whether links must name files.
     pub offline: bool,
 }
 
-impl<'a> Linker<'a> {
+impl<'a> Linker<'a, '_> {
     /// A link to an output file.
     pub fn href(&self, to: &str) -> String {
         url::href(self.from, to, self.offline)
@@ -291,7 +292,7 @@ impl<'a> Linker<'a> {
         &self,
         i: usize,
         graph: &Graph,
-        content: &'a str,
+        content: Html<'a>,
         toc: &'a [Heading],
     ) -> PageView<'a> {
         let page: &'a Page = &self.site.pages[i];

@@ -26,6 +26,7 @@ mod properties;
 mod publish;
 mod raw_html;
 mod relations;
+mod rerender;
 mod search;
 mod serve;
 mod support;

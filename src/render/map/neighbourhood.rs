@@ -6,6 +6,7 @@
 use super::{Links, kind_class, svg};
 use crate::model::{Role, Site};
 use crate::render::{url, views::Linker};
+use svg::Drawing;
 
 /// The most pages a side shows; the page's lists below name them all.
 const PER_SIDE: usize = 12;
@@ -14,8 +15,8 @@ const PER_SIDE: usize = 12;
 const HEADING_ID: &str = "voisinage-titre";
 
 impl Links {
-    /// The SVG of page `i`'s neighbourhood, or `None` when it is linked to no page.
-    pub fn neighbourhood(&self, site: &Site, l: &Linker<'_>, i: usize) -> Option<String> {
+    /// The drawing of page `i`'s neighbourhood, or `None` when it is linked to no page.
+    pub fn neighbourhood(&self, site: &Site, l: &Linker<'_, '_>, i: usize) -> Option<Drawing> {
         if self.around[i].is_empty() {
             return None;
         }
@@ -60,6 +61,11 @@ impl Links {
                 nodes.push(node(other, column, k as i64 * svg::ROW));
             }
         }
-        Some(svg::draw(&nodes, &edges, &site.pages[i].title, HEADING_ID))
+        Some(Drawing {
+            nodes,
+            edges,
+            title: site.pages[i].title.clone(),
+            labelledby: HEADING_ID,
+        })
     }
 }

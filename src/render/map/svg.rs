@@ -24,6 +24,7 @@ const MARGIN_Y: i64 = 8;
 const LINE: usize = 30;
 
 /// A node to draw.
+#[derive(Hash)]
 pub struct Node {
     /// Its column and vertical position, from the layout.
     pub column: usize,
@@ -44,6 +45,7 @@ pub struct Node {
 }
 
 /// An edge to draw between nodes `a` and `b`.
+#[derive(Hash)]
 pub struct Edge {
     /// One end.
     pub a: usize,
@@ -51,6 +53,31 @@ pub struct Edge {
     pub b: usize,
     /// CSS classes of its relation (and weight).
     pub class: String,
+}
+
+/// A laid-out map as templates receive it: serialized as its SVG, hashed as its parts
+/// (an incremental rebuild compares it without drawing it).
+#[derive(Hash)]
+pub struct Drawing {
+    /// The nodes.
+    pub nodes: Vec<Node>,
+    /// The edges.
+    pub edges: Vec<Edge>,
+    /// The SVG's `<title>`.
+    pub title: String,
+    /// The id of the element that names it.
+    pub labelledby: &'static str,
+}
+
+impl serde::Serialize for Drawing {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&draw(
+            &self.nodes,
+            &self.edges,
+            &self.title,
+            self.labelledby,
+        ))
+    }
 }
 
 /// The SVG of a map. `labelledby` is the id of the element that names it; `title` is
