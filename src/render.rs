@@ -1,8 +1,12 @@
 //! Rendering: the site and its link graph turned into files, streamed into a [`Sink`].
 //!
-//! A [`Theme`] is loaded once per build (see `theme.rs`). [`render`] renders every page
-//! in parallel and writes each as soon as it is ready, then the kind lists, tag pages,
-//! home, search page and index, 404, printable guide, feed and sitemap.
+//! A [`Theme`] is loaded once per build (see `theme.rs`). [`Renderer::render`] renders
+//! every page in parallel and writes each as soon as it is ready, then each family of
+//! site-wide outputs in its own method: kind lists and tag pages, search index, home,
+//! search and 404 pages, printable guide, map, feed and sitemap. Each template gets a
+//! typed context (`contexts.rs`); an incremental rebuild renders only the outputs whose
+//! context's hash moved ([`Renderer::keys`], [`select`]). Files copied as they are
+//! ([`outputs::copies`]) are the caller's.
 
 pub mod contexts;
 pub mod feed;

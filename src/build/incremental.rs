@@ -6,16 +6,17 @@
 //! parsed and validated pages by path (with a hash of their text), each page's resolved
 //! links while the set of page ids stays the same, the site-wide lists (backlinks,
 //! related pages, kind and tag lists) with a fingerprint of their inputs per page
-//! ([`links::derive_key`](crate::links::derive_key)), and for every output a fingerprint
-//! of what it reads ([`render::keys`]). A rebuild re-reads only the invalidated files,
-//! re-resolves only their links, derives the lists again only when one of their inputs
-//! moved, and renders only the outputs whose fingerprint moved; only files whose bytes
+//! ([`links::derive_key`](crate::links::derive_key)), and for every output its key, a
+//! hash of the context its template receives ([`render::keys`]). A rebuild re-reads only
+//! the invalidated files, re-resolves only their links, derives the lists again only when
+//! one of their inputs moved, and renders only the outputs whose key moved; only files whose bytes
 //! changed are written. A change to the configuration or the tag vocabulary starts from
 //! scratch; a template change renders everything again. The result is byte-identical to
 //! a clean [`build`](super::build): `tests/cli/serve.rs` checks it on random sequences of
 //! edits.
 //!
-//! [`sources`] reads the files; [`stages`] assembles, links and renders.
+//! [`sources`] reads the files; [`stages`] assembles, links and renders; [`write`] plans
+//! what to render and writes it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
