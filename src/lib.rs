@@ -8,6 +8,7 @@ pub mod build;
 pub mod config;
 pub mod date;
 pub mod diag;
+pub mod escape;
 pub mod info;
 pub mod links;
 pub mod load;

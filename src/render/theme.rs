@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use tera::{Context, Tera};
 
-use super::{feed, i18n};
+use super::i18n;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Error};
 
@@ -79,7 +79,7 @@ pub fn theme(config: &Config) -> Result<Theme, Error> {
     }
     let mut tera = Tera::default();
     // Tera's default also escapes `/`, which makes every href unreadable; HTML needs only these.
-    tera.set_escape_fn(feed::xml_escape);
+    tera.set_escape_fn(crate::escape::html);
     if let Err(e) =
         tera.add_raw_templates(templates.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())))
     {

@@ -10,6 +10,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Mutex, MutexGuard};
 
 use crate::diag::{Diagnostic, Error, Lang, tr};
+use crate::escape;
 
 /// The URL path of the event stream.
 pub const EVENTS_PATH: &str = "/__archipel/events";
@@ -141,22 +142,6 @@ impl Hub {
     }
 }
 
-/// Escapes text for HTML.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The overlay that explains a failed rebuild: each problem as `path:line:column`, its
 /// message and its fix, all escaped, in the site's language (`lang`).
 /// The errors in the files of `first` (the ones just saved) come first: when a page
@@ -179,17 +164,17 @@ pub fn overlay(error: &Error, first: &BTreeSet<PathBuf>, lang: Lang) -> String {
         };
         items.push_str(&format!(
             "<li><code>{}</code> {}",
-            escape(&place),
-            escape(&d.message.render(lang))
+            escape::html(&place),
+            escape::html(&d.message.render(lang))
         ));
         if let Some(help) = &d.help {
             let help = tr(lang, "overlay.help", &[("help", help.render(lang))]);
-            items.push_str(&format!("<br><small>{}</small>", escape(&help)));
+            items.push_str(&format!("<br><small>{}</small>", escape::html(&help)));
         }
         items.push_str("</li>");
     }
     if diags.is_empty() {
-        items.push_str(&format!("<li>{}</li>", escape(&error.summary(lang))));
+        items.push_str(&format!("<li>{}</li>", escape::html(&error.summary(lang))));
     }
     if more > 0 {
         let key = if more > 1 {
@@ -198,11 +183,11 @@ pub fn overlay(error: &Error, first: &BTreeSet<PathBuf>, lang: Lang) -> String {
             "overlay.one-more"
         };
         let text = tr(lang, key, &[("count", more.to_string())]);
-        items.push_str(&format!("<li>{}</li>", escape(&text)));
+        items.push_str(&format!("<li>{}</li>", escape::html(&text)));
     }
-    let hide = escape(&tr(lang, "overlay.hide", &[]));
-    let title = escape(&tr(lang, "overlay.title", &[]));
-    let explain = escape(&tr(lang, "overlay.explain", &[]));
+    let hide = escape::html(&tr(lang, "overlay.hide", &[]));
+    let title = escape::html(&tr(lang, "overlay.title", &[]));
+    let explain = escape::html(&tr(lang, "overlay.explain", &[]));
     format!(
         "<div id=\"{OVERLAY_ID}\" role=\"alert\" style=\"position:fixed;left:0;right:0;bottom:0;\
 max-height:60vh;overflow:auto;z-index:2147483647;margin:0;padding:1em 1.5em;\

@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use crate::render::feed::xml_escape;
+use crate::escape;
 
 /// A node's box.
 pub const BOX_W: i64 = 220;
@@ -93,7 +93,7 @@ pub fn draw(nodes: &[Node], edges: &[Edge], title: &str, labelledby: &str) -> St
     let _ = write!(
         s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" class="map-svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="group" aria-labelledby="{labelledby}"><title>{}</title><g class="map-edges" aria-hidden="true">"#,
-        xml_escape(title)
+        escape::html(title)
     );
     for e in edges {
         let (a, b) = (&nodes[e.a], &nodes[e.b]);
@@ -121,7 +121,7 @@ pub fn draw(nodes: &[Node], edges: &[Edge], title: &str, labelledby: &str) -> St
     }
     s.push_str(r#"</g><g class="map-nodes">"#);
     for (k, n) in nodes.iter().enumerate() {
-        let title = xml_escape(&n.title);
+        let title = escape::html(&n.title);
         let (first, second) = match &n.detail {
             Some(detail) => (clip(&n.title, LINE), detail.clone()),
             None => lines(&n.title),
@@ -135,13 +135,13 @@ pub fn draw(nodes: &[Node], edges: &[Edge], title: &str, labelledby: &str) -> St
         let _ = write!(
             s,
             r#"<a href="{}" class="node {}{}" data-node="{k}" data-tags="{}"{current}><title>{title}</title><rect x="{nx}" y="{ny}" width="{BOX_W}" height="{BOX_H}" rx="6"/><text x="{}" y="{}">{}"#,
-            xml_escape(&n.href),
+            escape::html(&n.href),
             n.class,
             if n.current { " current" } else { "" },
-            xml_escape(&n.tags),
+            escape::html(&n.tags),
             nx + 8,
             ny + 15,
-            xml_escape(&first),
+            escape::html(&first),
         );
         if !second.is_empty() {
             let _ = write!(
@@ -149,7 +149,7 @@ pub fn draw(nodes: &[Node], edges: &[Edge], title: &str, labelledby: &str) -> St
                 r#"<tspan x="{}" y="{}">{}</tspan>"#,
                 nx + 8,
                 ny + 30,
-                xml_escape(&second)
+                escape::html(&second)
             );
         }
         s.push_str("</text></a>");
