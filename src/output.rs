@@ -8,11 +8,14 @@
 
 pub mod archive;
 pub mod cleanup;
+mod target;
 pub mod update;
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Error};
+use crate::diag::Error;
+pub use target::check_target;
+use target::{Target, refuse};
 
 /// The file that marks a directory as archipel's output, safe to replace.
 pub const MARKER: &str = ".archipel-output";
@@ -112,7 +115,7 @@ impl Staging {
     pub fn create(root: &Path, out: &Path) -> Result<Self, Error> {
         let out = check_target(root, out)?;
         if out.parent().is_none() {
-            return Err(refuse(&out, "it has no parent directory"));
+            return Err(refuse(&out, Target::Dir, "it has no parent directory"));
         }
         // Trees that killed builds left beside the output (they carry our marker).
         cleanup::leftovers(&out);
@@ -282,84 +285,16 @@ fn remove_ours(dir: &Path) -> Result<(), Error> {
     if dir.join(MARKER).is_file() || is_empty_dir(dir) {
         std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))
     } else {
-        Err(refuse(dir, "it holds files that archipel did not write"))
+        Err(refuse(
+            dir,
+            Target::Dir,
+            "it holds files that archipel did not write",
+        ))
     }
 }
 
 pub(crate) fn is_empty_dir(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
-}
-
-fn refuse(out: &Path, why: &str) -> Error {
-    Error::Config(vec![
-        Diagnostic::error(
-            "unsafe-output",
-            out,
-            crate::t!("unsafe-output", out = out.display(), why = why),
-        )
-        .help(crate::t!("unsafe-output.help")),
-    ])
-}
-
-/// Checks that `out` is a safe output directory for the site at `root`, and returns its
-/// absolute path.
-pub fn check_target(root: &Path, out: &Path) -> Result<PathBuf, Error> {
-    let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
-    let out = absolute(out)?;
-    if root.starts_with(&out) {
-        return Err(refuse(&out, "it is the site root or one of its parents"));
-    }
-    for protected in ["content", "themes", "templates", "static"] {
-        if out.starts_with(root.join(protected)) {
-            return Err(refuse(
-                &out,
-                &format!("it lies inside the site's `{protected}/`"),
-            ));
-        }
-    }
-    if out.exists() {
-        if !out.is_dir() {
-            return Err(refuse(&out, "it is a file"));
-        }
-        if !out.join(MARKER).is_file() && !is_empty_dir(&out) {
-            return Err(refuse(
-                &out,
-                "it is a non-empty directory that archipel did not create",
-            ));
-        }
-    }
-    Ok(out)
-}
-
-/// The absolute form of `path`, with symbolic links of existing parents resolved.
-fn absolute(path: &Path) -> Result<PathBuf, Error> {
-    let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
-    let joined = cwd.join(path);
-    // Resolve the longest existing prefix, then append the rest.
-    let mut existing = joined.as_path();
-    let mut rest = Vec::new();
-    loop {
-        if let Ok(c) = existing.canonicalize() {
-            let mut result = c;
-            for part in rest.iter().rev() {
-                match part {
-                    std::path::Component::ParentDir => {
-                        result.pop();
-                    }
-                    std::path::Component::Normal(p) => result.push(p),
-                    _ => {}
-                }
-            }
-            return Ok(result);
-        }
-        match (existing.parent(), existing.components().next_back()) {
-            (Some(parent), Some(last)) => {
-                rest.push(last);
-                existing = parent;
-            }
-            _ => return Ok(joined),
-        }
-    }
 }
 
 #[cfg(test)]

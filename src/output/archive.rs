@@ -18,8 +18,9 @@ use std::sync::Mutex;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use super::{Sink, absolute, cleanup};
-use crate::diag::{Diagnostic, Error};
+use super::target::{Target, outside_sources, refuse};
+use super::{Sink, cleanup};
+use crate::diag::Error;
 
 /// The first bytes of a zip archive (a local file header).
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
@@ -54,25 +55,21 @@ impl Archive {
     /// Checks that `path` may be written by a build of the site at `root` and starts an
     /// empty archive beside it.
     pub fn create(root: &Path, path: &Path) -> Result<Self, Error> {
-        let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
-        let path = absolute(path)?;
-        for protected in ["content", "themes", "templates", "static"] {
-            if path.starts_with(root.join(protected)) {
-                return Err(refuse(
-                    &path,
-                    &format!("it lies inside the site's `{protected}/`"),
-                ));
-            }
-        }
+        let (_, path) = outside_sources(root, path, Target::Archive)?;
         if path.is_dir() {
-            return Err(refuse(&path, "it is a directory"));
+            return Err(refuse(&path, Target::Archive, "it is a directory"));
         }
         if path.exists() && !is_zip(&path) {
-            return Err(refuse(&path, "it is a file that is not a zip archive"));
+            return Err(refuse(
+                &path,
+                Target::Archive,
+                "it is a file that is not a zip archive",
+            ));
         }
         if path.exists() && !marked(&path) {
             return Err(refuse(
                 &path,
+                Target::Archive,
                 "it is a zip archive that archipel did not write",
             ));
         }
@@ -202,17 +199,6 @@ impl Sink for Archive {
         let mut from = std::fs::File::open(source).map_err(|e| Error::io(source, e))?;
         self.entry(path, |zip| std::io::copy(&mut from, zip).map(drop))
     }
-}
-
-fn refuse(path: &Path, why: &str) -> Error {
-    Error::Config(vec![
-        Diagnostic::error(
-            "unsafe-output",
-            path,
-            crate::t!("unsafe-output.archive", path = path.display(), why = why),
-        )
-        .help(crate::t!("unsafe-output.archive.help")),
-    ])
 }
 
 fn is_zip(path: &Path) -> bool {

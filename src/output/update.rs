@@ -14,7 +14,7 @@ use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use super::{MARKER, Sink, check_target, remove_ours, write_file};
+use super::{MARKER, Sink, check_target, cleanup, remove_ours, write_file};
 use crate::diag::Error;
 
 /// The hash of an output file's bytes, as [`Update`] compares them.
@@ -74,12 +74,7 @@ impl Update {
     /// with the files and hashes `previous`.
     pub fn create(root: &Path, out: &Path, previous: Hashes) -> Result<Self, Error> {
         let out = check_target(root, out)?;
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let pending =
-            out.with_file_name(format!(".{name}.archipel-pending-{}", std::process::id()));
+        let pending = cleanup::sibling(&out, "pending");
         if pending.exists() {
             remove_ours(&pending)?;
         }
@@ -144,13 +139,7 @@ impl Update {
             state.memory.iter().map(|(f, _)| f.as_str()).collect();
         for (file, bytes) in &state.memory {
             let to = self.out.join(file);
-            let tmp = to.with_file_name(format!(
-                ".{}.archipel-tmp-{}",
-                to.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                std::process::id()
-            ));
+            let tmp = cleanup::sibling(&to, "tmp");
             let parent = tmp.parent().unwrap_or(&self.out);
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
             std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
