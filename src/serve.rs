@@ -78,34 +78,71 @@ pub fn serve(options: &Options) -> Result<(), Error> {
         .canonicalize()
         .map_err(|e| Error::io(&options.root, e))?;
     crate::config::load(&root)?;
-    // Without --out, a directory of unpredictable name in the system's temporary
-    // directory, removed when the server stops.
-    let temporary = match &options.out {
-        Some(_) => None,
-        None => Some(
-            tempfile::Builder::new()
-                .prefix("archipel-serve-")
-                .tempdir()
-                .map_err(|e| Error::io(std::env::temp_dir(), e))?,
-        ),
-    };
-    let out = match (&options.out, &temporary) {
-        (Some(out), _) => out.clone(),
-        (None, Some(dir)) => dir.path().to_path_buf(),
-        (None, None) => unreachable!("a temporary directory is made when --out is absent"),
-    };
+    let (out, temporary) = output_dir(options)?;
     // Refuse an unsafe --out before anything else happens.
     crate::output::check_target(&root, &out)?;
     let listener = bind(options.bind, options.port, options.lang)?;
     let addr = listener.local_addr().map_err(|e| Error::io(&out, e))?;
+    let stop = Stop::on_signal(&root, temporary.as_ref().map(|d| d.path().to_path_buf()))?;
+    let watch = watch::Watch::start(&root)?;
+    let shared = Arc::new(Shared {
+        out: RwLock::new(None),
+        hub: Hub::default(),
+        commits: Arc::default(),
+        waker: watch.waker(),
+    });
+    let cache = first_build(&root, &out, &shared, options);
 
-    // Ctrl-C, SIGTERM and SIGHUP stop the server, which then removes what it wrote;
-    // during the first build, before it listens, they remove it at once.
-    let stopping = Arc::new(AtomicBool::new(false));
-    let listening: Arc<OnceLock<Arc<tiny_http::Server>>> = Arc::default();
+    let server = tiny_http::Server::from_listener(listener, None)
+        .map_err(|e| Error::io(&out, std::io::Error::other(e.to_string())))?;
+    let server = Arc::new(server);
+    let _ = stop.listening.set(Arc::clone(&server));
+    announce(addr, options.lang);
     {
-        let (stopping, listening) = (Arc::clone(&stopping), Arc::clone(&listening));
-        let temporary = temporary.as_ref().map(|d| d.path().to_path_buf());
+        let shared = Arc::clone(&shared);
+        let options = options.clone();
+        let out = out.clone();
+        std::thread::spawn(move || rebuild_loop(watch, &root, &out, cache, &shared, &options));
+    }
+    accept(&server, &stop.stopping, &shared);
+    eprintln!("{}", tr(options.lang, "serve.stopped", &[]));
+    crate::output::cleanup::remove_all();
+    drop(temporary);
+    Ok(())
+}
+
+/// Where the site is written: `--out`, or else a directory of unpredictable name in the
+/// system's temporary directory, removed when the returned guard is dropped.
+fn output_dir(options: &Options) -> Result<(PathBuf, Option<tempfile::TempDir>), Error> {
+    match &options.out {
+        Some(out) => Ok((out.clone(), None)),
+        None => {
+            let dir = tempfile::Builder::new()
+                .prefix("archipel-serve-")
+                .tempdir()
+                .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+            Ok((dir.path().to_path_buf(), Some(dir)))
+        }
+    }
+}
+
+/// How the server is told to stop: Ctrl-C, SIGTERM and SIGHUP set `stopping` and
+/// unblock the server once it listens, which then removes what it wrote; during the
+/// first build, before it listens, they remove it at once and exit.
+struct Stop {
+    stopping: Arc<AtomicBool>,
+    listening: Arc<OnceLock<Arc<tiny_http::Server>>>,
+}
+
+impl Stop {
+    /// Installs the signal handler; `temporary` is the output directory to remove on an
+    /// early stop, if the server made it.
+    fn on_signal(root: &Path, temporary: Option<PathBuf>) -> Result<Stop, Error> {
+        let stop = Stop {
+            stopping: Arc::default(),
+            listening: Arc::default(),
+        };
+        let (stopping, listening) = (Arc::clone(&stop.stopping), Arc::clone(&stop.listening));
         ctrlc::set_handler(move || {
             stopping.store(true, Ordering::SeqCst);
             match listening.get() {
@@ -119,69 +156,53 @@ pub fn serve(options: &Options) -> Result<(), Error> {
                 }
             }
         })
-        .map_err(|e| Error::io(&root, std::io::Error::other(e.to_string())))?;
+        .map_err(|e| Error::io(root, std::io::Error::other(e.to_string())))?;
+        Ok(stop)
     }
-    let watch = watch::Watch::start(&root)?;
-    let shared = Arc::new(Shared {
-        out: RwLock::new(None),
-        hub: Hub::default(),
-        commits: Arc::default(),
-        waker: watch.waker(),
-    });
+}
+
+/// The first build, reported on the terminal (a failure also goes to the pages that
+/// open later); returns the cache the rebuilds start from.
+fn first_build(root: &Path, out: &Path, shared: &Shared, options: &Options) -> Cache {
     let mut cache = Cache::new();
     cache.commit_lock(Arc::clone(&shared.commits));
-    // Edited pages are served first; the site-wide search index follows (see below).
+    // Edited pages are served first; the site-wide search index follows (see
+    // `rebuild_loop`).
     cache.defer_search_index(true);
     let started = Instant::now();
-    let first = build::rebuild(&root, &out, options.render(), &mut cache);
-    match &first {
+    match build::rebuild(root, out, options.render(), &mut cache) {
         Ok(built) => {
+            let (color, lang) = (options.color, options.lang);
             eprint!(
                 "{}",
-                diag::render(&built.warnings, Format::Human, options.color, options.lang)
+                diag::render(&built.warnings, Format::Human, color, lang)
             );
-            eprintln!(
-                "{}",
-                built.summary.line(&out, started.elapsed(), options.lang)
-            );
+            eprintln!("{}", built.summary.line(out, started.elapsed(), lang));
+            *shared.out.write().unwrap_or_else(|e| e.into_inner()) = out.canonicalize().ok();
         }
-        Err(e) => failed(e, &shared.hub, options, &BTreeSet::new()),
+        Err(e) => failed(&e, &shared.hub, options, &BTreeSet::new()),
     }
-    if first.is_ok() {
-        *shared.out.write().unwrap_or_else(|e| e.into_inner()) = out.canonicalize().ok();
-    }
+    cache
+}
 
-    let server = tiny_http::Server::from_listener(listener, None)
-        .map_err(|e| Error::io(&out, std::io::Error::other(e.to_string())))?;
-    let server = Arc::new(server);
-    let _ = listening.set(Arc::clone(&server));
+/// Says where the site is served: a warning when it is reachable from other machines,
+/// then the URL on the first line of standard output, where tests and scripts read it.
+fn announce(addr: SocketAddr, lang: Lang) {
     if !addr.ip().is_loopback() {
         let addr = addr.to_string();
-        eprintln!("{}", tr(options.lang, "serve.exposed", &[("addr", addr)]));
+        eprintln!("{}", tr(lang, "serve.exposed", &[("addr", addr)]));
     }
-    // Tests and scripts read the URL from the first line of standard output.
     println!("http://{}/", display_addr(addr));
     let _ = std::io::stdout().flush();
+}
 
-    {
-        let shared = Arc::clone(&shared);
-        let options = options.clone();
-        let out = out.clone();
-        // Rebuilds render templates here too: the stack the macro depth limit assumes.
-        std::thread::Builder::new()
-            .stack_size(crate::render::RENDER_STACK)
-            .spawn({
-                let out = out.clone();
-                move || rebuild_loop(watch, &root, &out, cache, &shared, &options)
-            })
-            .map_err(|e| Error::io(&out, e))?;
-    }
-
+/// Answers each request on a thread of its own, until the server is told to stop.
+fn accept(server: &tiny_http::Server, stopping: &AtomicBool, shared: &Arc<Shared>) {
     while !stopping.load(Ordering::SeqCst) {
         let Ok(request) = server.recv() else {
             continue;
         };
-        let shared = Arc::clone(&shared);
+        let shared = Arc::clone(shared);
         std::thread::spawn(move || {
             let out = shared.out.read().unwrap_or_else(|e| e.into_inner()).clone();
             let site = http::Site {
@@ -193,10 +214,6 @@ pub fn serve(options: &Options) -> Result<(), Error> {
             http::handle(request, &site);
         });
     }
-    eprintln!("{}", tr(options.lang, "serve.stopped", &[]));
-    crate::output::cleanup::remove_all();
-    drop(temporary);
-    Ok(())
 }
 
 /// Listens on `ip:port`, or on any free port when `port` is 0 or taken.
