@@ -317,7 +317,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// How diagnostics are printed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Format {
     /// For people: the line, a caret, and the fix; colour on a terminal.
     #[default]

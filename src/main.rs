@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use archipel::diag::{self, Diagnostic, Error, Format, Lang, tr};
 use archipel::{build, render};
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// A static knowledge-base site generator.
 #[derive(Parser)]
@@ -48,8 +48,8 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// How to print diagnostics.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
         /// Fail on warnings too (for CI).
         #[arg(long)]
         deny_warnings: bool,
@@ -99,6 +99,28 @@ enum Command {
     },
 }
 
+/// How `check` prints diagnostics (`--format`): [`Format`] as the command line names
+/// it, so that the library's diagnostics know nothing of clap.
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// For people: the line, a caret, and the fix; colour on a terminal.
+    Human,
+    /// One JSON object per line.
+    Json,
+    /// GitHub workflow commands, shown as annotations on a pull request.
+    Github,
+}
+
+impl From<FormatArg> for Format {
+    fn from(arg: FormatArg) -> Format {
+        match arg {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+            FormatArg::Github => Format::Github,
+        }
+    }
+}
+
 impl Command {
     /// The site root the command works on.
     fn root(&self) -> &std::path::Path {
@@ -123,7 +145,7 @@ fn main() -> ExitCode {
     let color = diag::stderr_wants_color();
     let lang = Lang::choose(cli.lang.as_deref(), cli.command.root());
     let format = match &cli.command {
-        Command::Check { format, .. } => *format,
+        Command::Check { format, .. } => Format::from(*format),
         _ => Format::Human,
     };
     let result = match cli.command {
@@ -157,7 +179,7 @@ fn main() -> ExitCode {
         }
         Command::Check {
             root,
-            format,
+            format: _,
             deny_warnings,
             drafts,
         } => match build::check_rendered(&root, drafts) {
