@@ -9,8 +9,7 @@
 //! No full text is stored: only a short snippet per document.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -196,25 +195,10 @@ impl IndexedDoc {
     }
 }
 
-/// A fast hash for the short words of one document (the multiply-rotate of FxHash):
-/// SipHash, the default, was a visible share of indexing. The words come from the site's
-/// own files, so there is no flooding to defend against.
-#[derive(Default)]
-struct WordHasher(u64);
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type WordMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
+/// A map keyed by the short words of one document, with FxHash (`rustc-hash`): SipHash,
+/// the default, was a visible share of indexing. The words come from the site's own
+/// files, so there is no flooding to defend against.
+type WordMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 /// One term of a document being indexed.
 struct Weighed<'a> {
