@@ -198,11 +198,7 @@ pub fn validate(config: Config, loaded: Loaded, drafts: bool) -> (Site, Vec<Diag
         .map(|rel| id_of(&rel.to_string_lossy().replace('\\', "/")).to_string())
         .collect();
     let tags = tags(&loaded.tags, &mut diags);
-    let tag_index: HashMap<&str, usize> = tags
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.id.as_str(), i))
-        .collect();
+    let tag_index = tag_index(&tags);
     let mut pages = Vec::with_capacity(loaded.sources.len());
     let mut unpublished_drafts = HashSet::new();
     for source in loaded.sources {
@@ -294,6 +290,15 @@ impl Site {
         };
         (self.config, self.tags, self.pages, self.assets, lookup)
     }
+}
+
+/// The index of each tag of `tags` by id, as [`page()`] looks tags up: built once per
+/// build (or per rebuild), not once per page.
+pub fn tag_index(tags: &[Tag]) -> HashMap<&str, usize> {
+    tags.iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect()
 }
 
 /// The tag vocabulary, validated.

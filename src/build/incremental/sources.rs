@@ -21,9 +21,13 @@ pub(super) fn cold(root: &Path) -> Result<State, Error> {
     let (tags_source, mut tag_diags) = load::read_tags(root);
     let tags = model::tags(&tags_source, &mut tag_diags);
     let (paths, asset_paths) = load::content_paths(root)?;
+    let tag_index = model::tag_index(&tags);
     let entries: Vec<(PathBuf, Entry)> = paths
         .par_iter()
-        .filter_map(|rel| Some((PathBuf::from(rel), read(root, rel, &config, &tags)?)))
+        .filter_map(|rel| {
+            let entry = read(root, rel, &config, (&tags, &tag_index))?;
+            Some((PathBuf::from(rel), entry))
+        })
         .collect();
     Ok(State {
         config: Some(config),
@@ -39,23 +43,24 @@ pub(super) fn cold(root: &Path) -> Result<State, Error> {
     })
 }
 
-/// Reads and validates one Markdown file; `None` when it is gone.
-fn read(root: &Path, rel: &str, config: &Config, tags: &[Tag]) -> Option<Entry> {
+/// Reads and validates one Markdown file against the tags and their index (see
+/// [`model::tag_index`]); `None` when it is gone.
+fn read(
+    root: &Path,
+    rel: &str,
+    config: &Config,
+    tags: (&[Tag], &HashMap<&str, usize>),
+) -> Option<Entry> {
     let source = load::read_source(root, rel)?;
     let mut diags = Vec::new();
     let (content, page) = match source {
         Ok(source) => {
             let mut h = DefaultHasher::new();
             source.text.hash(&mut h);
-            let tag_index: HashMap<&str, usize> = tags
-                .iter()
-                .enumerate()
-                .map(|(i, t)| (t.id.as_str(), i))
-                .collect();
             let content = h.finish();
             (
                 content,
-                model::page(config, tags, &tag_index, source, &mut diags),
+                model::page(config, tags.0, tags.1, source, &mut diags),
             )
         }
         Err(d) => {
@@ -118,6 +123,7 @@ impl State {
             self.assets = assets.into_iter().map(PathBuf::from).collect();
         }
         let config = self.config.as_ref();
+        let tag_index = model::tag_index(&self.tags);
         for rel in files {
             let Some(name) = rel.to_str() else { continue };
             if rel
@@ -129,7 +135,9 @@ impl State {
             let full = content.join(&rel);
             if name.ends_with(".md") {
                 let entry = match config {
-                    Some(config) if is_file(&full) => read(root, name, config, &self.tags),
+                    Some(config) if is_file(&full) => {
+                        read(root, name, config, (&self.tags, &tag_index))
+                    }
                     _ => None,
                 };
                 match entry {
