@@ -2,7 +2,7 @@
 //! and maps the outcome to the exit code (0 success, 1 content errors, 2 usage or
 //! configuration errors). No logic of its own.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use archipel::diag::{self, Diagnostic, Error, Format, Lang, tr};
@@ -123,7 +123,7 @@ impl From<FormatArg> for Format {
 
 impl Command {
     /// The site root the command works on.
-    fn root(&self) -> &std::path::Path {
+    fn root(&self) -> &Path {
         match self {
             Command::Build { root, .. }
             | Command::Check { root, .. }
@@ -155,49 +155,20 @@ fn main() -> ExitCode {
             offline,
             zip,
             drafts,
-        } => {
-            let options = render::Options { offline, drafts };
-            let started = std::time::Instant::now();
-            // Ctrl-C, SIGTERM, SIGHUP: remove the staging tree or half-written archive.
-            if let Err(e) = archipel::output::cleanup::remove_on_signal() {
-                eprintln!("warning: {e}");
-            }
-            let (built, out) = match zip {
-                Some(zip) => (build::build_zip(&root, &zip, options), zip),
-                None => {
-                    let out = out.unwrap_or_else(|| build::default_out(&root));
-                    (build::build(&root, &out, options), out)
-                }
-            };
-            built.map(|built| {
-                eprint!(
-                    "{}",
-                    diag::render(&built.warnings, Format::Human, color, lang)
-                );
-                eprintln!("{}", built.summary.line(&out, started.elapsed(), lang));
-            })
-        }
+        } => build_site(
+            &root,
+            out,
+            zip,
+            render::Options { offline, drafts },
+            color,
+            lang,
+        ),
         Command::Check {
             root,
             format: _,
             deny_warnings,
             drafts,
-        } => match build::check_rendered(&root, drafts) {
-            Ok(checked) => {
-                let warnings = &checked.warnings;
-                print_diags(warnings, format, color, lang);
-                if deny_warnings && !warnings.is_empty() {
-                    let count = warnings.len().to_string();
-                    eprintln!("{}", tr(lang, "summary.denied", &[("count", count)]));
-                    return ExitCode::from(1);
-                }
-                if format == Format::Human {
-                    eprintln!("{}", check_summary(&checked, drafts, lang));
-                }
-                Ok(())
-            }
-            Err(e) => Err(e),
-        },
+        } => return check(&root, deny_warnings, drafts, (format, color, lang)),
         Command::New { kind, title, root } => {
             archipel::new::new_page(&root, &kind, &title, &archipel::date::today()).map(|created| {
                 println!("{}", created.path.display());
@@ -227,11 +198,68 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            report(&e, format, color, lang);
-            ExitCode::from(e.exit_code())
-        }
+        Err(e) => fail(&e, (format, color, lang)),
     }
+}
+
+/// `archipel build`: the site into `out` (`public/` by default) or the archive `zip`,
+/// then its warnings and a summary line on standard error.
+fn build_site(
+    root: &Path,
+    out: Option<PathBuf>,
+    zip: Option<PathBuf>,
+    options: render::Options,
+    color: bool,
+    lang: Lang,
+) -> Result<(), Error> {
+    let started = std::time::Instant::now();
+    // Ctrl-C, SIGTERM, SIGHUP: remove the staging tree or half-written archive.
+    if let Err(e) = archipel::output::cleanup::remove_on_signal() {
+        eprintln!("warning: {e}");
+    }
+    let (built, out) = match zip {
+        Some(zip) => (build::build_zip(root, &zip, options), zip),
+        None => {
+            let out = out.unwrap_or_else(|| build::default_out(root));
+            (build::build(root, &out, options), out)
+        }
+    };
+    let built = built?;
+    let warnings = diag::render(&built.warnings, Format::Human, color, lang);
+    eprint!("{warnings}");
+    eprintln!("{}", built.summary.line(&out, started.elapsed(), lang));
+    Ok(())
+}
+
+/// `archipel check`: the diagnostics in `format`, then (for people) a summary line; exit
+/// code 1 on warnings too with `--deny-warnings`.
+fn check(
+    root: &Path,
+    deny_warnings: bool,
+    drafts: bool,
+    (format, color, lang): (Format, bool, Lang),
+) -> ExitCode {
+    let checked = match build::check_rendered(root, drafts) {
+        Ok(checked) => checked,
+        Err(e) => return fail(&e, (format, color, lang)),
+    };
+    let warnings = &checked.warnings;
+    print_diags(warnings, format, color, lang);
+    if deny_warnings && !warnings.is_empty() {
+        let count = warnings.len().to_string();
+        eprintln!("{}", tr(lang, "summary.denied", &[("count", count)]));
+        return ExitCode::from(1);
+    }
+    if format == Format::Human {
+        eprintln!("{}", check_summary(&checked, drafts, lang));
+    }
+    ExitCode::SUCCESS
+}
+
+/// Reports `e` and gives its exit code (1 for content errors, 2 otherwise).
+fn fail(e: &Error, (format, color, lang): (Format, bool, Lang)) -> ExitCode {
+    report(e, format, color, lang);
+    ExitCode::from(e.exit_code())
 }
 
 /// `45 pages checked, no errors, 2 warning(s), 1 draft(s) left out (…)`.
