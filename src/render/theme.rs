@@ -15,7 +15,7 @@ use tera::{Context, Tera};
 
 use super::i18n;
 use crate::config::Config;
-use crate::diag::{Diagnostic, Error};
+use crate::diag::{Diagnostic, Error, LineIndex};
 
 /// Templates every theme must provide.
 const REQUIRED_TEMPLATES: [&str; 9] = [
@@ -37,6 +37,8 @@ pub struct Theme {
     strings: std::sync::Arc<i18n::Strings>,
     /// Static files: output path → source file (the site's own win over the theme's).
     pub(super) statics: BTreeMap<String, PathBuf>,
+    /// Each template's file, relative to the site root, for diagnostics.
+    files: BTreeMap<String, PathBuf>,
 }
 
 /// Loads the theme named in the configuration, with the site's overrides.
@@ -70,7 +72,7 @@ pub fn theme(config: &Config) -> Result<Theme, Error> {
             diags.push(
                 Diagnostic::error(
                     "missing-template",
-                    theme_dir.join("templates").join(&name),
+                    relative(&config.root, &theme_dir.join("templates").join(&name)),
                     crate::t!("missing-template", name = name),
                 )
                 .help(crate::t!("missing-template.help")),
@@ -83,16 +85,7 @@ pub fn theme(config: &Config) -> Result<Theme, Error> {
     if let Err(e) =
         tera.add_raw_templates(templates.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())))
     {
-        let message = chain(&e);
-        let path = templates
-            .iter()
-            .find(|(name, _)| message.contains(&format!("'{name}'")))
-            .map_or_else(|| theme_dir.join("templates"), |(_, (p, _))| p.clone());
-        diags.push(Diagnostic::error(
-            "template",
-            relative(&config.root, &path),
-            crate::t!("template", message = message),
-        ));
+        diags.push(syntax_error(&e, &templates, &config.root, &theme_dir));
     } else {
         diags.extend(cycles::find(&tera, &templates, &config.root));
     }
@@ -114,11 +107,66 @@ pub fn theme(config: &Config) -> Result<Theme, Error> {
     for dir in [theme_dir.join("static"), config.root.join("static")] {
         statics.extend(files_under(&config.root, &dir)?);
     }
+    let files = templates
+        .into_iter()
+        .map(|(name, (path, _))| (name, relative(&config.root, &path)))
+        .collect();
     Ok(Theme {
         tera,
         strings,
         statics,
+        files,
     })
+}
+
+/// The diagnostic of a template Tera could not parse, placed where its parser stopped
+/// (its message says ` --> line:column`, counted in characters), with the parser's
+/// own drawing of the line left out: the diagnostic shows the line itself.
+fn syntax_error(
+    e: &tera::Error,
+    templates: &BTreeMap<String, (PathBuf, String)>,
+    root: &Path,
+    theme_dir: &Path,
+) -> Diagnostic {
+    let message = chain(e);
+    let found = templates
+        .iter()
+        .find(|(name, _)| message.contains(&format!("'{name}'")));
+    let path = found.map_or_else(|| theme_dir.join("templates"), |(_, (p, _))| p.clone());
+    let place = message.split_once(" --> ").and_then(|(_, rest)| {
+        let (line, rest) = rest.split_once(':')?;
+        let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        Some((line.parse::<usize>().ok()?, column.parse::<usize>().ok()?))
+    });
+    let (Some((_, (_, text))), Some((line, column))) = (found, place) else {
+        return Diagnostic::error(
+            "template",
+            relative(root, &path),
+            crate::t!("template", message = message),
+        );
+    };
+    // `Failed to parse 'page.html'` and the parser's `= expected …` line.
+    let head = message.split(": ").next().unwrap_or_default();
+    let expected = message
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("= "))
+        .unwrap_or_default();
+    let offset = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    let offset = offset
+        + text[offset..]
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(text.len() - offset, |(i, _)| i);
+    Diagnostic::error(
+        "template",
+        relative(root, &path),
+        crate::t!("template", message = format!("{head}: {expected}")),
+    )
+    .at(&LineIndex::new(text), offset)
 }
 
 fn relative(root: &Path, path: &Path) -> PathBuf {
@@ -172,8 +220,18 @@ impl Theme {
         context: &impl serde::Serialize,
         file: &str,
     ) -> Result<Vec<u8>, Error> {
-        let mut context =
-            Context::from_serialize(context).map_err(|e| template_error(template, file, &e))?;
+        let error = |e: &tera::Error| {
+            let path = self
+                .files
+                .get(template)
+                .map_or_else(|| PathBuf::from("templates").join(template), PathBuf::clone);
+            Error::Config(vec![Diagnostic::error(
+                "template",
+                path,
+                crate::t!("template.render", file = file, message = chain(e)),
+            )])
+        };
+        let mut context = Context::from_serialize(context).map_err(|e| error(&e))?;
         context.insert("t", &self.strings.table);
         context.insert("search_strings", &self.strings.script);
         let mut out = Vec::with_capacity(32 * 1024);
@@ -182,16 +240,8 @@ impl Theme {
             .render_to(template, &context, &mut out)
             .map_err(|e| match depth::tripped() {
                 Some(d) => Error::Config(vec![d]),
-                None => template_error(template, file, &e),
+                None => error(&e),
             })?;
         Ok(out)
     }
-}
-
-fn template_error(template: &str, file: &str, e: &tera::Error) -> Error {
-    Error::Config(vec![Diagnostic::error(
-        "template",
-        format!("templates/{template}"),
-        crate::t!("template.render", file = file, message = chain(e)),
-    )])
 }
