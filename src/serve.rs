@@ -255,7 +255,13 @@ fn rebuild_loop(
     while let Some(batch) = watch.wait() {
         let started = Instant::now();
         if !out.join(crate::output::MARKER).is_file() {
-            // Removed under us (a cleaner of temporary files): write it anew.
+            // Removed under us (a cleaner of temporary files): write it anew. Serve's own
+            // temporary directory is emptied first: without its marker, the output rule
+            // would refuse it as a directory archipel did not write. One given with
+            // `--out` is left alone, and the error says why.
+            if options.out.is_none() {
+                let _ = std::fs::remove_dir_all(out);
+            }
             cache.forget_output();
         } else if batch.rescan {
             cache.invalidate_all();
