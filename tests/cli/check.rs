@@ -173,11 +173,9 @@ fn wrong_types_are_explained() {
     assert!(run.stderr.contains(
         "help: write a day `2024-09-13`, a month `\"2024-09\"` or a year `2016`, with a real month (01 to 12) and day"
     ));
-    assert!(
-        run.stderr.contains(
-            "content/cas/second.md:4:8: error[bad-type]: `tags` must be tags, not a string"
-        )
-    );
+    assert!(run.stderr.contains(
+        "content/cas/second.md:4:8: error[bad-type]: `tags` must be of type tags, not a string"
+    ));
 }
 
 #[test]

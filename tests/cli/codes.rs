@@ -1,5 +1,7 @@
 //! Every content diagnostic code, in the three formats: the JSON object parsed and
-//! compared, the GitHub annotation matched exactly, the human header line matched.
+//! compared, the GitHub annotation matched exactly, the human header line matched. The
+//! message and the exit code of each case are written here by hand (what a contributor
+//! should read), never taken from the program's output.
 
 use crate::support::Fixture;
 
@@ -59,9 +61,40 @@ fn cases() -> Vec<(String, String, &'static str, u64, u64, &'static str)> {
     all
 }
 
+/// The message each case must show, in case order.
+const MESSAGES: [&str; 22] = [
+    "the file does not start with front matter",
+    "invalid TOML: string values must be quoted, expected literal string",
+    "`content/autre/` is not the directory of any kind",
+    "the file name `A b.md` is not a valid slug",
+    "missing required field `title`",
+    "the title is empty",
+    "the title `Premier cas` is also the title of `cas/premier`",
+    "the page has no text",
+    "no other page links here and the page has no tag",
+    "unknown field `couleur`",
+    // The value as written in the front matter, quotes included.
+    "`date` is not a date: `\"hier\"`",
+    // A bare TOML date: TOML itself refuses it, and knows that September has 30 days.
+    "invalid TOML: invalid date, expected day between 01 and 30",
+    "`date` must be of type date, not a boolean",
+    "`see_also` refers to `methodes/vte`, which is no page",
+    "`see_also` refers to the page itself",
+    "the required field `methods` is empty",
+    // The kind of the page found, by the singular the site gives it.
+    "`methods` expects pages of kind `method`, but `cas/premier` is: Cas",
+    "tag `vote` is listed twice",
+    "unknown tag `vot`",
+    "the link `../methodes/nulle.md` leads to no page",
+    "the image `images/absent.png` does not exist",
+    "`premier` could be any of several pages",
+];
+
 #[test]
 fn every_code_in_every_format() {
-    for (path, text, code, line, column, severity) in cases() {
+    let cases = cases();
+    assert_eq!(cases.len(), MESSAGES.len());
+    for ((path, text, code, line, column, severity), message) in cases.into_iter().zip(MESSAGES) {
         let site = Fixture::copy("site");
         site.write(&path, &text);
         if code == "ambiguous-ref" {
@@ -88,16 +121,17 @@ fn every_code_in_every_format() {
             d["column"].as_u64().unwrap_or(0),
         );
         assert_eq!(pos, (line, column), "{code}: position");
-        let message = d["message"].as_str().unwrap();
-        assert!(!message.is_empty());
+        assert_eq!(d["message"], message, "{code}: message");
+        // An error fails the check (exit 1); a warning alone does not (exit 0).
         let expected_code = if severity == "error" { 1 } else { 0 };
         assert_eq!(
-            json.code,
-            expected_code.max(i32::from(diags.iter().any(|d| d["severity"] == "error"))),
-            "{code}"
+            json.code, expected_code,
+            "{code}: exit code; got {}",
+            json.stdout
         );
 
         let github = site.run(&["check", "--format", "github"]);
+        assert_eq!(github.code, expected_code, "{code}");
         let location = if line == 0 {
             String::new()
         } else {
@@ -117,6 +151,7 @@ fn every_code_in_every_format() {
         );
 
         let human = site.run(&["check"]);
+        assert_eq!(human.code, expected_code, "{code}");
         let place = if line == 0 {
             path.clone()
         } else {

@@ -358,14 +358,60 @@ fn a_busy_port_falls_back_to_a_free_one_and_signals_clean_up() {
     }
 }
 
+/// What a cleaner of temporary directories does to `serve`'s own output (no `--out`):
+/// the whole directory removed, or old files removed with the marker among them. The
+/// next request finds the marker gone and the site is built again, whole.
 #[test]
-fn a_vanished_output_is_built_again() {
+fn serve_s_own_output_is_built_again_when_it_or_its_marker_vanishes() {
+    let site = Fixture::copy("site");
+    let tmp = site.path("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let server = Server::start_env(&site, &["--port", "0"], &[("TMPDIR", &tmp)]);
+    let out = || {
+        let outs: Vec<_> = std::fs::read_dir(&tmp)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(outs.len(), 1, "{outs:?}");
+        outs[0].clone()
+    };
+    assert_eq!(server.get("/cas/").status, 200);
+
+    std::fs::remove_dir_all(out()).unwrap();
+    server.poll("/cas/", "the site to be built again", |r| r.status == 200);
+    assert!(out().join(".archipel-output").is_file());
+    assert_eq!(server.get("/tags/").status, 200);
+
+    std::fs::remove_file(out().join(".archipel-output")).unwrap();
+    std::fs::remove_file(out().join("cas/premier/index.html")).unwrap();
+    std::fs::remove_file(out().join("style.css")).unwrap();
+    server.poll(
+        "/cas/premier/",
+        "the removed page to be written again",
+        |r| r.status == 200,
+    );
+    server.poll("/style.css", "the removed stylesheet", |r| r.status == 200);
+    assert!(out().join(".archipel-output").is_file());
+}
+
+/// An output given with `--out` is built again when it vanishes whole; without its
+/// marker, it is a directory archipel may not write to, and the overlay says so.
+#[test]
+fn a_given_output_is_built_again_when_it_vanishes_but_not_without_its_marker() {
     let site = Fixture::copy("site");
     let server = Server::start(&site, &[]);
     assert_eq!(server.get("/cas/").status, 200);
-    // What a cleaner of temporary directories does.
     std::fs::remove_dir_all(site.path("served")).unwrap();
     server.poll("/cas/", "the site to be built again", |r| r.status == 200);
     assert!(site.path("served/.archipel-output").is_file());
-    assert_eq!(server.get("/tags/").status, 200);
+
+    let mut events = server.events();
+    std::fs::remove_file(site.path("served/.archipel-output")).unwrap();
+    let page = server.get("/cas/premier/");
+    assert_eq!(page.status, 200, "the files left are still served");
+    let failed = events.wait_for("event: failed");
+    assert!(
+        failed.contains("it is a non-empty directory that archipel did not create"),
+        "{failed}"
+    );
 }
