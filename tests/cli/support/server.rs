@@ -17,12 +17,19 @@ pub(crate) struct Server {
     pub(crate) child: Child,
     /// `127.0.0.1:port`.
     pub(crate) addr: String,
+    /// The server's standard error, outside the site (which it watches); shown when
+    /// the test fails.
+    log: tempfile::NamedTempFile,
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if std::thread::panicking() {
+            let log = std::fs::read_to_string(self.log.path()).unwrap_or_default();
+            eprintln!("archipel serve said:\n{log}");
+        }
     }
 }
 
@@ -74,9 +81,10 @@ impl Server {
         for (name, value) in env {
             command.env(name, value);
         }
+        let log = tempfile::NamedTempFile::new().unwrap();
         let mut child = command
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(log.reopen().unwrap())
             .spawn()
             .unwrap();
         let mut line = String::new();
@@ -89,7 +97,7 @@ impl Server {
             .and_then(|a| a.strip_suffix('/'))
             .unwrap_or_else(|| panic!("first line is not a URL: {line:?}"))
             .to_string();
-        Server { child, addr }
+        Server { child, addr, log }
     }
 
     /// Sends `method target` and reads the whole response.
