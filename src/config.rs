@@ -312,4 +312,29 @@ source = { type = "text" }
         };
         assert_eq!(d[0].pos.unwrap().line, 2);
     }
+
+    #[test]
+    fn each_field_is_checked_and_refs_open_relations() {
+        let fields = "[kinds.fields]\nsource = { type = \"text\" }\ntools = { type = \"refs\", kind = \"tool\", label = \"Outils\", inverse = \"Cas outillés\" }\n";
+        let c = parse(Path::new("."), &GOOD.replace(
+            "[kinds.fields]\ntools = { type = \"refs\", kind = \"tool\", label = \"Outils\" }\nsource = { type = \"text\" }\n",
+            fields,
+        ))
+        .unwrap();
+        let fields: Vec<&str> = c.relations.iter().map(|r| r.field.as_str()).collect();
+        assert_eq!(fields, ["tools", "see_also"]);
+        assert_eq!(
+            (c.relations[0].kind, c.relations[0].inverse.as_str()),
+            (Some(1), "Cas outillés")
+        );
+        let bad = GOOD.replace(
+            "source = { type = \"text\" }",
+            "source = { type = \"texte\" }\ntitle = { type = \"text\" }\nother = { type = \"text\", inverse = \"x\" }",
+        );
+        let Err(Error::Config(d)) = parse(Path::new("."), &bad) else {
+            panic!("expected a config error")
+        };
+        let codes: Vec<&str> = d.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["bad-field-type", "duplicate-field", "bad-field"]);
+    }
 }

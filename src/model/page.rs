@@ -262,3 +262,62 @@ fn check_title(entries: &[Entry], page: &Page, front: &mut Front<'_>) {
         front.push_at(d, 0);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        let text = "[site]\ntitle = \"T\"\n[[kinds]]\nid = \"case\"\ndir = \"cas\"\nsingular = \"Cas\"\nplural = \"Cas\"\nrequired = [\"summary\", \"source\"]\n[kinds.fields]\nsource = { type = \"text\" }\n";
+        crate::config::parse(Path::new("."), text).unwrap()
+    }
+
+    /// `page()` on the file `rel` holding `front` (the lines of its front matter), with
+    /// the codes of the problems it reports.
+    fn validate(rel: &str, front: &str) -> (Option<Page>, Vec<&'static str>) {
+        let text = format!("+++\n{front}\n+++\nCorps.\n");
+        let source =
+            crate::load::parse_source(format!("content/{rel}").into(), rel.into(), text).unwrap();
+        let mut diags = Vec::new();
+        let page = page(&config(), &[], &HashMap::new(), source, &mut diags);
+        (page, diags.iter().map(|d| d.code).collect())
+    }
+
+    #[test]
+    fn the_place_of_a_file_gives_its_role_id_and_slug() {
+        let (home, _) = validate("_index.md", "title = \"Accueil\"");
+        let home = home.unwrap();
+        assert_eq!((home.role, home.id.as_str()), (Role::Home, ""));
+        let (about, _) = validate("a-propos.md", "title = \"À propos\"");
+        let about = about.unwrap();
+        assert_eq!(
+            (about.role, about.id.as_str()),
+            (Role::Standalone, "a-propos")
+        );
+        let full = "title = \"Un cas\"\nsummary = \"s\"\nsource = \"x\"";
+        let (case, diags) = validate("cas/un-cas.md", full);
+        let case = case.unwrap();
+        assert_eq!(diags, Vec::<&str>::new());
+        assert_eq!(
+            (case.role, case.id.as_str(), case.slug.as_str()),
+            (Role::Kind(0), "cas/un-cas", "un-cas")
+        );
+        assert_eq!(validate("autres/x.md", full).1, ["unknown-kind-dir"]);
+        assert_eq!(validate("cas/Un_Cas.md", full).1, ["bad-slug"]);
+    }
+
+    #[test]
+    fn required_fields_are_reported_until_a_missing_title() {
+        // The kind requires the title (always first), the summary and the source.
+        assert_eq!(
+            validate("cas/a.md", "title = \"A\"").1,
+            ["missing-field", "missing-field"]
+        );
+        // Without a title, the rest would be noise: one error.
+        assert_eq!(validate("cas/a.md", "summary = \"s\"").1, ["missing-field"]);
+        assert_eq!(
+            validate("cas/a.md", "title = \" \"\nsummary = \"s\"\nsource = \"x\"").1,
+            ["empty-title"]
+        );
+    }
+}
