@@ -6,6 +6,7 @@
 
 pub mod build;
 pub mod config;
+pub mod console;
 pub mod date;
 pub mod diag;
 pub mod escape;

@@ -189,7 +189,8 @@ pub fn content_paths(root: &Path) -> Result<(Vec<String>, Vec<String>), Error> {
             let path = e.path().unwrap_or(&content).to_path_buf();
             Error::io(path, e.into())
         })?;
-        if !entry.file_type().is_file() {
+        let kind = entry.file_type();
+        if !kind.is_file() && !kind.is_symlink() {
             continue;
         }
         let rel = entry.path().strip_prefix(&content).unwrap_or(entry.path());
@@ -198,6 +199,18 @@ pub fn content_paths(root: &Path) -> Result<(Vec<String>, Vec<String>), Error> {
         if is_leftover(&entry.file_name().to_string_lossy()) {
             continue;
         }
+        if kind.is_symlink() {
+            // Links are never followed: one could publish a file from outside the site.
+            // A linked page is reported by read_source, a linked directory here, so that
+            // no page goes missing without a word; a linked file is never published.
+            if entry.path().is_dir() {
+                let path = Path::new(CONTENT_DIR).join(&rel);
+                return Err(Error::Config(vec![symlink(&path)]));
+            }
+            if !rel.ends_with(".md") {
+                continue;
+            }
+        }
         if rel.ends_with(".md") {
             paths.push(rel);
         } else if rel != TAGS_FILE {
@@ -205,6 +218,11 @@ pub fn content_paths(root: &Path) -> Result<(Vec<String>, Vec<String>), Error> {
         }
     }
     Ok((paths, assets))
+}
+
+/// The error for a symbolic link under `content/` (a page or a directory of pages).
+fn symlink(path: &Path) -> Diagnostic {
+    Diagnostic::error("symlink", path, t!("symlink")).help(t!("symlink.help"))
 }
 
 /// Whether a file name is an editor's or a system's leftover (`page.md~`, `#page.md#`,
@@ -227,6 +245,9 @@ pub fn read_source(root: &Path, rel: &str) -> Option<Result<Source, Diagnostic>>
             t!("bad-file-name"),
         )
         .help(t!("bad-file-name.help"))));
+    }
+    if std::fs::symlink_metadata(root.join(&path)).is_ok_and(|m| m.is_symlink()) {
+        return Some(Err(symlink(&path)));
     }
     let text = match std::fs::read(root.join(&path)) {
         Ok(bytes) => match String::from_utf8(bytes) {

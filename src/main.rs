@@ -171,8 +171,8 @@ fn main() -> ExitCode {
         } => return check(&root, deny_warnings, drafts, (format, color, lang)),
         Command::New { kind, title, root } => {
             archipel::new::new_page(&root, &kind, &title, &archipel::date::today()).map(|created| {
-                println!("{}", created.path.display());
-                eprintln!(
+                archipel::outln!("{}", created.path.display());
+                archipel::errln!(
                     "next: write your text in {}, then run `archipel check`",
                     created.path.display()
                 );
@@ -193,8 +193,10 @@ fn main() -> ExitCode {
             drafts: !no_drafts,
             lang,
         }),
-        Command::Tags { root } => archipel::info::tags(&root).map(|text| print!("{text}")),
-        Command::Schema { root } => archipel::info::schema(&root).map(|text| print!("{text}")),
+        Command::Tags { root } => archipel::info::tags(&root).map(|text| archipel::out!("{text}")),
+        Command::Schema { root } => {
+            archipel::info::schema(&root).map(|text| archipel::out!("{text}"))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -215,7 +217,7 @@ fn build_site(
     let started = std::time::Instant::now();
     // Ctrl-C, SIGTERM, SIGHUP: remove the staging tree or half-written archive.
     if let Err(e) = archipel::output::cleanup::remove_on_signal() {
-        eprintln!("warning: {e}");
+        archipel::errln!("warning: {e}");
     }
     let (built, out) = match zip {
         Some(zip) => (build::build_zip(root, &zip, options), zip),
@@ -226,8 +228,8 @@ fn build_site(
     };
     let built = built?;
     let warnings = diag::render(&built.warnings, Format::Human, color, lang);
-    eprint!("{warnings}");
-    eprintln!("{}", built.summary.line(&out, started.elapsed(), lang));
+    archipel::err!("{warnings}");
+    archipel::errln!("{}", built.summary.line(&out, started.elapsed(), lang));
     Ok(())
 }
 
@@ -247,11 +249,11 @@ fn check(
     print_diags(warnings, format, color, lang);
     if deny_warnings && !warnings.is_empty() {
         let count = warnings.len().to_string();
-        eprintln!("{}", tr(lang, "summary.denied", &[("count", count)]));
+        archipel::errln!("{}", tr(lang, "summary.denied", &[("count", count)]));
         return ExitCode::from(1);
     }
     if format == Format::Human {
-        eprintln!("{}", check_summary(&checked, drafts, lang));
+        archipel::errln!("{}", check_summary(&checked, drafts, lang));
     }
     ExitCode::SUCCESS
 }
@@ -284,18 +286,18 @@ fn check_summary(checked: &build::Checked, drafts: bool, lang: Lang) -> String {
 fn print_diags(diags: &[Diagnostic], format: Format, color: bool, lang: Lang) {
     let text = diag::render(diags, format, color, lang);
     match format {
-        Format::Human => eprint!("{text}"),
-        Format::Json | Format::Github => print!("{text}"),
+        Format::Human => archipel::err!("{text}"),
+        Format::Json | Format::Github => archipel::out!("{text}"),
     }
 }
 
 fn report(e: &Error, format: Format, color: bool, lang: Lang) {
     if e.diagnostics().is_empty() {
-        eprintln!("error: {}", e.summary(lang));
+        archipel::errln!("error: {}", e.summary(lang));
     } else {
         print_diags(e.diagnostics(), format, color, lang);
         if format == Format::Human {
-            eprintln!("{}", e.summary(lang));
+            archipel::errln!("{}", e.summary(lang));
         }
     }
 }

@@ -105,7 +105,7 @@ pub fn serve(options: &Options) -> Result<(), Error> {
         std::thread::spawn(move || rebuild_loop(watch, &root, &out, cache, &shared, &options));
     }
     accept(&server, &stop.stopping, &shared);
-    eprintln!("{}", tr(options.lang, "serve.stopped", &[]));
+    crate::errln!("{}", tr(options.lang, "serve.stopped", &[]));
     crate::output::cleanup::remove_all();
     drop(temporary);
     Ok(())
@@ -173,11 +173,11 @@ fn first_build(root: &Path, out: &Path, shared: &Shared, options: &Options) -> C
     match build::rebuild(root, out, options.render(), &mut cache) {
         Ok(built) => {
             let (color, lang) = (options.color, options.lang);
-            eprint!(
+            crate::err!(
                 "{}",
                 diag::render(&built.warnings, Format::Human, color, lang)
             );
-            eprintln!("{}", built.summary.line(out, started.elapsed(), lang));
+            crate::errln!("{}", built.summary.line(out, started.elapsed(), lang));
             *shared.out.write().unwrap_or_else(|e| e.into_inner()) = out.canonicalize().ok();
         }
         Err(e) => failed(&e, &shared.hub, options, &BTreeSet::new()),
@@ -190,9 +190,9 @@ fn first_build(root: &Path, out: &Path, shared: &Shared, options: &Options) -> C
 fn announce(addr: SocketAddr, lang: Lang) {
     if !addr.ip().is_loopback() {
         let addr = addr.to_string();
-        eprintln!("{}", tr(lang, "serve.exposed", &[("addr", addr)]));
+        crate::errln!("{}", tr(lang, "serve.exposed", &[("addr", addr)]));
     }
-    println!("http://{}/", display_addr(addr));
+    crate::outln!("http://{}/", display_addr(addr));
     let _ = std::io::stdout().flush();
 }
 
@@ -222,7 +222,7 @@ fn bind(ip: IpAddr, port: u16, lang: Lang) -> Result<TcpListener, Error> {
     match TcpListener::bind((ip, port)) {
         Ok(l) => Ok(l),
         Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && port != 0 => {
-            eprintln!(
+            crate::errln!(
                 "{}",
                 tr(lang, "serve.port-busy", &[("port", port.to_string())])
             );
@@ -306,10 +306,10 @@ fn rebuild_loop(
                 if rebuilt.deferred {
                     line.push_str(" (search index with the next change)");
                 }
-                eprintln!("{line}");
+                crate::errln!("{line}");
             }
             Err(e) => {
-                eprintln!("{what}: {}", tr(lang, "serve.failed", &[]));
+                crate::errln!("{what}: {}", tr(lang, "serve.failed", &[]));
                 failed(&e, &shared.hub, options, &batch.paths);
             }
         }
@@ -321,7 +321,7 @@ fn rebuild_loop(
 fn failed(e: &Error, hub: &Hub, options: &Options, saved: &BTreeSet<PathBuf>) {
     let (color, lang) = (options.color, options.lang);
     if e.diagnostics().is_empty() {
-        eprintln!("error: {}", e.summary(lang));
+        crate::errln!("error: {}", e.summary(lang));
     } else {
         // On a terminal the last lines are the ones read: the saved files' problems last.
         let (mine, others): (Vec<Diagnostic>, Vec<Diagnostic>) = e
@@ -329,8 +329,8 @@ fn failed(e: &Error, hub: &Hub, options: &Options, saved: &BTreeSet<PathBuf>) {
             .iter()
             .cloned()
             .partition(|d| saved.contains(&d.path));
-        eprint!("{}", diag::render(&others, Format::Human, color, lang));
-        eprint!("{}", diag::render(&mine, Format::Human, color, lang));
+        crate::err!("{}", diag::render(&others, Format::Human, color, lang));
+        crate::err!("{}", diag::render(&mine, Format::Human, color, lang));
     }
     hub.broadcast(reload::Event::Failed(reload::overlay(e, saved, lang)));
 }

@@ -32,5 +32,6 @@ mod search;
 mod serve;
 mod site_codes;
 mod support;
+mod symlinks;
 mod templates;
 mod workflows;

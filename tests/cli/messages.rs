@@ -408,6 +408,10 @@ fn each_code_s_french_text_is_pinned() {
             "no-base-url",
             "pas de `base_url` : le site n'a ni flux, ni plan du site, ni métadonnées de partage, et sa page 404 ne fonctionne qu'à la racine",
         ),
+        (
+            "symlink",
+            "un lien symbolique, qu'archipel ne suit pas (il pourrait publier un fichier extérieur au site)",
+        ),
     ];
     for (key, french) in pinned {
         assert_eq!(tr(Lang::Fr, leak(key.to_string()), &[]), *french, "{key}");
