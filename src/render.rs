@@ -34,7 +34,7 @@ use crate::links::Graph;
 use crate::model::{Role, Site};
 use crate::output::Sink;
 use contexts::Html;
-pub use keys::{Keys, Select, select};
+pub use keys::{Keys, Record, Reuse, Select, select};
 use lists::Put;
 use pages::Pages;
 pub use theme::{RENDER_STACK, Theme, theme};
@@ -188,9 +188,10 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    /// The key of every output, from each page's [`PageOut`].
-    pub fn keys(&self, outs: &[PageOut]) -> Keys {
-        keys::keys(&self.pages(), outs)
+    /// The key of every output, from each page's [`PageOut`], reusing what `reuse`
+    /// trusts; and the record of what each key read, for the next rebuild.
+    pub fn keys(&self, outs: &[PageOut], reuse: Option<&Reuse<'_>>) -> (Keys, Record) {
+        keys::keys(&self.pages(), outs, reuse)
     }
 
     /// Renders the outputs that `select` names into `sink`. `previous[i]`, when present,

@@ -103,6 +103,9 @@ struct Linked {
     diags: Vec<Vec<Diagnostic>>,
     /// Each page's [`links::derive_key`](crate::links::derive_key).
     derived: Vec<u64>,
+    /// Whether the lists (backlinks, related pages, kind and tag lists) are the previous
+    /// build's, kept because no page changed what they are made of.
+    stable: bool,
 }
 
 /// The previous successful render, in its page order.
@@ -115,6 +118,10 @@ struct Rendered {
     ids: Vec<String>,
     /// The output keys.
     keys: Keys,
+    /// What each key read, to reuse keys on the next rebuild.
+    record: render::Record,
+    /// The hash of each page's source.
+    content: Vec<u64>,
     /// What rendering each page left.
     outs: Vec<Option<PageOut>>,
 }
@@ -122,7 +129,7 @@ struct Rendered {
 impl Rendered {
     /// What rendering each page of `site` left, and the keys, with the pages in `site`'s
     /// order (a page the previous render did not have has no key: 0).
-    fn realign(mut self, site: &model::Site) -> (Vec<Option<PageOut>>, Keys) {
+    fn realign(&mut self, site: &model::Site) -> (Vec<Option<PageOut>>, Keys) {
         let same = self.ids.len() == site.pages.len()
             && self.ids.iter().zip(&site.pages).all(|(id, p)| *id == p.id);
         let old_index: Vec<Option<usize>> = if same {
@@ -147,7 +154,11 @@ impl Rendered {
             .iter()
             .map(|o| o.and_then(|o| self.keys.pages.get(o).copied()).unwrap_or(0))
             .collect();
-        (kept, Keys { pages, ..self.keys })
+        let keys = Keys {
+            pages,
+            ..self.keys.clone()
+        };
+        (kept, keys)
     }
 }
 

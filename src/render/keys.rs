@@ -7,6 +7,15 @@
 //! its HTML. What every output shares (configuration, theme, tag vocabulary, build
 //! options) is not in any key: a change there renders everything, which the caller
 //! decides. [`select`] compares two builds' keys.
+//!
+//! Building every view of a 10,000-page site on each keystroke would cost more than the
+//! save-to-served budget, so a rebuild reuses the key of an output whose inputs it can
+//! show unchanged ([`Reuse`]): the same pages in the same order, its own page's source
+//! unchanged, the same rows of the link graph (the views take them as a value, such as
+//! [`super::views::PageRows`], so their hash covers them), and no change to any page
+//! whose link its views made ([`super::views::recording_reads`] records them while the
+//! views are built). Nothing of this is a list kept by hand: what a view reads of other
+//! pages is recorded, and what it reads of the graph is a value it takes.
 
 use std::hash::{Hash, Hasher};
 
@@ -15,7 +24,7 @@ use rustc_hash::FxHasher;
 
 use super::lists::{Lists, page_counts};
 use super::pages::Pages;
-use super::views::Linker;
+use super::views::{Linker, PageRows};
 use super::{PageOut, home, map, print, url};
 use crate::model::Site;
 
@@ -124,17 +133,113 @@ pub fn select(old: &Keys, new: &Keys) -> Select {
     }
 }
 
-/// The key of every output of `site`, from each page's last render `outs`.
-pub(super) fn keys(pages: &Pages<'_>, outs: &[PageOut]) -> Keys {
+/// One output's key, with the pages its views read.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Known<T> {
+    key: T,
+    /// The pages whose links its views made.
+    reads: Vec<u32>,
+    /// A hash of the rows of the link graph its views take.
+    rows: u64,
+}
+
+/// A page's keys: its outputs', its search entry's, and its body's and booklet copy's.
+type PageKeys = (u64, u64, (u64, u64));
+
+/// Each list's pages' keys, per kind or per tag.
+pub(super) type ListKeys = Vec<Vec<Known<u64>>>;
+
+/// The keys of the outputs that read pages, with the pages each read
+/// ([`super::views::recording_reads`]), kept from one rebuild to the next.
+#[derive(Debug, Default)]
+pub struct Record {
+    /// Per page: its page key, search key, and body keys.
+    pages: Vec<Known<PageKeys>>,
+    lists: ListKeys,
+    tags: ListKeys,
+}
+
+/// What the previous rebuild knew, when it can still be trusted: the same pages in the
+/// same order (the same ids, roles, files and drafts), so that an output's views can
+/// only have changed through its own page, the pages whose links it made, or the rows
+/// of the link graph it takes.
+pub struct Reuse<'r> {
+    /// The previous rebuild's record.
+    pub record: &'r Record,
+    /// For each page, whether its source changed since.
+    pub changed: &'r [bool],
+    /// Whether the graph's lists are the previous ones: the map's neighbourhoods, drawn
+    /// from the whole graph, are trusted only then.
+    pub stable: bool,
+}
+
+impl Reuse<'_> {
+    /// `known`'s key, if its graph rows are still `rows` and none of the pages it read
+    /// changed (nor `own`, its own page).
+    fn get<T: Copy>(&self, known: &Known<T>, own: Option<usize>, rows: u64) -> Option<T> {
+        let moved = |j: usize| self.changed.get(j).is_none_or(|&c| c);
+        if known.rows != rows
+            || own.is_some_and(moved)
+            || known.reads.iter().any(|&j| moved(j as usize))
+        {
+            return None;
+        }
+        Some(known.key)
+    }
+}
+
+/// `compute`'s key and reads, or the known ones if `reuse` trusts them; `rows` is a
+/// hash of the graph rows the output's views take.
+fn known<T: Copy>(
+    reuse: Option<&Reuse<'_>>,
+    known: impl FnOnce(&Record) -> Option<&Known<T>>,
+    own: Option<usize>,
+    rows: u64,
+    compute: impl FnOnce() -> T,
+) -> Known<T> {
+    let kept = reuse.and_then(|r| {
+        let k = known(r.record)?;
+        r.get(k, own, rows).map(|key| Known {
+            key,
+            reads: k.reads.clone(),
+            rows,
+        })
+    });
+    kept.unwrap_or_else(|| {
+        let (key, reads) = super::views::recording_reads(compute);
+        Known { key, reads, rows }
+    })
+}
+
+/// The key of every output of `site`, from each page's last render `outs`, reusing what
+/// `reuse` trusts; and the record to reuse next time.
+pub(super) fn keys(
+    pages: &Pages<'_>,
+    outs: &[PageOut],
+    reuse: Option<&Reuse<'_>>,
+) -> (Keys, Record) {
     let (site, graph, options) = (pages.site, pages.graph, pages.options);
-    let bodies: Vec<(u64, u64)> = (0..outs.len())
+    // The map's neighbourhoods read the whole graph: with the map, pages keep their
+    // keys only while the graph's lists do.
+    let reuse_pages = reuse.filter(|r| r.stable || pages.map.is_none());
+    let per_page: Vec<Known<PageKeys>> = (0..outs.len())
         .into_par_iter()
-        .map(|i| pages.body_keys(i, &outs[i].body))
+        .map(|i| {
+            let rows = key(PageRows::of(graph, i));
+            known(
+                reuse_pages,
+                |r| r.pages.get(i),
+                Some(i),
+                rows,
+                || {
+                    let body = pages.body_keys(i, &outs[i].body);
+                    let (page, search) = pages.keys(i, &outs[i].body, body);
+                    (page, search, body)
+                },
+            )
+        })
         .collect();
-    let (page_keys, search): (Vec<u64>, Vec<u64>) = (0..outs.len())
-        .into_par_iter()
-        .map(|i| pages.keys(i, &outs[i].body, bodies[i]))
-        .unzip();
+    let bodies: Vec<(u64, u64)> = per_page.iter().map(|k| k.key.2).collect();
     let print = site.config.site.print;
     let lists = Lists {
         site,
@@ -142,7 +247,18 @@ pub(super) fn keys(pages: &Pages<'_>, outs: &[PageOut]) -> Keys {
         offline: options.offline,
         print,
     };
-    let (list_keys, tag_keys) = lists.keys();
+    let (list_known, tag_known) = lists.keys(&|family, k, n, rows, compute| {
+        known(
+            reuse,
+            |r| match family {
+                Family::Kind => r.lists.get(k)?.get(n),
+                Family::Tag => r.tags.get(k)?.get(n),
+            },
+            None,
+            rows,
+            compute,
+        )
+    });
     let from = |file| Linker {
         site,
         from: file,
@@ -166,19 +282,44 @@ pub(super) fn keys(pages: &Pages<'_>, outs: &[PageOut]) -> Keys {
     } else {
         0
     };
-    Keys {
-        pages: page_keys,
-        lists: list_keys,
+    let keys_of = |l: &[Vec<Known<u64>>]| -> Vec<Vec<u64>> {
+        l.iter()
+            .map(|v| v.iter().map(|k| k.key).collect())
+            .collect()
+    };
+    let keys = Keys {
+        pages: per_page.iter().map(|k| k.key.0).collect(),
+        lists: keys_of(&list_known),
         tags_index: key(lists.index_context()),
-        tags: tag_keys,
+        tags: keys_of(&tag_known),
         home: key(home::context(site, graph, &from(&home_file), html(home))),
         fixed: key(fixed),
         print: print_key.unwrap_or(0),
         map: map_key.unwrap_or(0),
-        search_index: key(search),
+        search_index: key(per_page.iter().map(|k| k.key.1).collect::<Vec<_>>()),
         feed,
-    }
+    };
+    let record = Record {
+        pages: per_page,
+        lists: list_known,
+        tags: tag_known,
+    };
+    (keys, record)
 }
+
+/// The two families of lists.
+#[derive(Clone, Copy)]
+pub(super) enum Family {
+    /// A kind's list.
+    Kind,
+    /// A tag's list.
+    Tag,
+}
+
+/// Gives the key of page `n` of list `k` of a family, whose views take graph rows that
+/// hash to the `u64`, computing it with the closure when it cannot be reused.
+pub(super) type ListKey<'f> =
+    dyn Fn(Family, usize, usize, u64, &dyn Fn() -> u64) -> Known<u64> + Sync + 'f;
 
 #[cfg(test)]
 mod tests {

@@ -10,7 +10,7 @@ use super::contexts::{
     ListContext, ListView, PageNumber, Pagination, TagContext, TagGroup, TagSummary, TagView,
     TagsContext,
 };
-use super::keys::key;
+use super::keys::{Family, Known, ListKey, ListKeys, key};
 use super::views::Linker;
 use super::{Select, Theme, url};
 use crate::diag::Error;
@@ -213,30 +213,38 @@ impl<'a> Lists<'a> {
         }
     }
 
-    /// The keys of every page of every kind's list and tag's list: hashes of their
-    /// contexts.
-    pub(super) fn keys(&self) -> (Vec<Vec<u64>>, Vec<Vec<u64>>) {
+    /// The keys of every page of every kind's list and tag's list, from `key_of`, which
+    /// hashes the context it is given to compute or reuses a known key.
+    pub(super) fn keys(&self, key_of: &ListKey<'_>) -> (ListKeys, ListKeys) {
         let (kinds, tags) = page_counts(self.site);
-        let kinds = kinds
-            .iter()
-            .enumerate()
-            .map(|(k, &count)| {
-                (0..count)
-                    .into_par_iter()
-                    .map(|n| key(self.kind_context(k, n, &self.kind_file(k, n))))
-                    .collect()
-            })
-            .collect();
-        let tags = tags
-            .iter()
-            .enumerate()
-            .map(|(t, &count)| {
-                (0..count)
-                    .map(|n| key(self.tag_context(t, n, &self.tag_file(t, n))))
-                    .collect()
-            })
-            .collect();
-        (kinds, tags)
+        let jobs = |family: Family, counts: &[usize]| -> Vec<Vec<Known<u64>>> {
+            let flat: Vec<(usize, usize)> = counts
+                .iter()
+                .enumerate()
+                .flat_map(|(k, &count)| (0..count).map(move |n| (k, n)))
+                .collect();
+            let mut done = flat
+                .into_par_iter()
+                .map(|(k, n)| {
+                    let compute = || match family {
+                        Family::Kind => key(self.kind_context(k, n, &self.kind_file(k, n))),
+                        Family::Tag => key(self.tag_context(k, n, &self.tag_file(k, n))),
+                    };
+                    // A list page's views take one row of the graph: its list.
+                    let rows = match family {
+                        Family::Kind => key(&self.graph.kind_pages[k]),
+                        Family::Tag => key(&self.graph.tag_pages[k]),
+                    };
+                    key_of(family, k, n, rows, &compute)
+                })
+                .collect::<Vec<_>>()
+                .into_iter();
+            counts
+                .iter()
+                .map(|&count| done.by_ref().take(count).collect())
+                .collect()
+        };
+        (jobs(Family::Kind, &kinds), jobs(Family::Tag, &tags))
     }
 
     /// Renders the kind list pages that `select` names.

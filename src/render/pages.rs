@@ -14,7 +14,7 @@ use std::hash::{Hash, Hasher};
 use rustc_hash::FxHasher;
 
 use super::contexts::{AliasContext, AliasTarget, Html, PageContext};
-use super::views::Linker;
+use super::views::{Linker, PageRows};
 use super::{Options, PageOut, Theme, map, print, search, url};
 use crate::diag::Error;
 use crate::links::{Graph, leads_to_draft};
@@ -185,7 +185,7 @@ impl<'a> Pages<'a> {
         };
         PageContext {
             site: l.site_view(kind(self.site, i), self.site.config.site.print),
-            page: l.page_view(i, self.graph, content, toc),
+            page: l.page_view(i, PageRows::of(self.graph, i), content, toc),
             neighbourhood: self.map.and_then(|m| m.neighbourhood(self.site, l, i)),
         }
     }

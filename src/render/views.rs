@@ -169,6 +169,30 @@ pub struct PageView<'a> {
     pub edit_href: Option<String>,
 }
 
+/// What a page's view reads of the link graph, and all it reads of it: the view takes
+/// these rows, not the graph, so that their hash covers the graph's part in the page
+/// (an incremental rebuild reuses a page's key while they stay the same).
+#[derive(Clone, Copy, Hash)]
+pub struct PageRows<'g> {
+    /// Its related pages grouped by relation.
+    pub relations: &'g [Group],
+    /// The pages before and after it in reading order.
+    pub neighbours: (Option<usize>, Option<usize>),
+    /// Pages on close subjects.
+    pub related: &'g [usize],
+}
+
+impl<'g> PageRows<'g> {
+    /// Page `i`'s rows of `graph`.
+    pub fn of(graph: &'g Graph, i: usize) -> Self {
+        PageRows {
+            relations: &graph.relations[i],
+            neighbours: graph.neighbours[i],
+            related: &graph.related[i],
+        }
+    }
+}
+
 /// The plain fields page `page` fills, as shown.
 pub fn fields(page: &Page) -> Vec<FieldView<'_>> {
     page.values
@@ -180,6 +204,28 @@ pub fn fields(page: &Page) -> Vec<FieldView<'_>> {
             items: &v.items,
         })
         .collect()
+}
+
+thread_local! {
+    /// The pages read while [`recording_reads`] runs, on this thread.
+    static READS: std::cell::RefCell<Option<Vec<usize>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `build` (which builds one output's views on this thread) and returns, with its
+/// result, the pages whose links it made ([`Linker::page`]), sorted, each once. An
+/// incremental rebuild (#4) reuses an output's key when none of them changed.
+pub fn recording_reads<R>(build: impl FnOnce() -> R) -> (R, Vec<u32>) {
+    let outer = READS.with(|r| r.borrow_mut().replace(Vec::new()));
+    let result = build();
+    let reads = READS.with(|r| std::mem::replace(&mut *r.borrow_mut(), outer));
+    let mut reads: Vec<u32> = reads
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| i as u32)
+        .collect();
+    reads.sort_unstable();
+    reads.dedup();
+    (result, reads)
 }
 
 /// Computes links relative to one output file.
@@ -198,8 +244,14 @@ impl<'a> Linker<'a, '_> {
         url::href(self.from, to, self.offline)
     }
 
-    /// A link to page `i`.
+    /// A link to page `i`, noted as read ([`recording_reads`]): this is how a view
+    /// reads another page.
     pub fn page(&self, i: usize) -> PageLink<'a> {
+        READS.with(|r| {
+            if let Some(reads) = r.borrow_mut().as_mut() {
+                reads.push(i);
+            }
+        });
         let page = &self.site.pages[i];
         PageLink {
             title: &page.title,
@@ -291,7 +343,7 @@ impl<'a> Linker<'a, '_> {
     pub fn page_view(
         &self,
         i: usize,
-        graph: &Graph,
+        rows: PageRows<'_>,
         content: Html<'a>,
         toc: &'a [Heading],
     ) -> PageView<'a> {
@@ -319,13 +371,10 @@ impl<'a> Linker<'a, '_> {
             content,
             toc,
             fields: fields(page),
-            relations: graph.relations[i]
-                .iter()
-                .map(|g| self.relation(g))
-                .collect(),
-            previous: graph.neighbours[i].0.map(|j| self.page(j)),
-            next: graph.neighbours[i].1.map(|j| self.page(j)),
-            related: self.pages(&graph.related[i]),
+            relations: rows.relations.iter().map(|g| self.relation(g)).collect(),
+            previous: rows.neighbours.0.map(|j| self.page(j)),
+            next: rows.neighbours.1.map(|j| self.page(j)),
+            related: self.pages(rows.related),
             draft: page.draft,
             edit_href: self.edit_href(i),
         }

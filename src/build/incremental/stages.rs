@@ -12,7 +12,7 @@ use crate::diag::{Diagnostic, Error};
 use crate::links::{self, Graph, PageLinks};
 use crate::model;
 use crate::output::update::Hashes;
-use crate::render::{Renderer, Summary, keys, outputs};
+use crate::render::{Renderer, Reuse, Summary, keys, outputs};
 use crate::review;
 
 impl State {
@@ -126,7 +126,7 @@ impl State {
                 },
             )
             .collect();
-        let (graph, more_diags) = derive(site, per_page, prev, &derived);
+        let (graph, more_diags, stable) = derive(site, per_page, prev, &derived);
         let mut diags: Vec<Diagnostic> = self.tag_diags.clone();
         for entry in self.entries.values() {
             diags.extend(entry.diags.iter().cloned());
@@ -142,6 +142,7 @@ impl State {
             graph,
             diags: link_diags,
             derived,
+            stable,
         };
         (linked, diags)
     }
@@ -171,6 +172,7 @@ impl State {
             shape,
             content,
             graph: &linked.graph,
+            stable: linked.stable,
         };
         let result = self.render(&linked_site, diags, job, previous);
         // Whatever happened to the render, the links stay valid for the next rebuild.
@@ -194,7 +196,8 @@ impl State {
         // one, changes what is published.
         let published = keys::key(outputs::published_assets(graph));
         let files = job.files || prev.as_ref().is_some_and(|p| p.published != published);
-        let (kept, old_keys) = match prev {
+        let mut prev = prev;
+        let (kept, old_keys) = match prev.as_mut() {
             Some(p) => {
                 let (kept, keys) = p.realign(site);
                 (kept, Some(keys))
@@ -202,7 +205,27 @@ impl State {
             None => (Vec::new(), None),
         };
         let outs = renderer.prepare(kept);
-        let mut keys = renderer.keys(&outs);
+        // With the same pages in the same order, an output's views can only change
+        // through its own page, the pages it read or the graph rows it takes.
+        let changed: Vec<bool> = match &prev {
+            Some(p) if same_shape && p.content.len() == linked.content.len() => p
+                .content
+                .iter()
+                .zip(linked.content)
+                .map(|(a, b)| a != b)
+                .collect(),
+            _ => Vec::new(),
+        };
+        let reuse = prev
+            .as_ref()
+            .filter(|_| !changed.is_empty())
+            .map(|p| Reuse {
+                record: &p.record,
+                changed: &changed,
+                stable: linked.stable,
+            });
+        let (mut keys, record) = renderer.keys(&outs, reuse.as_ref());
+        drop(prev);
         let unrendered: Vec<bool> = outs.iter().map(|o| !o.is_rendered()).collect();
         let plan = write::plan(old_keys.as_ref(), &keys, self.defer, &unrendered);
         // Same pages, tags, kinds, assets and static files, and lists of as many pages
@@ -235,6 +258,8 @@ impl State {
             published,
             ids: site.pages.iter().map(|p| p.id.clone()).collect(),
             keys,
+            record,
+            content: linked.content.to_vec(),
             outs: written.outs.into_iter().map(Some).collect(),
         });
         let total = if fresh {
@@ -267,6 +292,8 @@ struct LinkedSite<'a> {
     /// Each page's text hash.
     content: &'a [u64],
     graph: &'a Graph,
+    /// The graph's lists are the previous build's (see [`Linked::stable`]).
+    stable: bool,
 }
 
 /// How many pages each list has.
@@ -311,7 +338,7 @@ fn derive(
     per_page: Vec<PageLinks>,
     prev: Option<Linked>,
     derived: &[u64],
-) -> (Graph, Vec<Diagnostic>) {
+) -> (Graph, Vec<Diagnostic>, bool) {
     match prev {
         Some(p) if p.derived == derived => {
             let mut graph = p.graph;
@@ -325,7 +352,7 @@ fn derive(
                 graph.assets.push(links.assets);
                 graph.anchors.push(links.anchors);
             }
-            (graph, Vec::new())
+            (graph, Vec::new(), true)
         }
         prev => {
             let (related, related_keys) = match &prev {
@@ -336,7 +363,8 @@ fn derive(
                 Some(k) if *k == key => related.get(i).cloned(),
                 _ => None,
             };
-            links::derive(site, per_page, &reuse)
+            let (graph, diags) = links::derive(site, per_page, &reuse);
+            (graph, diags, false)
         }
     }
 }

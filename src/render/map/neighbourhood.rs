@@ -5,7 +5,7 @@
 
 use super::{Links, kind_class, svg};
 use crate::model::{Role, Site};
-use crate::render::{url, views::Linker};
+use crate::render::views::Linker;
 use svg::Drawing;
 
 /// The most pages a side shows; the page's lists below name them all.
@@ -33,17 +33,18 @@ impl Links {
         let tallest = sides.iter().map(Vec::len).max().unwrap_or(0) as i64;
         let center_column = usize::from(!sides[0].is_empty());
         let node = |page: usize, column: usize, y: i64| {
-            let p = &site.pages[page];
-            let kind = match p.role {
+            let kind = match site.pages[page].role {
                 Role::Kind(k) => Some(k),
                 Role::Home | Role::Standalone => None,
             };
+            // Through the linker, so that the page counts as read (see `views`).
+            let link = l.page(page);
             svg::Node {
                 column,
                 y,
-                title: p.title.clone(),
+                title: link.title.to_owned(),
                 detail: None,
-                href: l.href(&url::page_file(&p.id)),
+                href: link.href,
                 class: kind_class(kind),
                 tags: String::new(),
                 current: page == i,
