@@ -16,6 +16,7 @@ use std::sync::LazyLock;
 use crate::slug::fold;
 
 mod files;
+mod record;
 pub use files::{SHARD_ABOVE, SHARD_DIR, index_files};
 
 /// One document to index.
@@ -46,8 +47,6 @@ const HEADING: u32 = 4;
 const BODY: u32 = 1;
 /// A body term counts at most this many times, so long pages do not drown short ones.
 const BODY_CAP: u32 = 5;
-/// Snippet length in characters when a page has no summary.
-const SNIPPET: usize = 180;
 
 /// Words too common to help a search. Must match `search.js`.
 const STOP_WORDS: &[&str] = &[
@@ -173,8 +172,8 @@ pub fn terms(text: &str) -> impl Iterator<Item = String> + '_ {
 
 /// A document reduced to what the index keeps.
 pub struct IndexedDoc {
-    /// What a result shows, as JSON: see [`record`].
-    record: String,
+    /// What a result shows, as JSON: see [`record::record`].
+    record: Vec<u8>,
     /// The document's distinct terms, in order of first use, laid end to end: one
     /// allocation per document rather than one per term, which is most of a build's
     /// memory otherwise.
@@ -271,51 +270,9 @@ pub fn indexed(doc: &Doc<'_>) -> IndexedDoc {
         term_ends.push((term_text.len() as u32, t.weight));
     }
     IndexedDoc {
-        record: record(doc),
+        record: record::record(doc),
         term_text,
         term_ends,
-    }
-}
-
-/// What a result shows of a document, as the JSON array `[title, kind, url, snippet,
-/// intro, [[id, heading, text], ...]]`: `intro` is the text before the first heading, and
-/// each section's `text` runs from its heading to the next one, whitespace collapsed.
-/// The browser finds in them the sections that match a query and the excerpts around
-/// its words.
-fn record(doc: &Doc<'_>) -> String {
-    let snippet = if doc.summary.is_empty() {
-        excerpt(doc.text)
-    } else {
-        doc.summary.to_string()
-    };
-    let body = |range: Range<usize>| collapse(doc.text.get(range).unwrap_or(""));
-    let starts = doc.spans.iter().map(|s| s.start).chain([doc.text.len()]);
-    let intro = body(0..doc.spans.first().map_or(doc.text.len(), |s| s.start));
-    let sections: Vec<(&str, &str, String)> = doc
-        .headings
-        .iter()
-        .zip(doc.spans)
-        .zip(starts.skip(1))
-        .map(|((&(id, heading), span), next)| (id, heading, body(span.end..next)))
-        .collect();
-    serde_json::to_string(&(doc.title, doc.kind, &doc.url, snippet, intro, sections))
-        .unwrap_or_default()
-}
-
-/// `text` with each run of whitespace made one space, trimmed.
-fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn excerpt(text: &str) -> String {
-    let text = collapse(text);
-    let text = text.as_str();
-    match text.char_indices().nth(SNIPPET) {
-        None => text.to_string(),
-        Some((cut, _)) => {
-            let cut = text[..cut].rfind(' ').unwrap_or(cut);
-            format!("{}…", &text[..cut])
-        }
     }
 }
 

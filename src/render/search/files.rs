@@ -16,6 +16,8 @@
 //! document's number minus the previous one's in the list (the first is the number
 //! itself): small numbers, which keeps large indexes about a third smaller.
 
+use rayon::prelude::*;
+
 use super::{IndexedDoc, WordMap};
 
 /// The directory of the index's shards.
@@ -28,8 +30,23 @@ pub use crate::config::SHARD_ABOVE;
 /// terms (a single term is never split).
 const SHARD_TARGET: usize = 32 * 1024;
 
-/// The index's files (output path and bytes) for `docs`, in document order.
-pub fn index_files(docs: &[&IndexedDoc], shard_above: usize) -> Vec<(String, Vec<u8>)> {
+/// The index's files (output path and bytes) for `docs`, in document order: the
+/// manifest and term shards first, then each chunk of documents, made only when the
+/// caller takes it. At 10,000 pages the chunks hold the pages' text, 50 MB: made all at
+/// once, they were a sixth of a build's peak memory (see benches/README.md).
+pub fn index_files<'a>(
+    docs: &'a [&'a IndexedDoc],
+    shard_above: usize,
+) -> impl ParallelIterator<Item = (String, Vec<u8>)> + 'a {
+    term_files(docs, shard_above).into_par_iter().chain(
+        docs.par_chunks(DOCS_PER_CHUNK)
+            .enumerate()
+            .map(|(k, chunk)| chunk_file(k, chunk)),
+    )
+}
+
+/// The manifest, and the term shards when the postings pass `shard_above` bytes.
+fn term_files(docs: &[&IndexedDoc], shard_above: usize) -> Vec<(String, Vec<u8>)> {
     let postings = postings(docs);
     let total: usize = postings.iter().map(|(t, p)| t.len() + p.len() + 4).sum();
     let mut files = Vec::new();
@@ -58,20 +75,23 @@ pub fn index_files(docs: &[&IndexedDoc], shard_above: usize) -> Vec<(String, Vec
         super::super::url::SEARCH_INDEX_FILE.into(),
         manifest.into_bytes(),
     ));
-    for (k, chunk) in docs.chunks(DOCS_PER_CHUNK).enumerate() {
-        let name = format!("d{k}");
-        let mut script = loaded_prefix(&name);
-        script.push('[');
-        for (i, doc) in chunk.iter().enumerate() {
-            if i > 0 {
-                script.push(',');
-            }
-            script.push_str(&doc.record);
-        }
-        script.push_str("]);\n");
-        files.push((format!("{SHARD_DIR}{name}.js"), script.into_bytes()));
-    }
     files
+}
+
+/// The script of chunk `k`: the records of its documents.
+fn chunk_file(k: usize, chunk: &[&IndexedDoc]) -> (String, Vec<u8>) {
+    let name = format!("d{k}");
+    let mut script = loaded_prefix(&name).into_bytes();
+    script.reserve(chunk.iter().map(|d| d.record.len() + 1).sum::<usize>() + 4);
+    script.push(b'[');
+    for (i, doc) in chunk.iter().enumerate() {
+        if i > 0 {
+            script.push(b',');
+        }
+        script.extend_from_slice(&doc.record);
+    }
+    script.extend_from_slice(b"]);\n");
+    (format!("{SHARD_DIR}{name}.js"), script)
 }
 
 fn loaded_prefix(name: &str) -> String {
@@ -240,7 +260,7 @@ mod tests {
             indexed(&doc("Conflit", "rien")),
             indexed(&doc("Autre", "un conflit ici")),
         ];
-        let files = index_files(&docs.iter().collect::<Vec<_>>(), SHARD_ABOVE);
+        let files: Vec<_> = index_files(&docs.iter().collect::<Vec<_>>(), SHARD_ABOVE).collect();
         let manifest = file(&files, "search-index.js");
         assert!(manifest.contains("\"conflit\":[0,16,1,1]"), "{manifest}");
         assert!(manifest.starts_with("window.ARCHIPEL_SEARCH={\"docs\":2,\"chunk\":4,"));
@@ -252,7 +272,7 @@ mod tests {
             .iter()
             .map(|t| indexed(&doc("T", t)))
             .collect();
-        let files = index_files(&more.iter().collect::<Vec<_>>(), SHARD_ABOVE);
+        let files: Vec<_> = index_files(&more.iter().collect::<Vec<_>>(), SHARD_ABOVE).collect();
         let gaps = file(&files, "search-index.js");
         assert!(
             gaps.contains("\"conflit\":[1,1,2,1]"),
@@ -274,7 +294,7 @@ mod tests {
                 })
             })
             .collect();
-        let files = index_files(&docs.iter().collect::<Vec<_>>(), SHARD_ABOVE);
+        let files: Vec<_> = index_files(&docs.iter().collect::<Vec<_>>(), SHARD_ABOVE).collect();
         let chunk = file(&files, "search/shards/d1.js");
         let expected = r#"["T","K","x/","Avant. Écoute Tout écouter. Suite Encore","Avant.",[["ecoute","Écoute","Tout écouter."],["suite","Suite","Encore"]]]"#;
         assert_eq!(
