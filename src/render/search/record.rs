@@ -68,11 +68,14 @@ fn push_collapsed(out: &mut Vec<u8>, text: &str) {
     let (mut i, mut start, mut gap, mut wrote) = (0, 0, true, false);
     while i < bytes.len() {
         let b = bytes[i];
-        let (space, len) = if b.is_ascii() {
-            (matches!(b, b'\t'..=b'\r' | b' '), 1)
-        } else {
-            let c = text[i..].chars().next().unwrap_or('\0');
-            (c.is_whitespace(), c.len_utf8())
+        let (space, len) = match CLASS[usize::from(b)] {
+            PLAIN => (false, 1),
+            SPACE => (true, 1),
+            ESCAPE => (false, 1),
+            _ => {
+                let c = text[i..].chars().next().unwrap_or('\0');
+                (c.is_whitespace(), c.len_utf8())
+            }
         };
         if space {
             if !gap {
@@ -86,7 +89,7 @@ fn push_collapsed(out: &mut Vec<u8>, text: &str) {
                 }
                 (gap, wrote, start) = (false, true, i);
             }
-            if b < 0x20 || b == b'"' || b == b'\\' {
+            if CLASS[usize::from(b)] == ESCAPE {
                 out.extend_from_slice(&bytes[start..i]);
                 push_escape(out, b);
                 start = i + 1;
@@ -99,6 +102,40 @@ fn push_collapsed(out: &mut Vec<u8>, text: &str) {
     }
     out.push(b'"');
 }
+
+/// Bytes copied as they are (a character's continuation bytes too).
+const PLAIN: u8 = 0;
+/// ASCII whitespace, as `char::is_whitespace` has it.
+const SPACE: u8 = 1;
+/// A quote, a backslash or another control character: escaped.
+const ESCAPE: u8 = 2;
+/// The first byte of the characters that may be Unicode whitespace (U+0085, U+00A0,
+/// U+1680, U+2000 to U+205F, U+3000): decoded to tell. French text is full of accented
+/// letters, and decoding each of them was most of the time of [`push_collapsed`].
+const MAYBE_SPACE: u8 = 3;
+
+/// The class of each byte.
+static CLASS: [u8; 256] = {
+    let mut class = [PLAIN; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        class[b] = ESCAPE;
+        b += 1;
+    }
+    let mut b = b'\t';
+    while b <= b'\r' {
+        class[b as usize] = SPACE;
+        b += 1;
+    }
+    class[b' ' as usize] = SPACE;
+    class[b'"' as usize] = ESCAPE;
+    class[b'\\' as usize] = ESCAPE;
+    class[0xc2] = MAYBE_SPACE;
+    class[0xe1] = MAYBE_SPACE;
+    class[0xe2] = MAYBE_SPACE;
+    class[0xe3] = MAYBE_SPACE;
+    class
+};
 
 /// The JSON escape of a quote, a backslash or a control character that is not
 /// whitespace (`serde_json`'s choices).
@@ -172,6 +209,22 @@ mod tests {
                 String::from_utf8(out).unwrap(),
                 collapsed_by_serde(text),
                 "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_character_of_the_first_plane_is_collapsed_as_split_whitespace_does() {
+        let mut out = Vec::new();
+        for c in (0..=0xffff).filter_map(char::from_u32) {
+            let text = format!(" a{c}b {c}");
+            out.clear();
+            push_collapsed(&mut out, &text);
+            assert_eq!(
+                out,
+                collapsed_by_serde(&text).as_bytes(),
+                "U+{:04X}",
+                u32::from(c)
             );
         }
     }
