@@ -205,17 +205,7 @@ impl State {
             None => (Vec::new(), None),
         };
         let outs = renderer.prepare(kept);
-        // With the same pages in the same order, an output's views can only change
-        // through its own page, the pages it read or the graph rows it takes.
-        let changed: Vec<bool> = match &prev {
-            Some(p) if same_shape && p.content.len() == linked.content.len() => p
-                .content
-                .iter()
-                .zip(linked.content)
-                .map(|(a, b)| a != b)
-                .collect(),
-            _ => Vec::new(),
-        };
+        let changed = changed_sources(prev.as_ref().filter(|_| same_shape), linked.content);
         let reuse = prev
             .as_ref()
             .filter(|_| !changed.is_empty())
@@ -294,6 +284,19 @@ struct LinkedSite<'a> {
     graph: &'a Graph,
     /// The graph's lists are the previous build's (see [`Linked::stable`]).
     stable: bool,
+}
+
+/// For each page, whether its source changed since `prev` rendered it; empty when
+/// there is no previous render of the same pages in the same order. Only then can an
+/// output's views change only through its own page, the pages it read or the graph rows
+/// it takes.
+fn changed_sources(prev: Option<&Rendered>, content: &[u64]) -> Vec<bool> {
+    match prev {
+        Some(p) if p.content.len() == content.len() => {
+            p.content.iter().zip(content).map(|(a, b)| a != b).collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// How many pages each list has.
