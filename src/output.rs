@@ -124,8 +124,12 @@ impl Staging {
             remove_ours(&tmp)?;
         }
         // Errors name the output the user chose, not the hidden directory beside it.
-        std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&out, e))?;
+        // Registered before it exists: a signal between the two must still remove it.
         cleanup::register(&tmp);
+        if let Err(e) = std::fs::create_dir_all(&tmp) {
+            cleanup::unregister(&tmp);
+            return Err(Error::io(&out, e));
+        }
         let reuse = out.join(MARKER).is_file();
         let staging = Staging {
             out,
@@ -159,8 +163,11 @@ impl Staging {
         }
         let old = cleanup::sibling(&self.out, "old");
         if had_old {
-            std::fs::rename(&self.out, &old).map_err(|e| Error::io(&self.out, e))?;
             cleanup::register(&old);
+            if let Err(e) = std::fs::rename(&self.out, &old) {
+                cleanup::unregister(&old);
+                return Err(Error::io(&self.out, e));
+            }
         }
         if let Err(e) = std::fs::rename(&self.tmp, &self.out) {
             if had_old {

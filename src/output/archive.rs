@@ -83,8 +83,12 @@ impl Archive {
         }
         cleanup::leftovers(&path);
         let tmp = cleanup::sibling(&path, "new");
-        let file = std::fs::File::create(&tmp).map_err(|e| Error::io(&path, e))?;
+        // Registered before it exists: a signal between the two must still remove it.
         cleanup::register(&tmp);
+        let file = std::fs::File::create(&tmp).map_err(|e| {
+            cleanup::unregister(&tmp);
+            Error::io(&path, e)
+        })?;
         let options = SimpleFileOptions::default()
             .compression_method(CompressionMethod::Deflated)
             .last_modified_time(modified_now());

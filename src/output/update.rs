@@ -232,10 +232,11 @@ impl Update {
         state.spilled = true;
         drop(state);
         if first {
+            // Registered before it exists: a signal in between must still remove it.
+            super::cleanup::register(&self.pending);
             std::fs::create_dir_all(&self.pending).map_err(|e| Error::io(&self.pending, e))?;
             // The marker makes a pending directory left by a killed process ours to remove.
             write_file(&self.pending, MARKER, b"")?;
-            super::cleanup::register(&self.pending);
         }
         Ok(())
     }
