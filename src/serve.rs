@@ -102,7 +102,14 @@ pub fn serve(options: &Options) -> Result<(), Error> {
         let shared = Arc::clone(&shared);
         let options = options.clone();
         let out = out.clone();
-        std::thread::spawn(move || rebuild_loop(watch, &root, &out, cache, &shared, &options));
+        // Rebuilds render templates here too: the stack the macro depth limit assumes.
+        std::thread::Builder::new()
+            .stack_size(crate::render::RENDER_STACK)
+            .spawn({
+                let out = out.clone();
+                move || rebuild_loop(watch, &root, &out, cache, &shared, &options)
+            })
+            .map_err(|e| Error::io(&out, e))?;
     }
     accept(&server, &stop.stopping, &shared);
     crate::errln!("{}", tr(options.lang, "serve.stopped", &[]));

@@ -6,6 +6,14 @@ use crate::support::Fixture;
 
 /// The fixture with the site template `name` set to `text` (and `page.html` replaced by
 /// `page` when given).
+/// A macro of 64 levels (n = 0 to 63, the most allowed) with a loop, a filter section, a
+/// `set` and a condition at each level: about 40 KB of stack a level in a debug build,
+/// which overflowed the 2 MB of a default thread.
+const HEAVY: &str = "{% macro m(n, items) %}{% for x in items %}{% if n < 63 and loop.first %}\
+     {% set y = x | upper %}<i title=\"{{ y }}\">{% filter upper %}\
+     {{ self::m(n=n+1, items=items) | safe }}{% endfilter %}</i>\
+     {% endif %}{% endfor %}{% endmacro m %}\n";
+
 fn site_with(templates: &[(&str, &str)]) -> Fixture {
     let site = Fixture::copy("site");
     for (name, text) in templates {
@@ -137,17 +145,8 @@ fn a_macro_whose_condition_never_turns_false_is_an_error_not_a_crash() {
 
 #[test]
 fn sixty_four_levels_of_a_heavy_macro_still_render() {
-    // 64 calls (n = 0 to 63), the most allowed. A loop, a filter section, a `set` and
-    // a condition at each level: about 40 KB of stack a level in a debug build, which
-    // overflowed the 2 MB of a default thread.
     let site = site_with(&[
-        (
-            "boucle.html",
-            "{% macro m(n, items) %}{% for x in items %}{% if n < 63 and loop.first %}\
-             {% set y = x | upper %}<i title=\"{{ y }}\">{% filter upper %}\
-             {{ self::m(n=n+1, items=items) | safe }}{% endfilter %}</i>\
-             {% endif %}{% endfor %}{% endmacro m %}\n",
-        ),
+        ("boucle.html", HEAVY),
         (
             "page.html",
             "{% import \"boucle.html\" as b %}<main>{{ b::m(n=0, items=[\"a\", \"b\"]) }}</main>\n",
@@ -158,6 +157,28 @@ fn sixty_four_levels_of_a_heavy_macro_still_render() {
     let page = site.read("public/cas/premier/index.html");
     assert_eq!(page.matches("<I TITLE=\"A\">").count(), 62, "{page}");
     assert_eq!(page.matches("<i title=\"A\">").count(), 1, "{page}");
+}
+
+#[test]
+fn serve_s_rebuilds_have_the_stack_of_sixty_four_heavy_levels() {
+    use crate::support::server::Server;
+    let site = Fixture::copy("site");
+    let server = Server::start(&site, &[]);
+    // The home page, rendered by the rebuild thread itself rather than rayon's pool.
+    site.write("templates/boucle.html", HEAVY);
+    site.write(
+        "templates/index.html",
+        "{% import \"boucle.html\" as b %}<main>{{ b::m(n=0, items=[\"a\", \"b\"]) }}</main>\n",
+    );
+    let home = server.poll("/", "the home page from the new template", |r| {
+        r.status == 200 && r.body.contains("<I TITLE=")
+    });
+    assert_eq!(
+        home.body.matches("<I TITLE=\"A\">").count(),
+        62,
+        "{}",
+        home.body
+    );
 }
 
 #[test]
