@@ -63,6 +63,7 @@ pub(super) fn guard(tera: &mut Tera, sources: &BTreeMap<String, (PathBuf, String
             .get(name)
             .map_or((PathBuf::from(name), ""), |(p, t)| (p.clone(), t.as_str()));
         let path = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let lines = LineIndex::new(text);
         for (macro_name, definition) in template.macros.iter_mut() {
             let mut d = Diagnostic::error(
                 "template-depth",
@@ -76,7 +77,7 @@ pub(super) fn guard(tera: &mut Tera, sources: &BTreeMap<String, (PathBuf, String
             )
             .help(crate::t!("template-depth.help"));
             if let Some(offset) = definition_offset(text, macro_name) {
-                d = d.at(&LineIndex::new(text), offset);
+                d = d.at(&lines, offset);
             }
             definition.body.insert(0, call(ENTER, Some(diags.len())));
             definition.body.push(call(LEAVE, None));
