@@ -150,7 +150,7 @@ pub fn default_out(root: &Path) -> PathBuf {
 /// Builds the site at `root` into `out`, replacing the previous output only when the
 /// whole build succeeded.
 pub fn build(root: &Path, out: &Path, options: render::Options) -> Result<Built, Error> {
-    let staging = Staging::create(root, out)?;
+    let staging = Staging::recycling(root, out)?;
     let built = render_into(root, options, &staging)?;
     staging.commit()?;
     Ok(built)

@@ -4,10 +4,13 @@
 //! sibling of the output directory and, on [`Staging::commit`], swaps it in; dropped
 //! without a commit (a failed build), it removes what it wrote and leaves the previous
 //! output untouched. Before anything is written, the output path is checked: archipel
-//! never writes into, or deletes, a directory it did not create.
+//! never writes into, or deletes, a directory it did not create. `archipel build` keeps
+//! the replaced tree hidden beside the output and brings it up to date as the next
+//! staging tree ([`spare`]).
 
 pub mod archive;
 pub mod cleanup;
+pub mod spare;
 mod target;
 pub mod update;
 
@@ -107,12 +110,27 @@ pub struct Staging {
     committed: bool,
     /// Whether `out` holds a previous build whose unchanged files can be linked.
     reuse: bool,
+    /// Set when the staging tree is a spare tree brought up to date ([`spare`]).
+    recycled: Option<spare::Recycled>,
+    /// Whether the replaced tree is kept as the next build's spare.
+    keep_spare: bool,
 }
 
 impl Staging {
     /// Checks that `out` may be written by a build of the site at `root`, then creates the
-    /// staging directory beside it.
+    /// staging directory beside it. The replaced tree is removed (for `serve`, whose
+    /// output is temporary).
     pub fn create(root: &Path, out: &Path) -> Result<Self, Error> {
+        Self::open(root, out, false)
+    }
+
+    /// Like [`Staging::create`], but the staging tree is the spare tree when there is one
+    /// (brought up to date), and the replaced tree becomes the next spare ([`spare`]).
+    pub fn recycling(root: &Path, out: &Path) -> Result<Self, Error> {
+        Self::open(root, out, true)
+    }
+
+    fn open(root: &Path, out: &Path, keep_spare: bool) -> Result<Self, Error> {
         let out = check_target(root, out)?;
         if out.parent().is_none() {
             return Err(refuse(&out, Target::Dir, "it has no parent directory"));
@@ -126,16 +144,31 @@ impl Staging {
         // Errors name the output the user chose, not the hidden directory beside it.
         // Registered before it exists: a signal between the two must still remove it.
         cleanup::register(&tmp);
-        if let Err(e) = std::fs::create_dir_all(&tmp) {
-            cleanup::unregister(&tmp);
-            return Err(Error::io(&out, e));
-        }
+        let recycled = if keep_spare {
+            spare::take(&out, &tmp)
+        } else {
+            Ok(None)
+        };
+        let made = match recycled {
+            Ok(None) => std::fs::create_dir_all(&tmp).map(|()| None),
+            taken => taken,
+        };
+        let recycled = match made {
+            Ok(recycled) => recycled,
+            Err(e) => {
+                let _ = remove_ours(&tmp);
+                cleanup::unregister(&tmp);
+                return Err(Error::io(&out, e));
+            }
+        };
         let reuse = out.join(MARKER).is_file();
         let staging = Staging {
             out,
             tmp,
             committed: false,
             reuse,
+            recycled,
+            keep_spare,
         };
         staging.put(
             MARKER,
@@ -153,11 +186,16 @@ impl Staging {
     /// where the system has one (Linux), so that there is no moment without an output;
     /// elsewhere, by moving the old tree aside first.
     pub fn commit(mut self) -> Result<(), Error> {
+        if let Some(recycled) = &self.recycled {
+            recycled
+                .sweep(&self.tmp)
+                .map_err(|e| self.named(Error::io(&self.tmp, e)))?;
+        }
         let had_old = self.out.exists();
         if had_old && exchange(&self.tmp, &self.out).is_ok() {
             // The staging path now holds the previous tree (still registered).
             self.committed = true;
-            let removed = remove_ours(&self.tmp);
+            let removed = self.drop_old(&self.tmp);
             cleanup::unregister(&self.tmp);
             return removed;
         }
@@ -180,10 +218,20 @@ impl Staging {
         self.committed = true;
         cleanup::unregister(&self.tmp);
         if had_old {
-            remove_ours(&old)?;
+            let removed = self.drop_old(&old);
             cleanup::unregister(&old);
+            removed?;
         }
         Ok(())
+    }
+
+    /// Removes the replaced tree, now at `old`, or keeps it as the next spare.
+    fn drop_old(&self, old: &Path) -> Result<(), Error> {
+        if self.keep_spare {
+            spare::keep(&self.out, old)
+        } else {
+            remove_ours(old)
+        }
     }
 
     /// An error about a file of the staging tree, told about the same file of the output.
@@ -221,6 +269,9 @@ impl Staging {
 
 impl Sink for Staging {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
+        if let Some(recycled) = &self.recycled {
+            return self.update(recycled, path, bytes);
+        }
         if self.reuse && self.link_unchanged(path, bytes) {
             return Ok(());
         }
@@ -233,6 +284,9 @@ impl Sink for Staging {
     }
 
     fn copy(&self, path: &str, source: &Path) -> Result<(), Error> {
+        if let Some(recycled) = &self.recycled {
+            return self.update_copy(recycled, path, source);
+        }
         let meta = std::fs::metadata(source).map_err(|e| Error::io(source, e))?;
         let new = self.tmp.join(path);
         if self.reuse {

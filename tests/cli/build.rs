@@ -210,6 +210,37 @@ fn a_second_build_replaces_the_first() {
     assert!(site.path("public/cas/premier/index.html").is_file());
 }
 
+/// A copy of the fixture with `cas/troisieme.md` marked as a draft (a private page).
+fn hide_troisieme(site: &Fixture) {
+    let page = site.read("content/cas/troisieme.md");
+    site.write(
+        "content/cas/troisieme.md",
+        &page.replacen("+++\n", "+++\ndraft = true\n", 1),
+    );
+}
+
+#[test]
+fn rebuilds_over_the_spare_tree_write_what_a_clean_build_writes() {
+    let site = Fixture::copy("site");
+    site.run(&["build"]).expect(0);
+    site.run(&["build"]).expect(0);
+    // The replaced tree is kept hidden beside the output, for the next build to update.
+    assert_eq!(site.hidden_entries(), [".public.archipel-spare"]);
+    assert!(
+        site.path(".public.archipel-spare/cas/troisieme/index.html")
+            .is_file()
+    );
+    hide_troisieme(&site);
+    site.run(&["build"]).expect(0);
+    // This build updates the spare tree, which still holds the page made private since.
+    site.run(&["build"]).expect(0);
+    assert!(!site.path("public/cas/troisieme").exists());
+    site.run(&["build", "--out", "clean"]).expect(0);
+    assert_eq!(site.tree("public"), site.tree("clean"));
+    // A spare is never published, and keeps itself out of a repository holding the site.
+    assert_eq!(site.read(".public.archipel-spare/.gitignore"), "*\n");
+}
+
 #[test]
 fn dangerous_output_paths_are_refused_and_nothing_is_touched() {
     let site = Fixture::copy("site");

@@ -1,6 +1,8 @@
 //! Faults leave nothing behind: a build stopped by a signal removes its staging tree, a
 //! later build removes what a killed one left (only when it carries archipel's mark),
-//! and `--zip` never replaces an archive that archipel did not write.
+//! and `--zip` never replaces an archive that archipel did not write. A build that
+//! updates the spare tree (the output before the previous one) and fails or is stopped
+//! leaves the output as it was.
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -82,7 +84,77 @@ fn a_build_removes_what_killed_builds_left_only_with_the_mark() {
     site.run(&["build"]).expect(0);
     assert_eq!(temporaries(&site), [".public.archipel-new-4194996"]);
     site.run(&["build"]).expect(0);
-    assert_eq!(temporaries(&site), [".public.archipel-new-4194996"]);
+    // The tree the second build replaced is kept as the next build's spare.
+    let mut left = temporaries(&site);
+    left.sort();
+    assert_eq!(
+        left,
+        [".public.archipel-new-4194996", ".public.archipel-spare"]
+    );
+}
+
+/// A site built twice: `public/` and the spare tree beside it share unchanged files.
+fn built_twice() -> Fixture {
+    let site = Fixture::copy("site");
+    site.run(&["build"]).expect(0);
+    site.run(&["build"]).expect(0);
+    assert_eq!(temporaries(&site), [".public.archipel-spare"]);
+    site
+}
+
+#[test]
+fn a_failed_build_over_the_spare_tree_leaves_the_output_as_it_was() {
+    let site = built_twice();
+    let before = site.tree("public");
+    // A changed page, whose file in the spare is a hard link to the live one, is written
+    // before the home page's template fails (the home page comes after every page).
+    let page = site.read("content/cas/premier.md");
+    site.write("content/cas/premier.md", &format!("{page}\nUn ajout.\n"));
+    site.write("templates/index.html", "{{ throw(message=\"panne\") }}");
+    let run = site.run(&["build"]);
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("panne"), "{}", run.stderr);
+    assert_eq!(site.tree("public"), before);
+    // The spare was that build's staging tree: removed with it, nothing else left.
+    assert!(temporaries(&site).is_empty(), "{:?}", temporaries(&site));
+    std::fs::remove_file(site.path("templates/index.html")).unwrap();
+    site.run(&["build"]).expect(0);
+    assert!(
+        site.read("public/cas/premier/index.html")
+            .contains("Un ajout.")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_build_stopped_while_it_updates_the_spare_tree_keeps_the_output() {
+    let site = built_twice();
+    let before = site.tree("public");
+    let tags = site.path("content/tags.toml");
+    std::fs::remove_file(&tags).unwrap();
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&tags)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut child = site
+        .command(&["build"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    // The build takes the spare as its staging tree.
+    while temporaries(&site) != [format!(".public.archipel-new-{}", child.id())] {
+        assert!(start.elapsed() < DEADLINE, "{:?}", temporaries(&site));
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    kill("TERM", child.id());
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    assert!(temporaries(&site).is_empty(), "{:?}", temporaries(&site));
+    assert_eq!(site.tree("public"), before);
 }
 
 #[test]
