@@ -5,14 +5,15 @@
 //! build itself never learns why it runs. The cache keeps each stage's result per file:
 //! parsed and validated pages by path (with a hash of their text), each page's resolved
 //! links while the set of page ids stays the same, the site-wide lists (backlinks,
-//! related pages, kind and tag lists) with a fingerprint of their inputs per page
-//! ([`links::derive_key`](crate::links::derive_key)), and for every output its key, a
-//! hash of the context its template receives ([`render::keys`]). A rebuild re-reads only
-//! the invalidated files, re-resolves only their links, derives the lists again only when
-//! one of their inputs moved, and renders only the outputs whose key moved; only files whose bytes
-//! changed are written. A change to the configuration or the tag vocabulary starts from
-//! scratch; a template change renders everything again. The result is byte-identical to
-//! a clean [`build`](super::build): `tests/cli/serve.rs` checks it on random sequences of
+//! related pages, kind and tag lists) with the key of what deriving them reads of each
+//! page (a hash of its [`DeriveInput`](crate::links::DeriveInput), the only way deriving
+//! reads a page), and for every output its key, a hash of the context its template
+//! receives ([`render::keys`]). A rebuild re-reads only the invalidated files,
+//! re-resolves only their links, derives the lists again only when a page's key moved,
+//! and renders only the outputs whose key moved; only files whose bytes changed are
+//! written. A change to the configuration or the tag vocabulary starts from scratch; a
+//! template change renders everything again. The result is byte-identical to a clean
+//! [`build`](super::build): `tests/cli/incremental.rs` checks it on random sequences of
 //! edits.
 //!
 //! [`sources`] reads the files; [`stages`] assembles, links and renders; [`write`] plans
@@ -101,7 +102,7 @@ struct Linked {
     graph: Graph,
     /// What resolving each page's links reported.
     diags: Vec<Vec<Diagnostic>>,
-    /// Each page's [`links::derive_key`](crate::links::derive_key).
+    /// Each page's [`DeriveInput::key`](crate::links::DeriveInput::key).
     derived: Vec<u64>,
     /// Whether the lists (backlinks, related pages, kind and tag lists) are the previous
     /// build's, kept because no page changed what they are made of.

@@ -1,144 +1,223 @@
 //! Related pages: for each page, the pages that share its tags, rarer tags weighing
 //! more (inverse document frequency), pages it is already linked with left out, best
-//! first; and the fingerprint of each page's ranking inputs, so that an incremental
-//! rebuild (#4) ranks again only the pages whose inputs changed.
+//! first.
+//!
+//! Ranking one page reads only its [`Ranking`], a struct of what it needs (its tags'
+//! candidate windows, the pages it is linked with, how many it wants), and the key of
+//! its list is a hash of that struct: an incremental rebuild (#4) ranks again only the
+//! pages whose key moved, and whatever ranking comes to read is in the key with no
+//! second edit.
+
+use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
 
-use super::{Graph, Reuse};
-use crate::model::{Role, Site};
+use super::lists::key;
+use super::{DeriveInput, Reuse};
+use crate::date::Date;
+use crate::model::Role;
 
 /// Tags more common than this are scanned only for their first pages when looking for
 /// related candidates, so that ranking stays linear in the number of pages. Such tags
 /// weigh little anyway: their inverse document frequency is low.
 const CANDIDATES_PER_TAG: usize = 400;
 
-/// The inverse document frequency of each tag.
-fn idf(site: &Site, graph: &Graph) -> Vec<f64> {
-    let n = site
-        .pages
-        .iter()
-        .filter(|p| !p.tags.is_empty())
-        .count()
-        .max(1) as f64;
-    // Never below 0.01, since no tag has more pages than `n`: a score of 0 means "not a
-    // candidate" in `related`.
-    graph
-        .tag_pages
-        .iter()
-        .map(|pages| (n / pages.len().max(1) as f64).ln() + 0.01)
-        .collect()
+/// One tag's part in ranking: its weight, and the pages scanned for it with the dates
+/// that break ties between them.
+#[derive(Hash)]
+struct Window {
+    weight: Weight,
+    candidates: Vec<(usize, Option<Date>)>,
 }
 
-/// For each page, a fingerprint of everything [`related`] reads to rank its related
-/// pages: its role and tags, each tag's weight and candidate window (with the dates that
-/// break ties), the pages it is already linked with, and how many it wants.
-pub(super) fn related_keys(site: &Site, graph: &Graph, backlinks: &[Vec<usize>]) -> Vec<u64> {
-    use std::hash::{Hash, Hasher};
-    let pages = &site.pages;
-    let tag_keys: Vec<u64> = graph
-        .tag_pages
-        .iter()
-        .zip(idf(site, graph))
-        .map(|(list, weight)| {
-            let mut h = std::hash::DefaultHasher::new();
-            weight.to_bits().hash(&mut h);
-            for &j in list.iter().take(CANDIDATES_PER_TAG) {
-                (j, &pages[j].date).hash(&mut h);
-            }
-            h.finish()
-        })
-        .collect();
-    (0..pages.len())
-        .into_par_iter()
-        .map(|i| {
-            let mut h = std::hash::DefaultHasher::new();
-            (site.config.site.related, pages[i].role == Role::Home).hash(&mut h);
-            for &t in &pages[i].tags {
-                (t, tag_keys[t]).hash(&mut h);
-            }
-            graph.refs[i].hash(&mut h);
-            let mut body: Vec<usize> = graph.body[i].values().copied().collect();
-            body.sort_unstable();
-            body.hash(&mut h);
-            backlinks[i].hash(&mut h);
-            h.finish()
-        })
-        .collect()
+/// A tag's inverse document frequency, hashed by its bits.
+struct Weight(f64);
+
+impl Hash for Weight {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.to_bits().hash(state);
+    }
 }
 
-/// For each page, its related pages, best first (see the module header).
-pub(super) fn related(
-    site: &Site,
-    graph: &Graph,
-    backlinks: &[Vec<usize>],
-    reuse: &Reuse<'_>,
-) -> Vec<Vec<usize>> {
-    let idf = idf(site, graph);
-    let wanted = site.config.site.related;
-    let pages = &site.pages;
-    // Best first: higher score, then newer, then file order. A total order, so keeping the
-    // `wanted` best candidates gives what sorting all of them would.
-    let better = |a: (usize, f64), b: (usize, f64)| {
+/// A value with its hash computed once. Hashing it hashes only that hash, so that the
+/// many pages that share a tag's window hash it in constant time.
+struct Hashed<T> {
+    value: T,
+    key: u64,
+}
+
+impl<T: Hash> Hashed<T> {
+    fn new(value: T) -> Self {
+        let key = key(&value);
+        Hashed { value, key }
+    }
+}
+
+impl<T> Hash for Hashed<T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.key.hash(state);
+    }
+}
+
+/// What ranking one page's related pages reads (see the module header).
+#[derive(Hash)]
+struct Ranking<'a> {
+    /// The page itself, never its own related page.
+    page: usize,
+    /// How many related pages it shows (none for the home page).
+    wanted: usize,
+    /// The windows of its tags.
+    windows: Vec<&'a Hashed<Window>>,
+    /// The pages it is already linked with: its references, its body links (sorted) and
+    /// its backlinks.
+    refs: &'a [Vec<usize>],
+    body: &'a [usize],
+    backlinks: &'a [usize],
+}
+
+/// What ranking reads for every page: each page's input, each tag's window, the
+/// backlinks.
+pub(super) struct Ranked<'a> {
+    pages: &'a [DeriveInput<'a>],
+    windows: Vec<Hashed<Window>>,
+    backlinks: &'a [Vec<usize>],
+}
+
+impl<'a> Ranked<'a> {
+    /// Each tag's window, from `tag_pages`, each tag's pages in title order.
+    pub(super) fn new(
+        pages: &'a [DeriveInput<'a>],
+        tag_pages: &[Vec<usize>],
+        backlinks: &'a [Vec<usize>],
+    ) -> Self {
+        let tagged = pages.iter().filter(|p| !p.tags.is_empty()).count();
+        let n = tagged.max(1) as f64;
+        let windows = tag_pages
+            .iter()
+            .map(|list| {
+                // Never below 0.01, since no tag has more pages than `n`: a score of 0
+                // means "not a candidate" in `rank`.
+                let weight = Weight((n / list.len().max(1) as f64).ln() + 0.01);
+                let candidates = list
+                    .iter()
+                    .take(CANDIDATES_PER_TAG)
+                    .map(|&j| (j, pages[j].date))
+                    .collect();
+                Hashed::new(Window { weight, candidates })
+            })
+            .collect();
+        Ranked {
+            pages,
+            windows,
+            backlinks,
+        }
+    }
+
+    /// What ranking page `i` reads, when pages show `wanted` related pages.
+    fn ranking(&self, i: usize, wanted: usize) -> Ranking<'_> {
+        let page = &self.pages[i];
+        Ranking {
+            page: i,
+            wanted: if page.role == Role::Home { 0 } else { wanted },
+            windows: page.tags.iter().map(|&t| &self.windows[t]).collect(),
+            refs: page.refs,
+            body: &page.body,
+            backlinks: &self.backlinks[i],
+        }
+    }
+
+    /// Each page's key: the hash of its [`Ranking`].
+    pub(super) fn keys(&self, wanted: usize) -> Vec<u64> {
+        (0..self.pages.len())
+            .into_par_iter()
+            .map(|i| key(&self.ranking(i, wanted)))
+            .collect()
+    }
+
+    /// For each page, its related pages, best first; `reuse` is asked first with the
+    /// page's key (see [`Ranked::keys`]).
+    pub(super) fn related(
+        &self,
+        wanted: usize,
+        keys: &[u64],
+        reuse: &Reuse<'_>,
+    ) -> Vec<Vec<usize>> {
+        // Scores live in one dense array per worker, reset after each page through the
+        // list of the entries it touched: no map, no allocation per page, and no sort of
+        // every candidate (the profile of 10,000 pages showed that sort as 70% of
+        // `check`).
+        (0..self.pages.len())
+            .into_par_iter()
+            .map_init(
+                || (vec![0.0_f64; self.pages.len()], Vec::new()),
+                |(scores, touched), i| {
+                    // The same key, the same list: the previous build's, if it has one.
+                    if let Some(list) = reuse(i, keys[i]) {
+                        return list;
+                    }
+                    rank(&self.ranking(i, wanted), scores, touched)
+                },
+            )
+            .collect()
+    }
+}
+
+/// A candidate: its page, score and date.
+type Candidate = (usize, f64, Option<Date>);
+
+/// The related pages of one page, best first, from what it reads alone. `scores` is all
+/// zeros, and left so; `touched` is empty, and left so.
+fn rank(
+    r: &Ranking<'_>,
+    scores: &mut [f64],
+    touched: &mut Vec<(usize, Option<Date>)>,
+) -> Vec<usize> {
+    if r.wanted == 0 {
+        return Vec::new();
+    }
+    for window in &r.windows {
+        for &(j, date) in &window.value.candidates {
+            if scores[j] == 0.0 {
+                touched.push((j, date));
+            }
+            scores[j] += window.value.weight.0;
+        }
+    }
+    // Best first: higher score, then newer, then file order. A total order, so keeping
+    // the `wanted` best candidates gives what sorting all of them would.
+    let better = |a: Candidate, b: Candidate| {
         b.1.total_cmp(&a.1)
-            .then_with(|| pages[b.0].date.cmp(&pages[a.0].date))
+            .then_with(|| b.2.cmp(&a.2))
             .then(a.0.cmp(&b.0))
     };
-    // Scores live in one dense array per worker, reset after each page through the list
-    // of the entries it touched: no map, no allocation per page, and no sort of every
-    // candidate (the profile of 10,000 pages showed that sort as 70% of `check`).
-    (0..pages.len())
-        .into_par_iter()
-        .map_init(
-            || (vec![0.0_f64; pages.len()], Vec::new()),
-            |(scores, touched), i| {
-                let page = &pages[i];
-                if page.role == Role::Home || wanted == 0 {
-                    return Vec::new();
-                }
-                if let Some(list) = reuse(i, graph.related_keys[i]) {
-                    return list;
-                }
-                for &t in &page.tags {
-                    for &j in graph.tag_pages[t].iter().take(CANDIDATES_PER_TAG) {
-                        if scores[j] == 0.0 {
-                            touched.push(j);
-                        }
-                        scores[j] += idf[t];
-                    }
-                }
-                let linked = |j: usize| {
-                    j == i
-                        || graph.refs[i].iter().flatten().any(|&t| t == j)
-                        || graph.body[i].values().any(|&t| t == j)
-                        || backlinks[i].contains(&j)
-                };
-                let mut best: Vec<(usize, f64)> = Vec::with_capacity(wanted + 1);
-                for j in touched.drain(..) {
-                    let candidate = (j, std::mem::take(&mut scores[j]));
-                    if best.len() == wanted
-                        && better(candidate, best[wanted - 1]) != std::cmp::Ordering::Less
-                    {
-                        continue;
-                    }
-                    if linked(j) {
-                        continue;
-                    }
-                    let at = best.partition_point(|&b| better(b, candidate).is_lt());
-                    best.insert(at, candidate);
-                    best.truncate(wanted);
-                }
-                best.into_iter().map(|(j, _)| j).collect()
-            },
-        )
-        .collect()
+    let linked = |j: usize| {
+        j == r.page
+            || r.refs.iter().flatten().any(|&t| t == j)
+            || r.body.binary_search(&j).is_ok()
+            || r.backlinks.contains(&j)
+    };
+    let wanted = r.wanted;
+    let mut best: Vec<Candidate> = Vec::with_capacity(wanted + 1);
+    for (j, date) in touched.drain(..) {
+        let candidate = (j, std::mem::take(&mut scores[j]), date);
+        if best.len() == wanted && better(candidate, best[wanted - 1]) != std::cmp::Ordering::Less {
+            continue;
+        }
+        if linked(j) {
+            continue;
+        }
+        let at = best.partition_point(|&b| better(b, candidate).is_lt());
+        best.insert(at, candidate);
+        best.truncate(wanted);
+    }
+    best.into_iter().map(|(j, _, _)| j).collect()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::links::resolve;
+    use crate::links::{Graph, resolve};
     use crate::load::{Loaded, RawTag, TagsSource, parse_source};
+    use crate::model::Site;
 
     /// A site of one kind whose pages have the given tags and link to the given pages.
     fn site(pages: &[(&str, &[&str], &[&str])]) -> Site {

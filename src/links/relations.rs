@@ -15,7 +15,9 @@
 
 use std::collections::HashMap;
 
-use crate::model::{Role, Site};
+use super::DeriveInput;
+use crate::config::Config;
+use crate::model::Role;
 
 /// How the pages of a group relate to the page that lists them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -37,32 +39,30 @@ pub struct Group {
     pub pages: Vec<usize>,
 }
 
-/// Every page's groups. `refs[i]` are page `i`'s resolved reference fields (in the
-/// order of `pages[i].refs`), `cited[i]` the pages whose body links to `i`, and `rank`
-/// each page's place in title order.
+/// Every page's groups. `cited[i]` are the pages whose body links to page `i`, and
+/// `rank` each page's place in title order.
 pub(super) fn groups(
-    site: &Site,
-    refs: &[Vec<Vec<usize>>],
+    config: &Config,
+    pages: &[DeriveInput<'_>],
     cited: &[Vec<usize>],
     rank: &[usize],
 ) -> Vec<Vec<Group>> {
-    let n = site.pages.len();
-    let config = &site.config;
+    let n = pages.len();
     let see_also = config.relations.len().saturating_sub(1);
     // The relation of each of each page's reference fields.
     let relation = |i: usize, f: usize| {
-        let kind = match site.pages[i].role {
+        let kind = match pages[i].role {
             Role::Kind(k) => Some(k),
             Role::Home | Role::Standalone => None,
         };
-        config.relation_of(kind, &site.pages[i].refs[f].name)
+        config.relation_of(kind, pages[i].fields[f])
     };
     let mut inverse: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
-    for (j, fields) in refs.iter().enumerate() {
-        if site.pages[j].role == Role::Home {
+    for (j, page) in pages.iter().enumerate() {
+        if page.role == Role::Home {
             continue;
         }
-        for (f, targets) in fields.iter().enumerate() {
+        for (f, targets) in page.refs.iter().enumerate() {
             let Some(r) = relation(j, f) else { continue };
             for &t in targets {
                 inverse[t].push((j, r));
@@ -90,9 +90,9 @@ pub(super) fn groups(
                     best.insert(page, (link, place));
                 }
             };
-            if site.pages[i].role != Role::Home {
+            if pages[i].role != Role::Home {
                 let mut place = 0;
-                for (f, targets) in refs[i].iter().enumerate() {
+                for (f, targets) in pages[i].refs.iter().enumerate() {
                     let Some(r) = relation(i, f) else { continue };
                     for &t in targets {
                         offer(t, Link::Forward(r), place);

@@ -104,6 +104,108 @@ fn a_title_edit_re_renders_only_the_pages_that_show_the_title() {
     }
 }
 
+#[test]
+fn an_order_edit_re_derives_the_reading_order_and_re_renders_its_neighbours() {
+    let site = Fixture::copy("site");
+    // Methods are sorted by `order`: the vote (1) came before active listening (2).
+    let rebuilt = rebuild_after(
+        &site,
+        "content/methodes/vote.md",
+        ("order = 1", "order = 3"),
+    );
+    // The list of methods and the home page (which lists them), the two methods
+    // (swapped), and the last case, whose « suivant » is now active listening.
+    assert_eq!(
+        pages(&rebuilt),
+        [
+            "cas/troisieme/index.html",
+            "index.html",
+            "methodes/ecoute/index.html",
+            "methodes/index.html",
+            "methodes/vote/index.html",
+        ]
+    );
+    let next = |page: &str| neighbour(&site.read(&format!("served/{page}/index.html")), "next");
+    let previous =
+        |page: &str| neighbour(&site.read(&format!("served/{page}/index.html")), "previous");
+    assert_eq!(
+        next("cas/troisieme").as_deref(),
+        Some("L&apos;écoute active")
+    );
+    assert_eq!(
+        previous("methodes/ecoute").as_deref(),
+        Some("Troisième cas")
+    );
+    assert_eq!(next("methodes/ecoute").as_deref(), Some("Le vote"));
+    assert_eq!(next("methodes/vote"), None);
+    let list = site.read("served/methodes/index.html");
+    assert!(list.find("methodes/ecoute/") < list.find("methodes/vote/"));
+    assert_same_as_a_clean_build(&site);
+}
+
+#[test]
+fn a_date_edit_re_derives_the_reading_order_and_re_renders_its_neighbours() {
+    let site = Fixture::copy("site");
+    // Cases are sorted newest first: second (2024-03), premier (2024-01), troisième
+    // (2023-05); the third case becomes the newest.
+    let rebuilt = rebuild_after(
+        &site,
+        "content/cas/troisieme.md",
+        ("date = 2023-05-02", "date = 2025-05-02"),
+    );
+    let written = pages(&rebuilt);
+    for file in [
+        "cas/index.html",
+        "cas/troisieme/index.html",
+        "cas/second/index.html",
+        "cas/premier/index.html",
+        "methodes/vote/index.html",
+    ] {
+        assert!(written.contains(&file), "{file} not written: {written:?}");
+    }
+    let page = |p: &str| site.read(&format!("served/{p}/index.html"));
+    assert_eq!(neighbour(&page("cas/troisieme"), "previous"), None);
+    assert_eq!(
+        neighbour(&page("cas/troisieme"), "next").as_deref(),
+        Some("Second cas")
+    );
+    assert_eq!(
+        neighbour(&page("cas/premier"), "next").as_deref(),
+        Some("Le vote")
+    );
+    assert_eq!(
+        neighbour(&page("methodes/vote"), "previous").as_deref(),
+        Some("Premier cas")
+    );
+    assert_same_as_a_clean_build(&site);
+}
+
+/// The title of the « previous » or « next » link of a page, if it has one.
+fn neighbour(html: &str, which: &str) -> Option<String> {
+    let at = html.find(&format!("<a class=\"{which}\""))?;
+    let title = &html[at..];
+    let title = &title[title.find("<span class=\"title\">")? + 20..];
+    Some(title[..title.find("</span>")?].to_string())
+}
+
+/// The incrementally rebuilt `served` is what `archipel build` writes from the same files.
+fn assert_same_as_a_clean_build(site: &Fixture) {
+    let clean = site.path("clean");
+    build::build(site.root(), &clean, Options::default()).unwrap();
+    for entry in walkdir::WalkDir::new(&clean) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(&clean).unwrap();
+            assert!(
+                std::fs::read(entry.path()).unwrap()
+                    == std::fs::read(site.path("served").join(rel)).unwrap(),
+                "served {} differs from a clean build's",
+                rel.display()
+            );
+        }
+    }
+}
+
 /// The files a rebuild wrote, but the search index's.
 fn pages(rebuilt: &Rebuilt) -> Vec<&str> {
     rebuilt

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::write;
 use super::{Failure, Job, Linked, Rebuilt, Rendered, State};
 use crate::diag::{Diagnostic, Error};
-use crate::links::{self, Graph, PageLinks};
+use crate::links::{self, DeriveInput, Graph, PageLinks};
 use crate::model;
 use crate::output::update::Hashes;
 use crate::render::{Renderer, Reuse, Summary, keys, outputs};
@@ -116,13 +116,14 @@ impl State {
             .iter_mut()
             .map(|links| std::mem::take(&mut links.diags))
             .collect();
-        // Each page's derive key, kept for pages whose text did not change.
+        // The key of what deriving reads of each page (a hash of its `DeriveInput`),
+        // kept for pages whose text and links did not change.
         let derived: Vec<u64> = (0..content.len())
             .into_par_iter()
             .map(
                 |i| match prev.as_ref().filter(|p| p.content[i] == content[i]) {
                     Some(p) => p.derived[i],
-                    None => links::derive_key(&site.pages[i], &per_page[i]),
+                    None => DeriveInput::of(&site.pages[i], &per_page[i]).key(),
                 },
             )
             .collect();
