@@ -40,6 +40,17 @@ pub struct Built {
 /// Loads, validates and links the site at `root`, reporting every problem at once.
 /// Drafts are part of the site only when `drafts` is true.
 pub fn check(root: &Path, drafts: bool) -> Result<Checked, Error> {
+    let (site, graph, diags) = diagnose(root, drafts)?;
+    let warnings = content_holds(diags)?;
+    Ok(Checked {
+        site,
+        graph,
+        warnings,
+    })
+}
+
+/// The site at `root` loaded, validated and linked, with every problem found.
+fn diagnose(root: &Path, drafts: bool) -> Result<(Site, Graph, Vec<Diagnostic>), Error> {
     let config = config::load(root)?;
     let loaded = load::load(root)?;
     let (site, mut diags) = model::validate(config, loaded, drafts);
@@ -47,37 +58,56 @@ pub fn check(root: &Path, drafts: bool) -> Result<Checked, Error> {
     diags.extend(link_diags);
     diags.extend(links::check_anchors(&site, &graph));
     diags.extend(review::review(&site, &graph));
+    Ok((site, graph, diags))
+}
+
+/// Checks the site and loads its theme, so that templates are validated too, and
+/// that no two sources write one output file ([`outputs`]), reporting what stops the
+/// build in [`stop_in_order`]'s order.
+pub fn check_with_theme(root: &Path, drafts: bool) -> Result<(Checked, Theme), Error> {
+    let (site, graph, diags) = diagnose(root, drafts)?;
+    let (theme, warnings) = stop_in_order(&site, &graph, diags, || render::theme(&site.config))?;
+    let checked = Checked {
+        site,
+        graph,
+        warnings,
+    };
+    Ok((checked, theme))
+}
+
+/// What stops a build once its content is linked, in the order it is reported: the one
+/// place that decides it, for a clean build ([`check_with_theme`]) and for `serve`'s
+/// incremental rebuilds ([`rebuild`]) alike, so that both report the same problems
+/// whatever is broken at once. First the content's errors (`diags`, with its warnings);
+/// then, only for content that holds, the theme's (`theme` loads it); then two sources
+/// writing one output file, with the content's warnings (the online build's outputs,
+/// which include the offline one's, so that the answer does not depend on build
+/// options). Returns the theme and the warnings, sorted.
+pub(crate) fn stop_in_order(
+    site: &Site,
+    graph: &Graph,
+    diags: Vec<Diagnostic>,
+    theme: impl FnOnce() -> Result<Theme, Error>,
+) -> Result<(Theme, Vec<Diagnostic>), Error> {
+    let mut warnings = content_holds(diags)?;
+    let theme = theme()?;
+    let collisions = outputs::of(site, graph, &theme, render::Options::default()).into_diags();
+    if !collisions.is_empty() {
+        warnings.extend(collisions);
+        sort(&mut warnings);
+        return Err(Error::Content(warnings));
+    }
+    Ok((theme, warnings))
+}
+
+/// The content's problems sorted: an error when one of them is an error, else the
+/// warnings.
+fn content_holds(mut diags: Vec<Diagnostic>) -> Result<Vec<Diagnostic>, Error> {
     sort(&mut diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(Error::Content(diags));
     }
-    Ok(Checked {
-        site,
-        graph,
-        warnings: diags,
-    })
-}
-
-/// Checks the site and loads its theme, so that templates are validated too, and
-/// that no two sources write one output file ([`outputs`]; the online build's outputs,
-/// which include the offline one's, so that `check` does not depend on build options).
-pub fn check_with_theme(root: &Path, drafts: bool) -> Result<(Checked, Theme), Error> {
-    let checked = check(root, drafts)?;
-    let theme = render::theme(&checked.site.config)?;
-    let collisions = outputs::of(
-        &checked.site,
-        &checked.graph,
-        &theme,
-        render::Options::default(),
-    )
-    .into_diags();
-    if !collisions.is_empty() {
-        let mut diags = collisions;
-        diags.extend(checked.warnings);
-        sort(&mut diags);
-        return Err(Error::Content(diags));
-    }
-    Ok((checked, theme))
+    Ok(diags)
 }
 
 /// Everything [`check_with_theme`] does, then every output rendered and thrown away:

@@ -75,7 +75,10 @@ struct Entry {
 /// The site kept in memory between rebuilds.
 struct State {
     config: Option<Config>,
-    theme: Theme,
+    /// The theme, once loaded; loaded (again) where a clean build loads it, once the
+    /// content holds ([`crate::build::stop_in_order`]), when it was never loaded, changed
+    /// or failed.
+    theme: Option<Theme>,
     tags: Vec<Tag>,
     tag_diags: Vec<Diagnostic>,
     /// Markdown files under `content/`, keyed so that the order is the loader's.
@@ -287,14 +290,9 @@ pub fn rebuild(
     let mut everything = fresh || touched.templates;
     if !fresh {
         if touched.templates || touched.files {
-            match render::theme(state.config()) {
-                Ok(theme) => state.theme = theme,
-                Err(e) => {
-                    cache.dirty = dirty;
-                    cache.state = Some(state);
-                    return Err(e);
-                }
-            }
+            // Loaded again after the content is checked, as a clean build does: with a
+            // page and a template broken at once, both report the page.
+            state.theme = None;
         }
         if let Err(e) = state.reload(root, &touched.content) {
             // Could not even list `content/`: try everything again next time.

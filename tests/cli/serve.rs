@@ -219,6 +219,83 @@ fn a_broken_edit_keeps_the_last_good_site_and_shows_the_error() {
     );
 }
 
+/// With a page broken, a template broken too: `serve` reports what `archipel build`
+/// reports on the same files, on its terminal and in the overlay. A clean build checks
+/// the content before it loads the theme, so both report the page's error (#15).
+#[test]
+fn a_template_broken_while_a_page_is_reports_what_build_reports() {
+    let site = Fixture::copy("site");
+    // The site overrides the theme's page template (as it is), so that breaking it is
+    // one change to one file.
+    let template = site.read("themes/default/templates/page.html");
+    site.write("templates/page.html", &template);
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    let good = site.read("content/cas/premier.md");
+    site.write(
+        "content/cas/premier.md",
+        &good.replace("[\"ecoute\", \"rare\"]", "[\"ecoute\", \"inconnu\"]"),
+    );
+    events.wait_for("event: failed");
+    site.write("templates/page.html", "<main>{{ page.title </main>\n");
+    let page_error = "content/cas/premier.md:5:19: error[unknown-tag]: unknown tag `inconnu`\n\
+                      \x20 |\n\
+                      5 | tags = [\"ecoute\", \"inconnu\"]\n\
+                      \x20 |                   ^\n\
+                      \x20 = help: tags are declared in content/tags.toml\n";
+    // What serve printed for the rebuild the template started, up to the next one.
+    let (said, seen) = server.poll_log("the rebuild after the template", |log| {
+        let (said, end) = printed_after(log, "templates/page.html")?;
+        (said == page_error || said.contains("error[template]")).then(|| (said.to_string(), end))
+    });
+    assert_eq!(said, page_error, "serve reports the page, not the template");
+    let build = site.run(&["build", "--out", "clean"]).expect(1);
+    assert_eq!(
+        build.stderr,
+        format!("{page_error}1 error(s) in the content\n")
+    );
+    let page = server.poll("/cas/premier/", "the overlay", |r| {
+        r.body.contains("archipel-overlay")
+    });
+    assert!(
+        page.body
+            .contains("<li><code>content/cas/premier.md:5:19</code> unknown tag `inconnu`<br>"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("templates/page.html"), "{}", page.body);
+
+    // The page repaired, the template's error shows, in both.
+    site.write("content/cas/premier.md", &good);
+    let said = server.poll_log("the template's error", |log| {
+        let (said, _) = printed_after(&log[seen..], "content/cas/premier.md")?;
+        said.contains("^\n").then(|| said.to_string())
+    });
+    assert!(
+        said.starts_with("templates/page.html:1:22: error[template]"),
+        "{said}"
+    );
+    let build = site.run(&["build", "--out", "clean"]).expect(2);
+    assert!(build.stderr.starts_with(&said), "{}", build.stderr);
+}
+
+/// What serve printed after the last line saying that a path starting with `changed`
+/// changed (`templates changed: …`), up to the next such line, and where that ends.
+fn printed_after<'a>(log: &'a str, changed: &str) -> Option<(&'a str, usize)> {
+    let says = |l: &str| l.contains(" changed: ");
+    let lines: Vec<&str> = log.split_inclusive('\n').collect();
+    let at = lines
+        .iter()
+        .rposition(|l| l.starts_with(changed) && says(l))?;
+    let start = lines[..=at].iter().map(|l| l.len()).sum::<usize>();
+    let end = lines[at + 1..]
+        .iter()
+        .take_while(|l| !says(l))
+        .map(|l| l.len())
+        .sum::<usize>();
+    Some((&log[start..start + end], start + end))
+}
+
 #[test]
 fn deleted_and_renamed_pages_leave_lists_and_tag_pages() {
     let site = Fixture::copy("site");

@@ -12,12 +12,11 @@ use crate::config::{self, Config};
 use crate::diag::Error;
 use crate::load::{self, CONTENT_DIR};
 use crate::model::{self, Tag};
-use crate::render;
 
-/// Reads the whole site.
+/// Reads the whole site (the theme is loaded once the content holds, see
+/// [`State::theme`]).
 pub(super) fn cold(root: &Path) -> Result<State, Error> {
     let config = config::load(root)?;
-    let theme = render::theme(&config)?;
     let (tags_source, mut tag_diags) = load::read_tags(root);
     let tags = model::tags(&tags_source, &mut tag_diags);
     let (paths, asset_paths) = load::content_paths(root)?;
@@ -31,7 +30,7 @@ pub(super) fn cold(root: &Path) -> Result<State, Error> {
         .collect();
     Ok(State {
         config: Some(config),
-        theme,
+        theme: None,
         tags,
         tag_diags,
         entries: entries.into_iter().collect(),
@@ -81,12 +80,6 @@ fn is_file(path: &Path) -> bool {
 }
 
 impl State {
-    pub(super) fn config(&self) -> &Config {
-        self.config
-            .as_ref()
-            .unwrap_or_else(|| unreachable!("the configuration is back after each build"))
-    }
-
     /// Reads again the invalidated paths under `content/` (relative to it).
     pub(super) fn reload(&mut self, root: &Path, changed: &[PathBuf]) -> Result<(), Error> {
         let content = root.join(CONTENT_DIR);

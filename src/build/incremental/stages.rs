@@ -12,7 +12,7 @@ use crate::diag::{Diagnostic, Error};
 use crate::links::{self, DeriveInput, Graph, PageLinks};
 use crate::model;
 use crate::output::update::Hashes;
-use crate::render::{Renderer, Reuse, Summary, keys, outputs};
+use crate::render::{self, Renderer, Reuse, Summary, Theme, keys, outputs};
 use crate::review;
 
 impl State {
@@ -156,28 +156,31 @@ impl State {
         job: &Job<'_>,
         previous: Option<Hashes>,
     ) -> Result<(Rebuilt, Hashes), Failure> {
-        let (linked, mut diags) = self.link(site, shape, content);
-        let collisions = outputs::of(site, &linked.graph, &self.theme, job.options).into_diags();
-        if !collisions.is_empty() {
-            diags.extend(collisions);
-            crate::build::sort(&mut diags);
-        }
-        if diags.iter().any(Diagnostic::is_error) {
-            // The output and the previous render stay as they were; the links are kept
-            // for the next attempt.
-            self.linked = Some(linked);
-            return Err(Failure::keeping(Error::Content(diags), previous));
-        }
+        let (linked, diags) = self.link(site, shape, content);
+        let kept = &mut self.theme;
+        let theme = || kept.take().map_or_else(|| render::theme(&site.config), Ok);
+        let (theme, diags) = match crate::build::stop_in_order(site, &linked.graph, diags, theme) {
+            Ok(ready) => ready,
+            Err(e) => {
+                // The output and the previous render stay as they were; the links (and
+                // the theme, unless it failed) are kept for the next attempt.
+                self.linked = Some(linked);
+                return Err(Failure::keeping(e, previous));
+            }
+        };
         let linked_site = LinkedSite {
             site,
             shape,
             content,
             graph: &linked.graph,
             stable: linked.stable,
+            theme: &theme,
         };
         let result = self.render(&linked_site, diags, job, previous);
-        // Whatever happened to the render, the links stay valid for the next rebuild.
+        // Whatever happened to the render, the links and the theme stay valid for the
+        // next rebuild.
         self.linked = Some(linked);
+        self.theme = Some(theme);
         result
     }
 
@@ -190,7 +193,7 @@ impl State {
         previous: Option<Hashes>,
     ) -> Result<(Rebuilt, Hashes), Failure> {
         let (site, graph) = (linked.site, linked.graph);
-        let renderer = Renderer::new(site, graph, &self.theme, job.options, linked.content);
+        let renderer = Renderer::new(site, graph, linked.theme, job.options, linked.content);
         let prev = self.rendered.take().filter(|_| !job.everything);
         let same_shape = prev.as_ref().is_some_and(|p| p.shape == linked.shape);
         // A page that links a file of `content/` for the first time, or no longer links
@@ -285,6 +288,8 @@ struct LinkedSite<'a> {
     graph: &'a Graph,
     /// The graph's lists are the previous build's (see [`Linked::stable`]).
     stable: bool,
+    /// The theme it renders with.
+    theme: &'a Theme,
 }
 
 /// For each page, whether its source changed since `prev` rendered it; empty when

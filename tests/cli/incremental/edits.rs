@@ -2,8 +2,9 @@
 //! saves. Most edits keep the site valid; a few break it (a front matter, a tag, a
 //! link, an anchor, a template, a deleted page or image), and the editor then repairs
 //! what it broke, often at the next step, so that most steps compare two successful
-//! builds. One breakage at a time: with two (a page and a template), a clean build
-//! reports the page's errors and an incremental one may report the template's.
+//! builds. Now and then a second thing breaks while the first still is (a template
+//! while a page is broken, or a page while a template is): both builds must then report
+//! the same problems.
 
 use std::path::PathBuf;
 
@@ -35,7 +36,8 @@ struct Broken {
 pub(super) struct Editor<'a> {
     site: &'a Fixture,
     rng: Rng,
-    broken: Option<Broken>,
+    /// What is broken, oldest first (at most two things).
+    broken: Vec<Broken>,
     step: usize,
 }
 
@@ -75,7 +77,7 @@ impl<'a> Editor<'a> {
         Editor {
             site,
             rng: Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1),
-            broken: None,
+            broken: Vec::new(),
             step: 0,
         }
     }
@@ -111,7 +113,7 @@ impl<'a> Editor<'a> {
 
     /// Breaks `rel` by writing `text` (or removing it), remembering what it held.
     fn break_with(&mut self, rel: &str, text: Option<&str>) -> Vec<PathBuf> {
-        self.broken = Some(Broken {
+        self.broken.push(Broken {
             path: rel.to_string(),
             good: self.read(rel),
         });
@@ -124,15 +126,21 @@ impl<'a> Editor<'a> {
     /// Applies one edit and returns the paths it touched (as the watcher would say).
     pub(super) fn next(&mut self) -> Vec<PathBuf> {
         self.step += 1;
-        if self.broken.is_some() && self.rng.below(10) < 8 {
-            let Broken { path, good } = self.broken.take().unwrap();
+        if self.broken.len() == 1 && self.rng.below(8) == 0 {
+            return self.break_a_second_thing();
+        }
+        // Repaired soon, and sooner when two things are broken.
+        if !self.broken.is_empty() && self.rng.below(10) < 8 + self.broken.len() {
+            // Either one first, when two things are broken.
+            let at = self.rng.below(self.broken.len());
+            let Broken { path, good } = self.broken.remove(at);
             return match good {
                 Some(text) => self.write(&path, &text),
                 None => self.remove(&path),
             };
         }
         let choice = self.rng.below(34);
-        if choice >= 27 && self.broken.is_none() {
+        if choice >= 27 && self.broken.is_empty() {
             return self.break_something(choice - 27);
         }
         match choice {
@@ -369,6 +377,31 @@ impl<'a> Editor<'a> {
         };
         let text = self.read(path).unwrap();
         self.write(path, &text.replacen(old, &new, 1))
+    }
+
+    /// How many things are broken now.
+    pub(super) fn broken(&self) -> usize {
+        self.broken.len()
+    }
+
+    /// A second breakage while one is outstanding: a template when a page (or an
+    /// image) is broken, else a page's front matter.
+    fn break_a_second_thing(&mut self) -> Vec<PathBuf> {
+        let template = self.broken[0].path.contains("templates/");
+        if template {
+            let pages = self.pages();
+            let page = self.rng.pick(&pages).clone();
+            let text = self.read(&page).unwrap();
+            return self.break_with(&page, Some(&text.replacen("title = ", "title = = ", 1)));
+        }
+        let (rel, good) = *self.rng.pick(&[
+            ("templates/page.html", "<main>{{ page.title </main>\n"),
+            (
+                "themes/default/templates/list.html",
+                "{% extends \"base.html\" %}{% block main %}{{ nope( }}{% endblock %}\n",
+            ),
+        ]);
+        self.break_with(rel, Some(good))
     }
 
     /// One edit that makes the build fail; the editor repairs it later.

@@ -149,6 +149,24 @@ impl Server {
         }
     }
 
+    /// Reads what the server printed on its standard error until `done` finds what it
+    /// waits for in it (and returns that), or fails after the deadline.
+    #[track_caller]
+    pub(crate) fn poll_log<T>(&self, what: &str, done: impl Fn(&str) -> Option<T>) -> T {
+        let start = Instant::now();
+        loop {
+            let log = std::fs::read_to_string(self.log.path()).unwrap_or_default();
+            if let Some(found) = done(&log) {
+                return found;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "{what} never showed on the terminal; it says:\n{log}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Opens the live-reload event stream.
     pub(crate) fn events(&self) -> Events {
         let mut stream = TcpStream::connect(&self.addr).unwrap();
