@@ -142,6 +142,42 @@ fn an_edited_page_is_served_and_open_pages_reload() {
     });
 }
 
+/// An `order` edit moves a page in its kind's reading order: the list and the
+/// neighbours' « précédent » / « suivant » follow in `serve` (the lists are derived
+/// again when what they read of a page changes, #15).
+#[test]
+fn an_order_edit_moves_the_page_in_its_list_and_among_its_neighbours() {
+    let site = Fixture::copy("site");
+    let server = Server::start(&site, &[]);
+    // Cases, then methods by order: …, Troisième cas, Le vote (1), L'écoute active (2).
+    let next_of_the_last_case = |r: &crate::support::server::Reply| {
+        r.body
+            .split("<a class=\"next\"")
+            .nth(1)
+            .and_then(|a| a.split("</a>").next())
+            .map(str::to_string)
+    };
+    let before = server.get("/cas/troisieme/");
+    assert!(next_of_the_last_case(&before).is_some_and(|a| a.contains("Le vote")));
+
+    let text = site.read("content/methodes/vote.md");
+    site.write(
+        "content/methodes/vote.md",
+        &text.replace("order = 1", "order = 3"),
+    );
+    server.poll("/cas/troisieme/", "active listening next", |r| {
+        next_of_the_last_case(r).is_some_and(|a| a.contains("L&apos;écoute active"))
+    });
+    let list = server.get("/methodes/").body;
+    assert!(
+        list.find("methodes/ecoute/") < list.find("methodes/vote/"),
+        "{list}"
+    );
+    let vote = server.get("/methodes/vote/").body;
+    assert!(!vote.contains("<a class=\"next\""), "the vote comes last");
+    assert!(vote.contains("<a class=\"previous\""), "{vote}");
+}
+
 /// Drafts (#13) are served by default with their badge, and flipping `draft` takes a
 /// page out of the served site or back in; `--no-drafts` serves what `build` publishes.
 #[test]
