@@ -364,7 +364,7 @@ fn plan(site: &Site, graph: &Graph, l: &Linker<'_, '_>, grouped: bool) -> Plan {
     if !grouped {
         for (k, &(layer, i)) in reading.iter().enumerate() {
             node_of[i] = k;
-            let href = l.href(&url::page_file(&site.pages[i].id));
+            let href = l.page_href(&site.pages[i].id);
             nodes.push((
                 layer,
                 kind(i),
@@ -405,7 +405,7 @@ fn plan(site: &Site, graph: &Graph, l: &Linker<'_, '_>, grouped: bool) -> Plan {
                 let k = &site.config.kinds[k];
                 (k.plural.as_str(), l.href(&url::kind_file(&k.dir)))
             }
-            (None, None) => (site.config.site.title.as_str(), l.href(&url::page_file(""))),
+            (None, None) => (site.config.site.title.as_str(), l.page_href("")),
         };
         let title = match kind {
             Some(k) if site.tags.get(tag).is_some() => {

@@ -110,7 +110,7 @@ impl<'a> Pages<'a> {
                 return Some(Rewrite::Text);
             }
             let target = graph.body[i].get(dest)?;
-            let mut href = l.href(&url::page_file(&site.pages[*target].id));
+            let mut href = l.page_href(&site.pages[*target].id);
             if let Some(f) = relative_target(dest).and_then(|(_, f)| f) {
                 href.push('#');
                 href.push_str(f);
@@ -283,10 +283,11 @@ impl<'a> Pages<'a> {
         let file = url::page_file(&page.id);
         let l = self.linker(&file);
         if page.role != Role::Home {
-            let (main, _) = self.body_keys(i, &body);
+            // The key is for hashing (`keys`); a template never sees it: not computed here
+            // (it asks every link of the body again, 1% of a build).
             let content = Html {
                 html: &rendered.html,
-                key: main,
+                key: 0,
             };
             let ctx = self.context(i, &l, content, &rendered.headings);
             sink.put(&file, &theme.render(self.template(i), &ctx, &file)?)?;

@@ -85,21 +85,55 @@ pub(crate) fn percent_encode(text: &str, keep: impl Fn(u8) -> bool) -> String {
     out
 }
 
+/// The bytes a URL path cannot hold as they are: controls and ` "#%<>?\^`{|}'`.
+const ESCAPED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = b < 0x20 || b == 0x7f;
+        b += 1;
+    }
+    let special = b" \"#%<>?\\^`{|}'";
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// A file path as it may stand in an `href`: the characters a URL path cannot hold
 /// (space, `#`, `?`, `%`, quotes, controls) escaped, letters of any script kept.
 pub(crate) fn encode_path(path: &str) -> std::borrow::Cow<'_, str> {
-    let keep = |b: u8| !(b.is_ascii_control() || b" \"#%<>?\\^`{|}'".contains(&b));
+    let keep = |b: u8| !ESCAPED[usize::from(b)];
     if path.bytes().all(keep) {
         return path.into();
     }
     percent_encode(path, keep).into()
 }
 
+/// `../` once for each directory of output file `from`, followed by `parts`; `./` when
+/// that is empty. One allocation: links are made for every entry of every list.
+fn relative(from: &str, parts: &[&str]) -> String {
+    let ups = from.bytes().filter(|&b| b == b'/').count();
+    let len: usize = parts.iter().map(|p| p.len()).sum();
+    if ups == 0 && len == 0 {
+        return "./".into();
+    }
+    let mut out = String::with_capacity(3 * ups + len);
+    for _ in 0..ups {
+        out.push_str("../");
+    }
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
 /// The relative link from output file `from` to output file `to`. Online links to an
 /// `index.html` stop at its directory; offline links always name the file, so that a copy
 /// opened from `file://` never lands on a directory listing.
 pub fn href(from: &str, to: &str, offline: bool) -> String {
-    let mut out = "../".repeat(from.matches('/').count());
     let target = if offline {
         to
     } else if to == "index.html" {
@@ -108,8 +142,19 @@ pub fn href(from: &str, to: &str, offline: bool) -> String {
         to.strip_suffix("/index.html")
             .map_or(to, |dir| &to[..dir.len() + 1])
     };
-    out.push_str(&encode_path(target));
-    if out.is_empty() { "./".into() } else { out }
+    relative(from, &[&encode_path(target)])
+}
+
+/// The link from output file `from` to page `id`: `href(from, &page_file(id), offline)`
+/// without making the file's name first.
+pub fn page_href(from: &str, id: &str, offline: bool) -> String {
+    let tail = match (id.is_empty(), offline) {
+        (true, false) => "",
+        (true, true) => "index.html",
+        (false, false) => "/",
+        (false, true) => "/index.html",
+    };
+    relative(from, &[&encode_path(id), tail])
 }
 
 /// The address of output file `file` online, from the site root: `fiches/x/`, `tags/`,
@@ -178,6 +223,21 @@ mod tests {
         assert_eq!(super::href("index.html", "été.svg", false), "été.svg");
         assert_eq!(percent_decode("%zz"), None);
         assert_eq!(percent_decode("%C3"), None);
+    }
+
+    #[test]
+    fn page_links_are_links_to_page_files() {
+        for from in ["index.html", "a/index.html", "a/b c/index.html"] {
+            for id in ["", "fiches/x", "fiches/été #1", "a?b"] {
+                for offline in [false, true] {
+                    assert_eq!(
+                        page_href(from, id, offline),
+                        href(from, &page_file(id), offline),
+                        "{from} {id} {offline}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

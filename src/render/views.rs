@@ -244,6 +244,11 @@ impl<'a> Linker<'a, '_> {
         url::href(self.from, to, self.offline)
     }
 
+    /// A link to the page whose id is `id` (`""`: the home page).
+    pub fn page_href(&self, id: &str) -> String {
+        url::page_href(self.from, id, self.offline)
+    }
+
     /// A link to page `i`, noted as read ([`recording_reads`]): this is how a view
     /// reads another page.
     pub fn page(&self, i: usize) -> PageLink<'a> {
@@ -255,7 +260,7 @@ impl<'a> Linker<'a, '_> {
         let page = &self.site.pages[i];
         PageLink {
             title: &page.title,
-            href: self.href(&url::page_file(&page.id)),
+            href: self.page_href(&page.id),
             summary: &page.summary,
             kind: self.site.kind_of(i).map_or("", |k| k.singular.as_str()),
             date: page.date,
@@ -314,7 +319,7 @@ impl<'a> Linker<'a, '_> {
             description: &config.site.description,
             language: &config.language,
             root: url::root(self.from),
-            home_href: self.href(&url::page_file("")),
+            home_href: self.page_href(""),
             tags_href: self.href(url::TAGS_FILE),
             search_href: self.href(url::SEARCH_FILE),
             print_href: print.then(|| self.href(url::PRINT_FILE)),
