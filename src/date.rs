@@ -120,24 +120,43 @@ impl Date {
     }
 }
 
+impl Date {
+    /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`, written into `buf` without the formatting
+    /// machinery: every link to a page carries its date, so this runs for each entry of
+    /// every list (1% of a build through `write!`).
+    fn iso<'b>(&self, buf: &'b mut [u8; 11]) -> &'b str {
+        let mut len = digits(buf, 0, self.year, 4);
+        for part in [self.month, self.day].into_iter().take_while(|&p| p > 0) {
+            buf[len] = b'-';
+            len = digits(buf, len + 1, u16::from(part), 2);
+        }
+        // Only ASCII digits and dashes were written.
+        std::str::from_utf8(&buf[..len]).unwrap_or_default()
+    }
+}
+
+/// Writes `n` in decimal into `buf` at `at`, padded with zeros to `width` digits, and
+/// returns where it ends.
+fn digits(buf: &mut [u8], at: usize, n: u16, width: u32) -> usize {
+    let count = (n.checked_ilog10().unwrap_or(0) + 1).max(width);
+    for place in 0..count {
+        let power = 10u16.pow(count - 1 - place);
+        buf[at + place as usize] = b'0' + (n / power % 10) as u8;
+    }
+    at + count as usize
+}
+
 /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`: the ISO 8601 form at the date's own precision, as
 /// `<time datetime>` wants it.
 impl std::fmt::Display for Date {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}", self.year)?;
-        if self.month > 0 {
-            write!(f, "-{:02}", self.month)?;
-        }
-        if self.day > 0 {
-            write!(f, "-{:02}", self.day)?;
-        }
-        Ok(())
+        f.write_str(self.iso(&mut [0; 11]))
     }
 }
 
 impl serde::Serialize for Date {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        s.serialize_str(self.iso(&mut [0; 11]))
     }
 }
 
@@ -158,8 +177,21 @@ mod tests {
 
     #[test]
     fn dates_parse_at_their_precision_and_print_back() {
-        for text in ["2024-09-13", "2024-09", "2016", "2024-02-29", "0999"] {
-            assert_eq!(Date::parse(text).unwrap().to_string(), text);
+        for text in [
+            "2024-09-13",
+            "2024-09",
+            "2016",
+            "2024-02-29",
+            "0999",
+            "0007-01-05",
+        ] {
+            let date = Date::parse(text).unwrap();
+            assert_eq!(date.to_string(), text);
+            assert_eq!(
+                serde_json::to_value(date).unwrap(),
+                text,
+                "as templates get it"
+            );
         }
         for bad in [
             "2024-13",
