@@ -39,6 +39,9 @@ pub struct Theme {
     pub(super) statics: BTreeMap<String, PathBuf>,
     /// Each template's file, relative to the site root, for diagnostics.
     files: BTreeMap<String, PathBuf>,
+    /// Contexts holding only the strings (`t`, `search_strings`), one per thread that
+    /// renders, taken for a render and given back (see [`Theme::render`]).
+    contexts: std::sync::Mutex<Vec<Context>>,
 }
 
 /// Loads the theme named in the configuration, with the site's overrides.
@@ -116,6 +119,7 @@ pub fn theme(config: &Config) -> Result<Theme, Error> {
         strings,
         statics,
         files,
+        contexts: std::sync::Mutex::default(),
     })
 }
 
@@ -231,23 +235,50 @@ impl Theme {
                 crate::t!("template.render", file = file, message = chain(e)),
             )])
         };
-        // The strings are cloned into the view's object: inserting them into the context
-        // serialized the 77 entries of `t` again for every file (5% of a build).
-        let mut view = serde_json::to_value(context).map_err(|e| error(&e.into()))?;
-        if let serde_json::Value::Object(map) = &mut view {
-            map.insert("t".into(), self.strings.table.clone());
-            let script = serde_json::Value::String(self.strings.script.clone());
-            map.insert("search_strings".into(), script);
-        }
-        let context = Context::from_value(view).map_err(|e| error(&e))?;
+        let view = match serde_json::to_value(context).map_err(|e| error(&e.into()))? {
+            serde_json::Value::Object(map) => map,
+            _ => return Err(error(&tera::Error::msg("a view is an object"))),
+        };
+        let mut context = self.strings_context();
+        // Moved into a context that already holds the strings and taken out after: cloning
+        // or serializing the 77 strings of `t` for every file was 4 to 5% of a build.
+        let keys: Vec<String> = view.keys().filter(|k| !is_string_key(k)).cloned().collect();
+        let view = view.into_iter().filter(|(k, _)| !is_string_key(k));
+        context.extend(Context::from_value(view.collect()).map_err(|e| error(&e))?);
         let mut out = Vec::with_capacity(32 * 1024);
         depth::reset();
-        self.tera
-            .render_to(template, &context, &mut out)
-            .map_err(|e| match depth::tripped() {
-                Some(d) => Error::Config(vec![d]),
-                None => error(&e),
-            })?;
+        let rendered = self.tera.render_to(template, &context, &mut out);
+        for key in &keys {
+            context.remove(key);
+        }
+        self.contexts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(context);
+        rendered.map_err(|e| match depth::tripped() {
+            Some(d) => Error::Config(vec![d]),
+            None => error(&e),
+        })?;
         Ok(out)
     }
+
+    /// A context holding only the strings: one given back by an earlier render, or new.
+    fn strings_context(&self) -> Context {
+        let kept = self
+            .contexts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop();
+        kept.unwrap_or_else(|| {
+            let mut context = Context::new();
+            context.insert("t", &self.strings.table);
+            context.insert("search_strings", &self.strings.script);
+            context
+        })
+    }
+}
+
+/// The names of the strings in every context, which a view's fields never replace.
+fn is_string_key(key: &str) -> bool {
+    key == "t" || key == "search_strings"
 }

@@ -289,6 +289,25 @@ fn a_site_template_overrides_the_themes() {
 }
 
 #[test]
+fn a_template_sees_its_own_view_and_the_strings_but_no_earlier_file_s() {
+    let site = Fixture::copy("site");
+    // The home page renders after the lists and tag pages, the 404 page after the home
+    // page: contexts are reused between files, never what they held for another.
+    site.write(
+        "templates/index.html",
+        "[{% if list is defined or tag is defined or tags is defined or page is defined %}fuite{% endif %}\
+         {% if home is defined %}home{% endif %}] {{ t.tags }}",
+    );
+    site.write(
+        "templates/404.html",
+        "[{% if list is defined or tag is defined or home is defined %}fuite{% endif %}] {{ t.tags }}",
+    );
+    site.run(&["build"]).expect(0);
+    assert_eq!(site.read("public/index.html"), "[home] Thèmes");
+    assert_eq!(site.read("public/404.html"), "[] Thèmes");
+}
+
+#[test]
 fn long_pages_get_a_table_of_contents_and_heading_anchors() {
     let site = Fixture::copy("site");
     site.run(&["build"]).expect(0);
