@@ -23,6 +23,7 @@
 //! what archipel writes of itself.
 
 use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
 
 use super::{Options, Theme, url};
@@ -31,6 +32,8 @@ use crate::diag::{Diagnostic, Pos, Text};
 use crate::links::Graph;
 use crate::model::{Role, Site};
 use crate::t;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 /// Where one output comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -99,9 +102,13 @@ impl Origin {
 }
 
 /// Every output path of a full render, and the problems found while listing them.
+///
+/// `serve` lists them on every rebuild (#4): files are kept in a hash map (a sorted map
+/// of 13,000 paths was most of that listing's time at 10,000 pages) and sorted only when
+/// [`Outputs::files`] is asked for them.
 #[derive(Debug, Default)]
 pub struct Outputs {
-    files: BTreeMap<String, Origin>,
+    files: FxHashMap<String, Origin>,
     /// Directories (ending in `/`) whose files one source writes, their names known only
     /// when it renders (the search index's shards follow the site's words).
     dirs: BTreeMap<String, Origin>,
@@ -117,23 +124,29 @@ impl Outputs {
         if let Some((_, owner)) = claimed {
             let owner = owner.clone();
             self.collision(&file, &owner, &origin);
-        } else if let Some(first) = self.files.get(&file) {
-            let first = first.clone();
-            self.collision(&file, &first, &origin);
         } else {
-            self.files.insert(file, origin);
+            match self.files.entry(file) {
+                Entry::Occupied(first) => {
+                    let (file, first) = (first.key().clone(), first.get().clone());
+                    self.collision(&file, &first, &origin);
+                }
+                Entry::Vacant(v) => {
+                    v.insert(origin);
+                }
+            }
         }
     }
 
     /// Registers every file under `dir` (ending in `/`) as written by `origin`: any other
     /// output there is an `output-collision` error.
     pub fn add_dir(&mut self, dir: &str, origin: Origin) {
-        let inside: Vec<(String, Origin)> = self
+        let mut inside: Vec<(String, Origin)> = self
             .files
-            .range(dir.to_string()..)
-            .take_while(|(f, _)| f.starts_with(dir))
+            .iter()
+            .filter(|(f, _)| f.starts_with(dir))
             .map(|(f, o)| (f.clone(), o.clone()))
             .collect();
+        inside.sort_by(|a, b| a.0.cmp(&b.0));
         for (file, other) in inside {
             self.collision(&file, &other, &origin);
         }
@@ -184,7 +197,9 @@ impl Outputs {
 
     /// The output paths, sorted.
     pub fn files(&self) -> impl Iterator<Item = &str> {
-        self.files.keys().map(String::as_str)
+        let mut files: Vec<&str> = self.files.keys().map(String::as_str).collect();
+        files.sort_unstable();
+        files.into_iter()
     }
 
     /// The collisions and reserved names found.
@@ -215,6 +230,34 @@ fn kind_origin(kind: &crate::config::Kind) -> Origin {
     )
 }
 
+/// What one page adds to the table of outputs.
+enum PageOutputs<'s> {
+    /// The page takes a name archipel keeps (the name, the page, what keeps it).
+    Reserved(&'s str, Origin, Origin),
+    /// Its file and its aliases' files, with their origins.
+    Files(Vec<(String, Origin)>),
+}
+
+/// What `page` adds to the table of outputs.
+fn page_outputs<'s>(site: &Site, page: &'s crate::model::Page) -> PageOutputs<'s> {
+    let origin = Origin::file(t!("origin.page"), &page.source.path);
+    if page.role == Role::Standalone {
+        if RESERVED_NAMES.contains(&page.id.as_str()) {
+            return PageOutputs::Reserved(&page.id, origin, reserved_owner(&page.id));
+        }
+        if let Some(kind) = site.config.kinds.iter().find(|k| k.dir == page.id) {
+            return PageOutputs::Reserved(&page.id, origin, kind_origin(kind));
+        }
+    }
+    let mut files = vec![(url::page_file(&page.id), origin)];
+    for alias in &page.aliases {
+        let what = t!("origin.alias", path = alias.path);
+        let origin = Origin::at(what, &page.source.path, Some(alias.pos));
+        files.push((url::page_file(&alias.path), origin));
+    }
+    PageOutputs::Files(files)
+}
+
 /// Every file a full render of `site` writes, with its source; `statics` are the theme's
 /// and the site's static files, `assets` the files of `content/` that are published.
 pub fn plan<'a>(
@@ -224,24 +267,25 @@ pub fn plan<'a>(
     options: Options,
 ) -> Outputs {
     let mut table = Outputs::default();
+    table.files.reserve(site.pages.len() + 64);
     let content = Path::new(crate::load::CONTENT_DIR);
-    for page in site.pages.iter().filter(|p| p.role != Role::Home) {
-        let origin = Origin::file(t!("origin.page"), &page.source.path);
-        if page.role == Role::Standalone {
-            if RESERVED_NAMES.contains(&page.id.as_str()) {
-                table.reserved(&page.id, &origin, &reserved_owner(&page.id));
-                continue;
+    // Each page's files and origins are made in parallel, then registered in page order.
+    let pages: Vec<PageOutputs> = site
+        .pages
+        .par_iter()
+        .filter(|p| p.role != Role::Home)
+        .map(|page| page_outputs(site, page))
+        .collect();
+    for page in pages {
+        match page {
+            PageOutputs::Reserved(name, origin, taken_by) => {
+                table.reserved(name, &origin, &taken_by)
             }
-            if let Some(kind) = site.config.kinds.iter().find(|k| k.dir == page.id) {
-                table.reserved(&page.id, &origin, &kind_origin(kind));
-                continue;
+            PageOutputs::Files(files) => {
+                for (file, origin) in files {
+                    table.add(file, origin);
+                }
             }
-        }
-        table.add(url::page_file(&page.id), origin);
-        for alias in &page.aliases {
-            let what = t!("origin.alias", path = alias.path);
-            let origin = Origin::at(what, &page.source.path, Some(alias.pos));
-            table.add(url::page_file(&alias.path), origin);
         }
     }
     let (list_pages, tag_pages) = super::lists::page_counts(site);
