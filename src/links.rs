@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use crate::diag::Diagnostic;
 use crate::model::Site;
 pub use anchors::{Anchors, check_anchors};
-pub use lists::DeriveInput;
+pub use lists::{Before, DeriveInput, TitleOrder};
 pub use relations::{Group, Link};
 pub use resolve::{join, leads_to_draft, resolve_page};
 
@@ -55,6 +55,8 @@ pub struct Graph {
     pub kind_pages: Vec<Vec<usize>>,
     /// For each tag, its pages sorted by title.
     pub tag_pages: Vec<Vec<usize>>,
+    /// The pages in title order, kept for the next incremental rebuild.
+    pub titles: TitleOrder,
 }
 
 /// Resolves references and links, and derives backlinks, related pages and lists.
@@ -64,7 +66,7 @@ pub fn resolve(site: &Site) -> (Graph, Vec<Diagnostic>) {
         .par_iter()
         .map(|page| resolve_page(site, page))
         .collect();
-    derive(site, per_page, &|_, _| None)
+    derive(site, per_page, &|_, _| None, None)
 }
 
 /// Asked by [`derive()`] for page `i` whose related list has the key `key` (a hash of what
@@ -74,11 +76,13 @@ pub type Reuse<'a> = dyn Fn(usize, u64) -> Option<Vec<usize>> + Sync + 'a;
 /// Derives backlinks, related pages and the kind and tag lists from each page's resolved
 /// links (in page order), reading each page only through its [`DeriveInput`] (see
 /// `lists`). `reuse` lets an incremental rebuild (#4) skip ranking the related pages of
-/// a page whose inputs did not change.
+/// a page whose inputs did not change, and `before` (the previous graph's
+/// [`Graph::titles`]) sorting again the titles that did not.
 pub fn derive(
     site: &Site,
     per_page: Vec<PageLinks>,
     reuse: &Reuse<'_>,
+    before: Option<Before>,
 ) -> (Graph, Vec<Diagnostic>) {
     let lists = {
         let inputs: Vec<DeriveInput<'_>> = site
@@ -87,7 +91,7 @@ pub fn derive(
             .zip(&per_page)
             .map(|(page, links)| DeriveInput::of(page, links))
             .collect();
-        lists::lists(&site.config, site.tags.len(), &inputs, reuse)
+        lists::lists(&site.config, site.tags.len(), &inputs, reuse, before)
     };
     let mut graph = Graph {
         backlinks: lists.backlinks,
@@ -97,6 +101,7 @@ pub fn derive(
         related_keys: lists.related_keys,
         kind_pages: lists.kind_pages,
         tag_pages: lists.tag_pages,
+        titles: lists.titles,
         ..Graph::default()
     };
     let mut diags = Vec::new();

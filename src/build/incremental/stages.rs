@@ -341,7 +341,8 @@ fn resolve(site: &model::Site, content: &[u64], prev: Option<&mut Linked>) -> Ve
 
 /// The link graph from each page's links: the previous build's lists (backlinks, related
 /// pages, kind and tag lists) when no page changed what they are made of, else derived
-/// again, reusing each page's related list whose inputs did not move.
+/// again, reusing each page's related list whose inputs did not move, and the title
+/// order of the pages whose derive key did not.
 fn derive(
     site: &model::Site,
     per_page: Vec<PageLinks>,
@@ -363,7 +364,12 @@ fn derive(
             }
             (graph, Vec::new(), true)
         }
-        prev => {
+        mut prev => {
+            // The previous title order, with the pages whose derive key moved.
+            let before = prev.as_mut().map(|p| links::Before {
+                titles: std::mem::take(&mut p.graph.titles),
+                moved: p.derived.iter().zip(derived).map(|(a, b)| a != b).collect(),
+            });
             let (related, related_keys) = match &prev {
                 Some(p) => (&p.graph.related[..], &p.graph.related_keys[..]),
                 None => (&[][..], &[][..]),
@@ -372,7 +378,7 @@ fn derive(
                 Some(k) if *k == key => related.get(i).cloned(),
                 _ => None,
             };
-            let (graph, diags) = links::derive(site, per_page, &reuse);
+            let (graph, diags) = links::derive(site, per_page, &reuse, before);
             (graph, diags, false)
         }
     }
