@@ -203,16 +203,6 @@ impl<'a> Renderer<'a> {
         mut previous: Vec<Option<PageOut>>,
         sink: &dyn Sink,
     ) -> Result<(Summary, Vec<PageOut>), Error> {
-        previous.resize_with(self.site.pages.len(), || None);
-        let pages = self.pages();
-        let outs: Vec<PageOut> = previous
-            .into_par_iter()
-            .enumerate()
-            .map(|(i, kept)| match kept {
-                Some(out) if !select.pages[i] && out.search.is_some() => Ok(out),
-                kept => pages.render(self.theme, i, self.source(i), kept.map(|o| o.body), sink),
-            })
-            .collect::<Result<_, _>>()?;
         let files = AtomicUsize::new(
             (0..self.site.pages.len())
                 .filter(|&i| self.site.pages[i].role != Role::Home && select.pages[i])
@@ -222,13 +212,31 @@ impl<'a> Renderer<'a> {
             files.fetch_add(1, Ordering::Relaxed);
             sink.put(file, &bytes)
         };
+        let chunks = self.chunks(select, &previous);
+        previous.resize_with(self.site.pages.len(), || None);
+        let pages = self.pages();
+        let outs: Vec<PageOut> = previous
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, kept)| match kept {
+                Some(out) if !select.pages[i] && out.search.is_some() => Ok(out),
+                kept => {
+                    let body = kept.map(|o| o.body);
+                    let mut out = pages.render(self.theme, i, self.source(i), body, sink)?;
+                    let search = out.search.as_mut();
+                    let chunk = chunks.as_ref().zip(search).and_then(|(c, s)| c.add(i, s));
+                    chunk.map_or(Ok(()), |(file, bytes)| put(&file, bytes))?;
+                    Ok(out)
+                }
+            })
+            .collect::<Result<_, _>>()?;
         // Kind lists and tag pages hold every page between them and come after all pages:
         // rendered one after the other, with the search index, they were the serial tail
         // of a build (a fifth of a 50,000-page build's time, see benches/README.md). They
         // run in parallel, beside the search index.
         let (lists, index) = rayon::join(
             || self.lists(select, &put),
-            || self.search_index(select, &outs, &put),
+            || self.search_index(select, &outs, chunks.is_some(), &put),
         );
         lists?;
         index?;
@@ -263,13 +271,34 @@ impl<'a> Renderer<'a> {
         lists.tags(self.theme, select, put)
     }
 
-    fn search_index(&self, select: &Select, outs: &[PageOut], put: &Put<'_>) -> Result<(), Error> {
+    /// The search index's chunks made while the pages render, when every page renders
+    /// now and nothing is kept for a later render (see [`search::Chunks`]).
+    fn chunks(&self, select: &Select, previous: &[Option<PageOut>]) -> Option<search::Chunks> {
+        let all = select.search_index && select.pages.iter().all(|&s| s);
+        let keeps = !self.sources.is_empty() || previous.iter().any(Option::is_some);
+        (all && !keeps).then(|| search::Chunks::new(self.site.pages.len()))
+    }
+
+    /// The search index's files; its chunks only when they were not `streamed`.
+    fn search_index(
+        &self,
+        select: &Select,
+        outs: &[PageOut],
+        streamed: bool,
+        put: &Put<'_>,
+    ) -> Result<(), Error> {
         if !select.search_index {
             return Ok(());
         }
         let docs: Vec<&search::IndexedDoc> =
             outs.iter().filter_map(|o| o.search.as_ref()).collect();
-        search::index_files(&docs, self.site.config.search.shard_above)
+        let shard_above = self.site.config.search.shard_above;
+        if streamed {
+            return search::term_files(&docs, shard_above)
+                .into_par_iter()
+                .try_for_each(|(file, bytes)| put(&file, bytes));
+        }
+        search::index_files(&docs, shard_above)
             .into_par_iter()
             .try_for_each(|(file, bytes)| put(&file, bytes))
     }

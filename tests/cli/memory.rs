@@ -157,3 +157,72 @@ fn zip_writes_a_large_linked_file_in_bounded_memory() {
     entry.read_exact(&mut start).unwrap();
     assert_eq!(&start, b"debut");
 }
+
+/// How many long pages [`site_with_long_pages`] adds, and how many bytes of text each.
+const LONG_PAGES: usize = 160;
+const LONG_PAGE_BYTES: usize = 256 << 10;
+
+/// The fixture with [`LONG_PAGES`] standalone pages of [`LONG_PAGE_BYTES`] of text each
+/// (40 MiB in all), in sections, so that each page's search record is as large as its
+/// text. Returns the site and the size of its pages' text in KiB.
+fn site_with_long_pages() -> (Fixture, i64) {
+    let site = Fixture::copy("site");
+    let words = [
+        "coopération",
+        "réseau",
+        "gouvernance",
+        "écoute",
+        "confiance",
+        "assemblée",
+        "décision",
+        "partage",
+        "territoire",
+        "collectif",
+        "médiation",
+        "projet",
+    ];
+    let mut total = 0;
+    for p in 0..LONG_PAGES {
+        let mut text = format!("+++\ntitle = \"Long {p}\"\n+++\n\n");
+        let mut n = p;
+        while text.len() < LONG_PAGE_BYTES {
+            if n % 400 == 0 {
+                text.push_str(&format!("\n\n## Partie {n}\n\n"));
+            }
+            text.push_str(words[n % words.len()]);
+            text.push_str(if n % 17 == 0 { ".\n" } else { " " });
+            n += 1;
+        }
+        total += text.len();
+        site.write(&format!("content/long-{p}.md"), &text);
+    }
+    (site, (total / 1024) as i64)
+}
+
+/// A build makes each chunk of the search index as soon as its pages are rendered,
+/// rather than holding every page's record (its whole text) until the index is
+/// written: at 100,000 pages, that was 1 GB of a 2.4 GB peak. Here a debug build
+/// peaked at 118 MB holding the records and at 73 MB without them, where the sources
+/// take 40 MiB; the bound is between the two.
+#[test]
+fn a_build_writes_search_chunks_without_holding_every_page_s_text() {
+    let (site, text_kib) = site_with_long_pages();
+    let (code, peak) = run_with_peak(&site, &["build"]);
+    assert_eq!(code, 0, "{}", site.read("run.log"));
+    let bound = text_kib * 9 / 4;
+    assert!(
+        peak < bound,
+        "build peaked at {peak} KiB for {text_kib} KiB of pages (bound {bound} KiB)"
+    );
+    // Every chunk is there, with its pages' text.
+    let pages = LONG_PAGES + 6;
+    for k in 0..pages.div_ceil(4) {
+        let chunk = site.read(&format!("public/search/shards/d{k}.js"));
+        assert!(chunk.starts_with(&format!("ARCHIPEL_SEARCH_LOADED(\"d{k}\",[[")));
+    }
+    let long = (0..pages.div_ceil(4))
+        .map(|k| site.read(&format!("public/search/shards/d{k}.js")))
+        .filter(|c| c.contains("\"Long "))
+        .count();
+    assert!(long >= LONG_PAGES / 4, "{long} chunks hold long pages");
+}

@@ -16,6 +16,8 @@
 //! document's number minus the previous one's in the list (the first is the number
 //! itself): small numbers, which keeps large indexes about a third smaller.
 
+use std::sync::Mutex;
+
 use rayon::prelude::*;
 
 use super::{IndexedDoc, WordMap};
@@ -41,12 +43,64 @@ pub fn index_files<'a>(
     term_files(docs, shard_above).into_par_iter().chain(
         docs.par_chunks(DOCS_PER_CHUNK)
             .enumerate()
-            .map(|(k, chunk)| chunk_file(k, chunk)),
+            .map(|(k, chunk)| {
+                let records: Vec<&[u8]> = chunk.iter().map(|d| d.record.as_slice()).collect();
+                chunk_file(k, &records)
+            }),
     )
 }
 
-/// The manifest, and the term shards when the postings pass `shard_above` bytes.
-fn term_files(docs: &[&IndexedDoc], shard_above: usize) -> Vec<(String, Vec<u8>)> {
+/// The document chunks of a render that keeps nothing afterwards (a build, `check`),
+/// made while the pages render: each page hands its record over as soon as it is
+/// rendered, and a chunk is made, and its records dropped, once its pages are all in.
+/// Held until the index was written, the records were most of a build's memory (1 GB
+/// of 2.4 GB at 100,000 pages, see benches/README.md). Pages render in parallel over
+/// ranges of consecutive pages, so few chunks wait for a page at any time.
+pub struct Chunks {
+    /// How many documents the index has.
+    docs: usize,
+    /// The chunks with some of their records in, by number.
+    pending: Mutex<WordMap<usize, Pending>>,
+}
+
+/// The records of one chunk, by position in it, and how many are in.
+type Pending = ([Vec<u8>; DOCS_PER_CHUNK], usize);
+
+impl Chunks {
+    /// The chunks of an index of `docs` documents, none made yet.
+    pub fn new(docs: usize) -> Self {
+        Chunks {
+            docs,
+            pending: Mutex::new(WordMap::default()),
+        }
+    }
+
+    /// Takes the record out of `doc`, document number `d`; returns the file of its
+    /// chunk (path and bytes) when it was the last one missing.
+    pub fn add(&self, d: usize, doc: &mut IndexedDoc) -> Option<(String, Vec<u8>)> {
+        let k = d / DOCS_PER_CHUNK;
+        let size = DOCS_PER_CHUNK.min(self.docs - k * DOCS_PER_CHUNK);
+        let record = std::mem::take(&mut doc.record);
+        let complete = {
+            let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+            let (records, count) = pending.entry(k).or_default();
+            records[d % DOCS_PER_CHUNK] = record;
+            *count += 1;
+            match *count == size {
+                true => pending.remove(&k),
+                false => None,
+            }
+        };
+        complete.map(|(records, _)| {
+            let records: Vec<&[u8]> = records[..size].iter().map(Vec::as_slice).collect();
+            chunk_file(k, &records)
+        })
+    }
+}
+
+/// The manifest, and the term shards when the postings pass `shard_above` bytes: the
+/// whole index but its chunks.
+pub fn term_files(docs: &[&IndexedDoc], shard_above: usize) -> Vec<(String, Vec<u8>)> {
     let postings = postings(docs);
     let total: usize = postings.iter().map(|(t, p)| t.len() + p.len() + 4).sum();
     let mut files = Vec::new();
@@ -79,16 +133,16 @@ fn term_files(docs: &[&IndexedDoc], shard_above: usize) -> Vec<(String, Vec<u8>)
 }
 
 /// The script of chunk `k`: the records of its documents.
-fn chunk_file(k: usize, chunk: &[&IndexedDoc]) -> (String, Vec<u8>) {
+fn chunk_file(k: usize, records: &[&[u8]]) -> (String, Vec<u8>) {
     let name = format!("d{k}");
     let mut script = loaded_prefix(&name).into_bytes();
-    script.reserve(chunk.iter().map(|d| d.record.len() + 1).sum::<usize>() + 4);
+    script.reserve(records.iter().map(|r| r.len() + 1).sum::<usize>() + 4);
     script.push(b'[');
-    for (i, doc) in chunk.iter().enumerate() {
+    for (i, record) in records.iter().enumerate() {
         if i > 0 {
             script.push(b',');
         }
-        script.extend_from_slice(&doc.record);
+        script.extend_from_slice(record);
     }
     script.extend_from_slice(b"]);\n");
     (format!("{SHARD_DIR}{name}.js"), script)
@@ -302,6 +356,32 @@ mod tests {
             format!("ARCHIPEL_SEARCH_LOADED(\"d1\",[{expected},{expected}]);\n")
         );
         assert!(files.iter().all(|(f, _)| f != "search/shards/d2.js"));
+    }
+
+    #[test]
+    fn chunks_made_as_pages_come_equal_the_index_s_chunks() {
+        let docs: Vec<IndexedDoc> = (0..7)
+            .map(|d| indexed(&doc("T", &format!("texte {d}"))))
+            .collect();
+        let all: Vec<_> = index_files(&docs.iter().collect::<Vec<_>>(), SHARD_ABOVE).collect();
+        let chunks = Chunks::new(docs.len());
+        let mut streamed = Vec::new();
+        let mut docs = docs;
+        // Out of order, as pages rendered in parallel hand them over.
+        for d in [5, 0, 6, 2, 1, 4, 3] {
+            streamed.extend(chunks.add(d, &mut docs[d]));
+            let made: Vec<&str> = streamed.iter().map(|(f, _)| f.as_str()).collect();
+            match d {
+                1 => assert_eq!(made, Vec::<&str>::new(), "d0 misses 3, d1 misses 4"),
+                4 => assert_eq!(made, ["search/shards/d1.js"]),
+                _ => {}
+            }
+        }
+        assert_eq!(streamed.len(), 2);
+        for (name, bytes) in &streamed {
+            assert_eq!(file(&all, name).as_bytes(), bytes.as_slice(), "{name}");
+        }
+        assert!(docs.iter().all(|d| d.record.is_empty()), "records dropped");
     }
 
     #[test]
