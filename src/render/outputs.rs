@@ -32,7 +32,6 @@ use crate::diag::{Diagnostic, Pos, Text};
 use crate::links::Graph;
 use crate::model::{Role, Site};
 use crate::t;
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 /// Where one output comes from.
@@ -230,34 +229,6 @@ fn kind_origin(kind: &crate::config::Kind) -> Origin {
     )
 }
 
-/// What one page adds to the table of outputs.
-enum PageOutputs<'s> {
-    /// The page takes a name archipel keeps (the name, the page, what keeps it).
-    Reserved(&'s str, Origin, Origin),
-    /// Its file and its aliases' files, with their origins.
-    Files(Vec<(String, Origin)>),
-}
-
-/// What `page` adds to the table of outputs.
-fn page_outputs<'s>(site: &Site, page: &'s crate::model::Page) -> PageOutputs<'s> {
-    let origin = Origin::file(t!("origin.page"), &page.source.path);
-    if page.role == Role::Standalone {
-        if RESERVED_NAMES.contains(&page.id.as_str()) {
-            return PageOutputs::Reserved(&page.id, origin, reserved_owner(&page.id));
-        }
-        if let Some(kind) = site.config.kinds.iter().find(|k| k.dir == page.id) {
-            return PageOutputs::Reserved(&page.id, origin, kind_origin(kind));
-        }
-    }
-    let mut files = vec![(url::page_file(&page.id), origin)];
-    for alias in &page.aliases {
-        let what = t!("origin.alias", path = alias.path);
-        let origin = Origin::at(what, &page.source.path, Some(alias.pos));
-        files.push((url::page_file(&alias.path), origin));
-    }
-    PageOutputs::Files(files)
-}
-
 /// Every file a full render of `site` writes, with its source; `statics` are the theme's
 /// and the site's static files, `assets` the files of `content/` that are published.
 pub fn plan<'a>(
@@ -269,23 +240,23 @@ pub fn plan<'a>(
     let mut table = Outputs::default();
     table.files.reserve(site.pages.len() + 64);
     let content = Path::new(crate::load::CONTENT_DIR);
-    // Each page's files and origins are made in parallel, then registered in page order.
-    let pages: Vec<PageOutputs> = site
-        .pages
-        .par_iter()
-        .filter(|p| p.role != Role::Home)
-        .map(|page| page_outputs(site, page))
-        .collect();
-    for page in pages {
-        match page {
-            PageOutputs::Reserved(name, origin, taken_by) => {
-                table.reserved(name, &origin, &taken_by)
+    for page in site.pages.iter().filter(|p| p.role != Role::Home) {
+        let origin = Origin::file(t!("origin.page"), &page.source.path);
+        if page.role == Role::Standalone {
+            if RESERVED_NAMES.contains(&page.id.as_str()) {
+                table.reserved(&page.id, &origin, &reserved_owner(&page.id));
+                continue;
             }
-            PageOutputs::Files(files) => {
-                for (file, origin) in files {
-                    table.add(file, origin);
-                }
+            if let Some(kind) = site.config.kinds.iter().find(|k| k.dir == page.id) {
+                table.reserved(&page.id, &origin, &kind_origin(kind));
+                continue;
             }
+        }
+        table.add(url::page_file(&page.id), origin);
+        for alias in &page.aliases {
+            let what = t!("origin.alias", path = alias.path);
+            let origin = Origin::at(what, &page.source.path, Some(alias.pos));
+            table.add(url::page_file(&alias.path), origin);
         }
     }
     let (list_pages, tag_pages) = super::lists::page_counts(site);
