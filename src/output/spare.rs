@@ -313,6 +313,15 @@ mod tests {
 
     const MARK: &str = "This directory is written by archipel; it is replaced by each build.\n";
 
+    /// The tree of `files` after the marker, as [`tree`] lists it.
+    fn expected(files: &[(&str, &str)]) -> Vec<(String, String)> {
+        let marker = std::iter::once((".archipel-output", MARK));
+        marker
+            .chain(files.iter().copied())
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect()
+    }
+
     #[test]
     fn the_replaced_tree_is_the_next_staging_tree_and_shares_unchanged_files() {
         let root = tempfile::tempdir().unwrap();
@@ -339,15 +348,9 @@ mod tests {
         build(root.path(), &[("a/index.html", "a"), ("c", "c")]);
         // The spare was brought up to date and swapped in: its directory is the output's.
         assert_eq!(ino(&out.join("a")), dir);
-        let expected = [
-            (".archipel-output", MARK),
-            ("a/index.html", "a"),
-            ("c", "c"),
-        ];
-        let expected: Vec<_> = expected.map(|(p, t)| (p.to_string(), t.to_string())).into();
         assert_eq!(
             tree(&out),
-            expected,
+            expected(&[("a/index.html", "a"), ("c", "c")]),
             "b/ and the spare's .gitignore are gone"
         );
         assert_eq!(std::fs::read(spare.join(".gitignore")).unwrap(), b"*\n");
@@ -381,13 +384,10 @@ mod tests {
         build(root.path(), &[("x", "file"), ("y/index.html", "y")]);
         build(root.path(), &[("x", "file"), ("y/index.html", "y")]);
         build(root.path(), &[("x/index.html", "dir"), ("y", "file")]);
-        let expected = [
-            (".archipel-output", MARK),
-            ("x/index.html", "dir"),
-            ("y", "file"),
-        ];
-        let expected: Vec<_> = expected.map(|(p, t)| (p.to_string(), t.to_string())).into();
-        assert_eq!(tree(&out), expected);
+        assert_eq!(
+            tree(&out),
+            expected(&[("x/index.html", "dir"), ("y", "file")]),
+        );
     }
 
     #[test]
@@ -410,6 +410,24 @@ mod tests {
                 .unwrap()
                 .is_dir()
         );
+    }
+
+    #[test]
+    fn a_spare_is_brought_up_to_date_when_the_output_was_deleted() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        build(root.path(), &[("a/index.html", "a"), ("b/index.html", "b")]);
+        build(root.path(), &[("a/index.html", "a"), ("b/index.html", "b")]);
+        std::fs::remove_dir_all(&out).unwrap();
+        build(
+            root.path(),
+            &[("a/index.html", "a2"), ("c/index.html", "c")],
+        );
+        assert_eq!(
+            tree(&out),
+            expected(&[("a/index.html", "a2"), ("c/index.html", "c")]),
+        );
+        assert!(!path(&out).exists(), "no replaced tree, so no spare");
     }
 
     #[test]

@@ -29,26 +29,30 @@ fn temporaries(site: &Fixture) -> Vec<String> {
         .collect()
 }
 
+/// A build of `site` that blocks when it reads the tag vocabulary, a named pipe that
+/// nobody writes to: caught half-way, its staging tree made, deterministically.
+#[cfg(unix)]
+fn blocked_build(site: &Fixture) -> std::process::Child {
+    let tags = site.path("content/tags.toml");
+    std::fs::remove_file(&tags).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&tags)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    site.command(&["build"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 #[cfg(unix)]
 #[test]
 fn a_build_stopped_by_a_signal_removes_its_staging_tree() {
     for signal in ["TERM", "HUP", "INT"] {
         let site = Fixture::copy("site");
-        // Reading the tag vocabulary blocks on a named pipe that nobody writes to: the
-        // build is caught half-way, its staging tree made, deterministically.
-        let tags = site.path("content/tags.toml");
-        std::fs::remove_file(&tags).unwrap();
-        let made = std::process::Command::new("mkfifo")
-            .arg(&tags)
-            .status()
-            .unwrap();
-        assert!(made.success());
-        let mut child = site
-            .command(&["build"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = blocked_build(&site);
         let start = Instant::now();
         while temporaries(&site).is_empty() {
             assert!(start.elapsed() < DEADLINE, "no staging tree appeared");
@@ -130,21 +134,7 @@ fn a_failed_build_over_the_spare_tree_leaves_the_output_as_it_was() {
 fn a_build_stopped_while_it_updates_the_spare_tree_keeps_the_output() {
     let site = built_twice();
     let before = site.tree("public");
-    let tags = site.path("content/tags.toml");
-    std::fs::remove_file(&tags).unwrap();
-    assert!(
-        std::process::Command::new("mkfifo")
-            .arg(&tags)
-            .status()
-            .unwrap()
-            .success()
-    );
-    let mut child = site
-        .command(&["build"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = blocked_build(&site);
     let start = Instant::now();
     // The build takes the spare as its staging tree.
     while temporaries(&site) != [format!(".public.archipel-new-{}", child.id())] {
