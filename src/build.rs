@@ -63,7 +63,7 @@ fn diagnose(root: &Path, drafts: bool) -> Result<(Site, Graph, Vec<Diagnostic>),
 
 /// Checks the site and loads its theme, so that templates are validated too, and
 /// that no two sources write one output file ([`outputs`]), reporting what stops the
-/// build in [`stop_in_order`]'s order.
+/// build in the order `stop_in_order` decides (the content, then the theme).
 pub fn check_with_theme(root: &Path, drafts: bool) -> Result<(Checked, Theme), Error> {
     let (site, graph, diags) = diagnose(root, drafts)?;
     let (theme, warnings) = stop_in_order(&site, &graph, diags, || render::theme(&site.config))?;

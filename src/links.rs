@@ -41,7 +41,8 @@ pub struct Graph {
     pub anchors: Vec<Anchors>,
     /// For each page, the pages that reference or link to it, sorted by title.
     pub backlinks: Vec<Vec<usize>>,
-    /// For each page, its related pages grouped by relation (see [`relations`]).
+    /// For each page, its related pages grouped by relation (see the `relations` module
+    /// and [`Group`]).
     pub relations: Vec<Vec<Group>>,
     /// For each page of a kind, the pages before and after it in reading order (see
     /// [`Graph::reading_order`]).
