@@ -1,7 +1,9 @@
 //! Links: the site's cross-references resolved into a [`Graph`].
 //!
 //! Each page's front-matter references and relative `.md` links become page indexes in
-//! `resolve` ([`resolve_page`]), each miss a positioned diagnostic. From the resolved
+//! `resolve` ([`resolve_page`]), each miss a positioned diagnostic; it reads the rest of
+//! the site only through [`Targets`] (`targets`), whose [`Outline`]'s hash is the key
+//! under which an incremental rebuild keeps a page's resolved links. From the resolved
 //! edges, [`derive()`] computes every page's backlinks, its typed relations
 //! (`relations`), its related pages (`related`: shared tags, rarer tags weighing more,
 //! pages already linked left out), its neighbours in reading order, and the sorted page
@@ -19,12 +21,14 @@ pub use anchors::{Anchors, check_anchors};
 pub use lists::{Before, DeriveInput, TitleOrder};
 pub use relations::{Group, Link};
 pub use resolve::{join, leads_to_draft, resolve_page};
+pub use targets::{Outline, Targets};
 
 mod anchors;
 mod lists;
 mod related;
 mod relations;
 mod resolve;
+mod targets;
 
 /// The resolved link structure of a site.
 #[derive(Debug, Default)]
@@ -62,10 +66,11 @@ pub struct Graph {
 
 /// Resolves references and links, and derives backlinks, related pages and lists.
 pub fn resolve(site: &Site) -> (Graph, Vec<Diagnostic>) {
+    let targets = Targets::of(site);
     let per_page: Vec<PageLinks> = site
         .pages
         .par_iter()
-        .map(|page| resolve_page(site, page))
+        .map(|page| resolve_page(&targets, page))
         .collect();
     derive(site, per_page, &|_, _| None, None)
 }

@@ -32,13 +32,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// Other files under `content/` (images, documents), relative to it, sorted.
     pub assets: Vec<String>,
-    by_id: HashMap<String, usize>,
-    by_slug: HashMap<String, Vec<usize>>,
-    /// Ids of files that exist but failed validation: their own errors are reported, so
-    /// links to them are not reported again.
-    invalid: HashSet<String>,
-    /// Ids of drafts left out of this build: links to them are warnings, shown as text.
-    drafts: HashSet<String>,
+    lookup: Lookup,
+    unpublished: Unpublished,
 }
 
 /// The pages a build leaves out, by id: files with errors and unpublished drafts.
@@ -70,6 +65,16 @@ pub enum Role {
     Standalone,
     /// A page of the kind at this index of `Config::kinds`.
     Kind(usize),
+}
+
+impl Role {
+    /// The kind of a page with this role, if it has one.
+    pub fn kind(self, config: &Config) -> Option<&crate::config::Kind> {
+        match self {
+            Role::Kind(k) => Some(&config.kinds[k]),
+            Role::Home | Role::Standalone => None,
+        }
+    }
 }
 
 /// One validated content page.
@@ -150,41 +155,49 @@ pub struct RefField {
 impl Site {
     /// The index of the page with this exact id.
     pub fn page_index(&self, id: &str) -> Option<usize> {
-        self.by_id.get(id).copied()
+        self.lookup.page_index(id)
     }
 
     /// Whether `id` (a page id or a bare slug) names a file that failed validation.
     pub fn is_invalid(&self, id: &str) -> bool {
-        names(&self.invalid, id)
+        names(&self.unpublished.invalid, id)
     }
 
     /// Whether `id` (a page id or a bare slug) names a draft left out of this build.
     pub fn is_draft(&self, id: &str) -> bool {
-        names(&self.drafts, id)
+        names(&self.unpublished.drafts, id)
+    }
+
+    /// The pages this build leaves out, by id.
+    pub fn unpublished(&self) -> &Unpublished {
+        &self.unpublished
+    }
+
+    /// The lookup tables of its pages by id and by slug.
+    pub fn lookup(&self) -> &Lookup {
+        &self.lookup
     }
 
     /// How many drafts the site has, published by this build or not.
     pub fn draft_count(&self) -> usize {
-        self.drafts.len() + self.pages.iter().filter(|p| p.draft).count()
+        self.unpublished.drafts.len() + self.pages.iter().filter(|p| p.draft).count()
     }
 
     /// The pages whose slug is `slug`.
     pub fn pages_with_slug(&self, slug: &str) -> &[usize] {
-        self.by_slug.get(slug).map_or(&[], Vec::as_slice)
+        self.lookup.pages_with_slug(slug)
     }
 
     /// The label of the kind of page `i`, if it has a kind.
     pub fn kind_of(&self, i: usize) -> Option<&crate::config::Kind> {
-        match self.pages[i].role {
-            Role::Kind(k) => Some(&self.config.kinds[k]),
-            Role::Home | Role::Standalone => None,
-        }
+        self.pages[i].role.kind(&self.config)
     }
 }
 
 /// Whether `id` (a page id or a bare slug) is one of `ids`.
-fn names(ids: &HashSet<String>, id: &str) -> bool {
-    ids.contains(id) || ids.iter().any(|i| i.rsplit('/').next() == Some(id))
+pub fn names<'a>(ids: impl IntoIterator<Item = &'a String>, id: &str) -> bool {
+    ids.into_iter()
+        .any(|i| i == id || i.rsplit('/').next() == Some(id))
 }
 
 /// Validates the loaded sources into the site model, collecting every problem found. Drafts are kept only when
@@ -242,6 +255,18 @@ pub struct Lookup {
     by_slug: HashMap<String, Vec<usize>>,
 }
 
+impl Lookup {
+    /// The index of the page with this exact id.
+    pub fn page_index(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The pages (other than the home page) whose file is named `slug`.
+    pub fn pages_with_slug(&self, slug: &str) -> &[usize] {
+        self.by_slug.get(slug).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// A site from pages validated one by one (see [`page()`]), in path order, reusing `lookup` from a site with the same page ids, in the same
 /// order, when given.
 pub fn assemble_with(
@@ -252,16 +277,14 @@ pub fn assemble_with(
     lookup: Option<Lookup>,
     unpublished: Unpublished,
 ) -> Site {
-    let Lookup { by_id, by_slug } = lookup.unwrap_or_else(|| lookup_of(&pages));
+    let lookup = lookup.unwrap_or_else(|| lookup_of(&pages));
     Site {
         config,
         tags,
         pages,
         assets,
-        by_id,
-        by_slug,
-        invalid: unpublished.invalid,
-        drafts: unpublished.drafts,
+        lookup,
+        unpublished,
     }
 }
 
@@ -284,11 +307,7 @@ fn lookup_of(pages: &[Page]) -> Lookup {
 impl Site {
     /// Takes the site apart again: configuration, tags, pages, assets and lookup tables.
     pub fn into_parts(self) -> (Config, Vec<Tag>, Vec<Page>, Vec<String>, Lookup) {
-        let lookup = Lookup {
-            by_id: self.by_id,
-            by_slug: self.by_slug,
-        };
-        (self.config, self.tags, self.pages, self.assets, lookup)
+        (self.config, self.tags, self.pages, self.assets, self.lookup)
     }
 }
 

@@ -97,7 +97,8 @@ struct State {
 
 /// The previous build's links, in page order.
 struct Linked {
-    /// Fingerprint of the page ids, roles and assets that links were resolved with.
+    /// The [`links::Outline::key`](crate::links::Outline::key) of the site its links
+    /// were resolved against.
     shape: u64,
     /// Hash of each page's text.
     content: Vec<u64>,

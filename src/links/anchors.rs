@@ -38,7 +38,7 @@ impl Anchors {
     /// The anchors of `page` from its body's `scan`, with its links to its own headings;
     /// reports explicit ids given twice into `diags`.
     pub(super) fn new(
-        site: &Site,
+        me: Option<usize>,
         page: &Page,
         scan: &Scan,
         index: &LineIndex,
@@ -60,7 +60,7 @@ impl Anchors {
             ids: scan.ids.clone(),
             links: Vec::new(),
         };
-        if let Some(me) = site.page_index(&page.id) {
+        if let Some(me) = me {
             for link in &scan.fragments {
                 anchors.link(
                     me,

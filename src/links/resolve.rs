@@ -8,17 +8,18 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::{Anchors, PageLinks};
+use super::{Anchors, PageLinks, Targets};
 use crate::config::did_you_mean;
 use crate::diag::{Diagnostic, LineIndex, Text};
 use crate::markdown::{self, BodyLink, RawHtml, relative_target};
 use crate::model::{Page, RefField, Role, Site, id_of};
 use crate::t;
 
-/// Resolves one page's references and body links against the site. The result depends
-/// only on the page and on the site's set of page ids, roles and assets, which is what
-/// lets an incremental rebuild (#4) keep it for unchanged pages.
-pub fn resolve_page(site: &Site, page: &Page) -> PageLinks {
+/// Resolves one page's references and body links against the rest of the site, which
+/// it reads only through `site` (see [`Targets`]): the result depends on the page and
+/// on the outline of the site, which is what lets an incremental rebuild (#4) keep it
+/// for unchanged pages.
+pub fn resolve_page(site: &Targets<'_>, page: &Page) -> PageLinks {
     let mut r = Resolver {
         site,
         page,
@@ -27,13 +28,19 @@ pub fn resolve_page(site: &Site, page: &Page) -> PageLinks {
     };
     let refs = page.refs.iter().map(|field| r.refs(field)).collect();
     let scan = markdown::scan(page.body());
-    let mut anchors = Anchors::new(site, page, &scan, &r.index, &mut r.diags);
+    let me = site.page_index(&page.id);
+    let mut anchors = Anchors::new(me, page, &scan, &r.index, &mut r.diags);
     let mut body = HashMap::new();
     let mut assets = HashMap::new();
     for link in scan.links {
         r.body_link(link, &mut anchors, &mut body, &mut assets);
     }
-    raw_html(page, site.config.markdown.raw_html, &r.index, &mut r.diags);
+    raw_html(
+        page,
+        site.config().markdown.raw_html,
+        &r.index,
+        &mut r.diags,
+    );
     PageLinks {
         refs,
         body,
@@ -45,7 +52,7 @@ pub fn resolve_page(site: &Site, page: &Page) -> PageLinks {
 
 /// One page being resolved: the site it links into, its line index and its problems.
 struct Resolver<'a> {
-    site: &'a Site,
+    site: &'a Targets<'a>,
     page: &'a Page,
     index: LineIndex<'a>,
     diags: Vec<Diagnostic>,
@@ -88,7 +95,7 @@ impl Resolver<'_> {
                     return None;
                 }
                 many => {
-                    let ids: Vec<&str> = many.iter().map(|&i| site.pages[i].id.as_str()).collect();
+                    let ids: Vec<&str> = many.iter().map(|&i| site.id(i)).collect();
                     let d = self
                         .error("ambiguous-ref", offset, t!("ambiguous-ref", id = id))
                         .help(t!("ambiguous-ref.help", ids = ids.join(", ")));
@@ -98,10 +105,11 @@ impl Resolver<'_> {
             },
         };
         if let Some(k) = field.target
-            && site.pages[target].role != Role::Kind(k)
+            && site.role(target) != Role::Kind(k)
         {
-            let expected = &site.config.kinds[k];
-            let found = site.kind_of(target).map_or("-", |k| k.singular.as_str());
+            let expected = &site.config().kinds[k];
+            let found = site.role(target).kind(site.config());
+            let found = found.map_or("-", |k| k.singular.as_str());
             let message = t!(
                 "wrong-kind-ref",
                 name = field.name,
@@ -135,10 +143,9 @@ impl Resolver<'_> {
         } else if !site.is_invalid(id) {
             // A page with errors has them reported already: one typo, one error.
             let candidates = site
-                .pages
-                .iter()
-                .filter(|p| field.target.is_none_or(|k| p.role == Role::Kind(k)))
-                .map(|p| p.id.as_str());
+                .pages()
+                .filter(|(_, role)| field.target.is_none_or(|k| *role == Role::Kind(k)))
+                .map(|(id, _)| id);
             let d = self
                 .error(
                     "unknown-ref",
@@ -179,7 +186,7 @@ impl Resolver<'_> {
                 None => self.broken_page_link(joined.is_some(), id, &link.dest, offset),
             }
         } else {
-            match joined.filter(|p| self.site.assets.binary_search(p).is_ok()) {
+            match joined.filter(|p| self.site.has_asset(p)) {
                 Some(file) => {
                     assets.insert(link.dest, file);
                 }
@@ -201,10 +208,10 @@ impl Resolver<'_> {
         if inside && site.is_invalid(id) {
             return;
         }
-        let help = crate::diag::suggest(id, site.pages.iter().map(|p| p.id.as_str()))
+        let help = crate::diag::suggest(id, site.pages().map(|(id, _)| id))
             .and_then(|id| site.page_index(id))
             .map(|t| {
-                let target = &site.pages[t].source.rel;
+                let target = site.rel(t);
                 t!(
                     "did-you-mean",
                     name = relative_md(&self.page.source.rel, target)
@@ -400,7 +407,7 @@ mod tests {
             ("c", &["k/a", "b", "k/a", "c", "nulle-part", "b"]),
         ]);
         let c = &site.pages[site.page_index("k/c").unwrap()];
-        let links = resolve_page(&site, c);
+        let links = resolve_page(&Targets::of(&site), c);
         let ids: Vec<&str> = links.refs[0]
             .iter()
             .map(|&i| site.pages[i].id.as_str())

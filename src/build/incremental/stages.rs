@@ -2,7 +2,6 @@
 //! from the kept pages, link it (keeping what still holds), then render what changed.
 
 use std::collections::HashSet;
-use std::hash::{DefaultHasher, Hash, Hasher};
 
 use rayon::prelude::*;
 
@@ -60,28 +59,15 @@ impl State {
             .iter()
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .collect();
-        // The page ids, roles, assets, invalid files and left-out drafts: what resolving
-        // links, the lookup tables and the set of output files depend on.
-        let shape = {
-            let mut h = DefaultHasher::new();
-            for p in &pages {
-                (&p.id, p.role).hash(&mut h);
-            }
-            assets.hash(&mut h);
-            let mut invalid: Vec<&String> = invalid.iter().collect();
-            invalid.sort();
-            invalid.hash(&mut h);
-            let mut drafts: Vec<&String> = drafts.iter().collect();
-            drafts.sort();
-            drafts.hash(&mut h);
-            h.finish()
-        };
+        let unpublished = model::Unpublished { invalid, drafts };
+        // What resolving links reads of the site (see `links::Outline`); the lookup
+        // tables and the set of output files depend on no more.
+        let shape = links::Outline::of(&pages, &assets, &unpublished).key();
         let lookup = match self.lookup.take() {
             Some((s, lookup)) if s == shape => Some(lookup),
             _ => None,
         };
         let tags = std::mem::take(&mut self.tags);
-        let unpublished = model::Unpublished { invalid, drafts };
         let site = model::assemble_with(config, tags, pages, assets, lookup, unpublished);
         let result = self.link_and_render(&site, shape, &content, job, previous);
         let (config, tags, pages, _, lookup) = site.into_parts();
@@ -313,11 +299,12 @@ fn pages_of(lists: &[Vec<u64>]) -> Vec<usize> {
 /// Each page's resolved links: the previous build's where its text did not change (and
 /// `prev` has the same shape; they are moved out of it), resolved again otherwise.
 fn resolve(site: &model::Site, content: &[u64], prev: Option<&mut Linked>) -> Vec<PageLinks> {
+    let targets = links::Targets::of(site);
     let Some(p) = prev else {
         return site
             .pages
             .par_iter()
-            .map(|page| links::resolve_page(site, page))
+            .map(|page| links::resolve_page(&targets, page))
             .collect();
     };
     let g = &mut p.graph;
@@ -335,7 +322,7 @@ fn resolve(site: &model::Site, content: &[u64], prev: Option<&mut Linked>) -> Ve
     moved
         .into_par_iter()
         .enumerate()
-        .map(|(i, kept)| kept.unwrap_or_else(|| links::resolve_page(site, &site.pages[i])))
+        .map(|(i, kept)| kept.unwrap_or_else(|| links::resolve_page(&targets, &site.pages[i])))
         .collect()
 }
 
