@@ -144,3 +144,25 @@ pub struct PageLinks {
     /// Problems found.
     pub diags: Vec<Diagnostic>,
 }
+
+/// A site of one kind `k` for the tests of `links`: pages by slug with their front
+/// matter lines, and other files of `content/`.
+#[cfg(test)]
+fn test_site(pages: &[(&str, String)], assets: &[&str]) -> (Site, Vec<Diagnostic>) {
+    let config = crate::config::parse(
+        std::path::Path::new("."),
+        "[site]\ntitle = \"T\"\n[[kinds]]\nid = \"k\"\ndir = \"k\"\nsingular = \"K\"\nplural = \"Ks\"\n",
+    )
+    .unwrap();
+    let mut loaded = crate::load::Loaded::default();
+    for (slug, front) in pages {
+        let source = crate::load::parse_source(
+            format!("content/k/{slug}.md").into(),
+            format!("k/{slug}.md"),
+            format!("+++\n{front}\n+++\nTexte.\n"),
+        );
+        loaded.sources.push(source.unwrap());
+    }
+    loaded.assets = assets.iter().map(|a| a.to_string()).collect();
+    crate::model::validate(config, loaded, false)
+}

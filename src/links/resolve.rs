@@ -375,26 +375,15 @@ mod tests {
 
     /// A site of one kind `k` whose pages have the given `see_also` references.
     fn site(pages: &[(&str, &[&str])]) -> Site {
-        let config = crate::config::parse(
-            std::path::Path::new("."),
-            "[site]\ntitle = \"T\"\n[[kinds]]\nid = \"k\"\ndir = \"k\"\nsingular = \"K\"\nplural = \"Ks\"\n",
-        )
-        .unwrap();
-        let mut loaded = crate::load::Loaded::default();
-        for (slug, refs) in pages {
-            let refs: Vec<String> = refs.iter().map(|r| format!("\"{r}\"")).collect();
-            let text = format!(
-                "+++\ntitle = \"{slug}\"\nsee_also = [{}]\n+++\n",
-                refs.join(", ")
-            );
-            let source = crate::load::parse_source(
-                format!("content/k/{slug}.md").into(),
-                format!("k/{slug}.md"),
-                text,
-            );
-            loaded.sources.push(source.unwrap());
-        }
-        let (site, diags) = crate::model::validate(config, loaded, false);
+        let pages: Vec<(&str, String)> = pages
+            .iter()
+            .map(|(slug, refs)| {
+                let refs: Vec<String> = refs.iter().map(|r| format!("\"{r}\"")).collect();
+                let front = format!("title = \"{slug}\"\nsee_also = [{}]", refs.join(", "));
+                (*slug, front)
+            })
+            .collect();
+        let (site, diags) = crate::links::test_site(&pages, &[]);
         assert!(diags.is_empty(), "{diags:?}");
         site
     }

@@ -132,23 +132,8 @@ mod tests {
     /// The outline key of a site of one kind `k` with these pages (slug, front matter
     /// lines) and other files of `content/`.
     fn key(pages: &[(&str, &str)], assets: &[&str]) -> u64 {
-        let config = crate::config::parse(
-            std::path::Path::new("."),
-            "[site]\ntitle = \"T\"\n[[kinds]]\nid = \"k\"\ndir = \"k\"\nsingular = \"K\"\nplural = \"Ks\"\n",
-        )
-        .unwrap();
-        let mut loaded = crate::load::Loaded::default();
-        for (slug, front) in pages {
-            let text = format!("+++\n{front}\n+++\nTexte.\n");
-            let source = crate::load::parse_source(
-                format!("content/k/{slug}.md").into(),
-                format!("k/{slug}.md"),
-                text,
-            );
-            loaded.sources.push(source.unwrap());
-        }
-        loaded.assets = assets.iter().map(|a| a.to_string()).collect();
-        let (site, _) = crate::model::validate(config, loaded, false);
+        let pages: Vec<(&str, String)> = pages.iter().map(|(s, f)| (*s, f.to_string())).collect();
+        let (site, _) = crate::links::test_site(&pages, assets);
         Targets::of(&site).outline.key()
     }
 
