@@ -5,8 +5,11 @@
 //! syntax only; what the values mean is the model's business. Every span it returns is a
 //! byte offset into the whole file, so later stages can point at the exact spot.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -29,7 +32,7 @@ pub struct Source {
     /// Path relative to `content/`, with `/` separators (`temoignages/x.md`).
     pub rel: String,
     /// The whole file.
-    pub text: String,
+    pub text: Text,
     /// The front matter entries, in file order.
     pub front: Vec<Entry>,
     /// Where the Markdown body starts in `text`.
@@ -38,8 +41,86 @@ pub struct Source {
 
 impl Source {
     /// The Markdown body.
-    pub fn body(&self) -> &str {
-        &self.text[self.body_offset..]
+    pub fn body(&self) -> Cow<'_, str> {
+        match self.text.get() {
+            Cow::Borrowed(text) => Cow::Borrowed(&text[self.body_offset..]),
+            Cow::Owned(mut text) => {
+                text.drain(..self.body_offset);
+                Cow::Owned(text)
+            }
+        }
+    }
+}
+
+/// Past this many bytes of Markdown in all, [`load`] keeps each further file's text
+/// compressed: the texts of 100,000 pages took 566 MB, most of a build's memory beside
+/// the rest of the model (see benches/README.md). Below it (a site of about 10,000
+/// pages), texts stay as read, and nothing is decompressed.
+pub const PACK_ABOVE: usize = 64 << 20;
+
+/// A source's text, as read or compressed (LZ4, about half the size of French prose).
+/// Either way the file is read once: a file edited during a build cannot mix two
+/// versions into one site.
+#[derive(Debug)]
+pub struct Text(Stored);
+
+#[derive(Debug)]
+enum Stored {
+    Plain(String),
+    /// Compressed; emptied by [`Text::release`].
+    Packed(Mutex<Vec<u8>>),
+}
+
+impl Text {
+    /// The text as read.
+    pub fn new(text: String) -> Self {
+        Text(Stored::Plain(text))
+    }
+
+    /// The text compressed.
+    pub fn packed(text: &str) -> Self {
+        let bytes = lz4_flex::block::compress_prepend_size(text.as_bytes());
+        Text(Stored::Packed(Mutex::new(bytes)))
+    }
+
+    /// The text, decompressed if it is packed (empty once released).
+    pub fn get(&self) -> Cow<'_, str> {
+        match &self.0 {
+            Stored::Plain(text) => Cow::Borrowed(text),
+            Stored::Packed(bytes) => {
+                let bytes = bytes.lock().unwrap_or_else(|e| e.into_inner());
+                let text = lz4_flex::block::decompress_size_prepended(&bytes).unwrap_or_default();
+                Cow::Owned(String::from_utf8(text).unwrap_or_default())
+            }
+        }
+    }
+
+    /// Frees a packed text: a build that keeps nothing calls it once the page is
+    /// rendered, its last use. A text as read stays (it is small).
+    pub fn release(&self) {
+        if let Stored::Packed(bytes) = &self.0 {
+            *bytes.lock().unwrap_or_else(|e| e.into_inner()) = Vec::new();
+        }
+    }
+
+    /// Whether the text is kept compressed.
+    pub fn is_packed(&self) -> bool {
+        matches!(self.0, Stored::Packed(_))
+    }
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Text::new(String::new())
+    }
+}
+
+impl Clone for Text {
+    fn clone(&self) -> Self {
+        match &self.0 {
+            Stored::Plain(text) => Text::new(text.clone()),
+            Stored::Packed(_) => Text::packed(&self.get()),
+        }
     }
 }
 
@@ -149,9 +230,20 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
         assets,
         ..Loaded::default()
     };
+    // Files read after the first PACK_ABOVE bytes are packed as they are read.
+    let read = AtomicUsize::new(0);
     let results: Vec<Result<Source, Diagnostic>> = paths
         .par_iter()
-        .map(|rel| read_source(root, rel))
+        .map(|rel| {
+            let mut source = read_source(root, rel)?;
+            if let Ok(s) = &mut source
+                && let Stored::Plain(text) = &s.text.0
+                && read.fetch_add(text.len(), Ordering::Relaxed) >= PACK_ABOVE
+            {
+                s.text = Text::packed(text);
+            }
+            Some(source)
+        })
         .collect::<Vec<_>>()
         .into_iter()
         .flatten()
@@ -316,7 +408,7 @@ pub fn parse_source(path: PathBuf, rel: String, text: String) -> Result<Source, 
     Ok(Source {
         path,
         rel,
-        text,
+        text: Text::new(text),
         front,
         body_offset,
     })
@@ -444,7 +536,25 @@ mod tests {
         let Data::Array(items) = &tags.value.data else {
             panic!()
         };
-        assert_eq!(&s.text[items[1].span.clone()], "\"b\"");
+        assert_eq!(&s.text.get()[items[1].span.clone()], "\"b\"");
+    }
+
+    #[test]
+    fn a_packed_text_reads_as_the_text_until_released() {
+        let text = "+++\ntitle = \"Été\"\n+++\n\nCoopération, coopération, coopération.\n";
+        let mut s = parse(text).unwrap();
+        s.text = Text::packed(text);
+        assert!(s.text.is_packed());
+        assert_eq!(s.text.get(), text);
+        assert_eq!(s.body(), "\nCoopération, coopération, coopération.\n");
+        assert_eq!(s.clone().text.get(), text);
+        s.text.release();
+        assert_eq!(s.text.get(), "");
+        // A text as read stays: small sites never pack theirs.
+        let plain = Text::new(text.into());
+        plain.release();
+        assert_eq!(plain.get(), text);
+        assert!(!plain.is_packed());
     }
 
     #[test]

@@ -121,7 +121,7 @@ pub struct Alias {
 
 impl Page {
     /// The Markdown body.
-    pub fn body(&self) -> &str {
+    pub fn body(&self) -> std::borrow::Cow<'_, str> {
         self.source.body()
     }
 }

@@ -226,6 +226,10 @@ impl<'a> Renderer<'a> {
                     let search = out.search.as_mut();
                     let chunk = chunks.as_ref().zip(search).and_then(|(c, s)| c.add(i, s));
                     chunk.map_or(Ok(()), |(file, bytes)| put(&file, bytes))?;
+                    if chunks.is_some() {
+                        // Nothing is kept for a later render: this was the text's last use.
+                        self.site.pages[i].source.text.release();
+                    }
                     Ok(out)
                 }
             })

@@ -54,7 +54,8 @@ fn review_page(site: &Site, graph: &Graph, i: usize) -> (Option<String>, Vec<Dia
     let path = &page.source.path;
     // Built only for a page that gets a warning: scanning every text for line starts
     // was most of the cost of a review.
-    let index = std::cell::LazyCell::new(|| LineIndex::new(&page.source.text));
+    let text = page.source.text.get();
+    let index = std::cell::LazyCell::new(|| LineIndex::new(&text));
     let mut diags = Vec::new();
     for entry in &page.source.front {
         let empty = match &entry.value.data {
@@ -71,15 +72,12 @@ fn review_page(site: &Site, graph: &Graph, i: usize) -> (Option<String>, Vec<Dia
         }
     }
 
-    let body = page.body().trim();
-    let body_start = page.source.text.len() - page.body().trim_start().len();
+    let body = text[page.source.body_offset..].trim();
+    let body_start = text.len() - text[page.source.body_offset..].trim_start().len();
     if body.is_empty() {
         diags.push(
             Diagnostic::warning("empty-body", path, t!("empty-body"))
-                .at(
-                    &index,
-                    closing_fence(&page.source.text[..page.source.body_offset]),
-                )
+                .at(&index, closing_fence(&text[..page.source.body_offset]))
                 .help(t!("empty-body.help")),
         );
     } else if !kind.skeleton.trim().is_empty() && body == kind.skeleton.trim() {
@@ -103,7 +101,8 @@ fn review_page(site: &Site, graph: &Graph, i: usize) -> (Option<String>, Vec<Dia
 /// Page `i`'s title is also page `first`'s.
 fn duplicate_title(site: &Site, i: usize, first: usize) -> Diagnostic {
     let page = &site.pages[i];
-    let index = LineIndex::new(&page.source.text);
+    let text = page.source.text.get();
+    let index = LineIndex::new(&text);
     Diagnostic::warning(
         "duplicate-title",
         &page.source.path,

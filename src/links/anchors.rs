@@ -98,7 +98,8 @@ pub fn check_anchors(site: &Site, graph: &Graph) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for (i, anchors) in graph.anchors.iter().enumerate() {
         let page = &site.pages[i];
-        let index = std::cell::LazyCell::new(|| LineIndex::new(&page.source.text));
+        let text = std::cell::LazyCell::new(|| page.source.text.get());
+        let index = std::cell::LazyCell::new(|| LineIndex::new(&text));
         for link in &anchors.links {
             let ids = &graph.anchors[link.target].ids;
             if ids.contains(&link.fragment) {

@@ -20,14 +20,15 @@ use crate::t;
 /// on the outline of the site, which is what lets an incremental rebuild (#4) keep it
 /// for unchanged pages.
 pub fn resolve_page(site: &Targets<'_>, page: &Page) -> PageLinks {
+    let text = page.source.text.get();
     let mut r = Resolver {
         site,
         page,
-        index: LineIndex::new(&page.source.text),
+        index: LineIndex::new(&text),
         diags: Vec::new(),
     };
     let refs = page.refs.iter().map(|field| r.refs(field)).collect();
-    let scan = markdown::scan(page.body());
+    let scan = markdown::scan(&text[page.source.body_offset..]);
     let me = site.page_index(&page.id);
     let mut anchors = Anchors::new(me, page, &scan, &r.index, &mut r.diags);
     let mut body = HashMap::new();
@@ -247,10 +248,11 @@ impl Resolver<'_> {
 /// removes or escapes (#13), so that a reviewer sees it as an annotation.
 fn raw_html(page: &Page, policy: RawHtml, index: &LineIndex<'_>, diags: &mut Vec<Diagnostic>) {
     // Most pages hold no HTML at all: spare them a second parse.
-    if policy == RawHtml::Allow || !page.body().contains('<') {
+    let body = page.body();
+    if policy == RawHtml::Allow || !body.contains('<') {
         return;
     }
-    for change in markdown::raw_html_changes(page.body(), policy) {
+    for change in markdown::raw_html_changes(&body, policy) {
         let snippet = &change.snippet;
         let (message, help) = match policy {
             RawHtml::Escape => (

@@ -57,7 +57,8 @@ pub fn page(
     // The text is taken out of the source while the page is filled in (and put back at
     // the end), and indexed by line only if a diagnostic needs a position: cloning and
     // indexing every file showed in the serial part of a 10,000-page build's profile.
-    let text = std::mem::take(&mut source.text);
+    let stored = std::mem::take(&mut source.text);
+    let text = stored.get();
     let entries = std::mem::take(&mut source.front);
     let path = source.path.clone();
     let mut front = Front {
@@ -108,8 +109,9 @@ pub fn page(
     page.refs.sort_by_key(|r| rank(&r.name));
     page.values.sort_by_key(|v| rank(&v.name));
     drop(front);
+    drop(text);
     page.source.front = entries;
-    page.source.text = text;
+    page.source.text = stored;
     Some(page)
 }
 

@@ -132,7 +132,7 @@ impl<'a> Pages<'a> {
         let policy = self.site.config.markdown.raw_html;
         let rewrite = self.rewriter(&l, i);
         let (rendered, memo) =
-            Memo::record(&rewrite, |r| markdown::to_html(page.body(), r, policy));
+            Memo::record(&rewrite, |r| markdown::to_html(&page.body(), r, policy));
         let (print, print_memo) = match self.site.config.site.print {
             true => {
                 let rewrite = self.print_rewriter(i);

@@ -111,7 +111,7 @@ pub fn page_html(site: &Site, i: usize, to_anchor: &dyn Fn(&str) -> Option<Rewri
         shift: title_level(site, i) - 1,
     };
     let policy = site.config.markdown.raw_html;
-    markdown::to_html_nested(site.pages[i].body(), to_anchor, policy, nesting).html
+    markdown::to_html_nested(&site.pages[i].body(), to_anchor, policy, nesting).html
 }
 
 /// A page a printed page refers to, by its anchor in the booklet.

@@ -51,7 +51,7 @@ fn check_page(text: String) -> (Vec<Diagnostic>, u32) {
     diags.extend(links::resolve(&site).1);
     if let Some(i) = site.page_index("cas/premier") {
         markdown::to_html(
-            site.pages[i].body(),
+            &site.pages[i].body(),
             &|_| None,
             site.config.markdown.raw_html,
         );

@@ -55,7 +55,7 @@ fn read(
     let (content, page) = match source {
         Ok(source) => {
             let mut h = DefaultHasher::new();
-            source.text.hash(&mut h);
+            source.text.get().hash(&mut h);
             let content = h.finish();
             (
                 content,
