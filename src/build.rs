@@ -115,7 +115,8 @@ fn content_holds(mut diags: Vec<Diagnostic>) -> Result<Vec<Diagnostic>, Error> {
 /// page lacks, a macro whose recursion never stops, [`render::theme`]). `check` writes
 /// nothing, yet finds every error a build would.
 pub fn check_rendered(root: &Path, drafts: bool) -> Result<Checked, Error> {
-    let (checked, theme) = check_with_theme(root, drafts)?;
+    let (mut checked, theme) = check_with_theme(root, drafts)?;
+    checked.site.drop_front_matter();
     let options = render::Options {
         drafts,
         ..render::Options::default()
@@ -144,7 +145,8 @@ pub(crate) fn sort(diags: &mut [Diagnostic]) {
 
 /// Builds the site at `root` into `sink`.
 pub fn render_into(root: &Path, options: render::Options, sink: &dyn Sink) -> Result<Built, Error> {
-    let (checked, theme) = check_with_theme(root, options.drafts)?;
+    let (mut checked, theme) = check_with_theme(root, options.drafts)?;
+    checked.site.drop_front_matter();
     let mut summary = render::render(&checked.site, &checked.graph, &theme, options, sink)?;
     summary.files += copy_files(&checked.site, &checked.graph, &theme, sink)?;
     let mut warnings = checked.warnings;

@@ -305,6 +305,15 @@ fn lookup_of(pages: &[Page]) -> Lookup {
 }
 
 impl Site {
+    /// Drops what only validation and review read of each page: its front matter as
+    /// parsed (the page holds its values). A build that renders once then keeps nothing
+    /// calls it before rendering: about 1 KB a page, 90 MB at 100,000 pages.
+    pub fn drop_front_matter(&mut self) {
+        for page in &mut self.pages {
+            page.source.front = Vec::new();
+        }
+    }
+
     /// Takes the site apart again: configuration, tags, pages, assets and lookup tables.
     pub fn into_parts(self) -> (Config, Vec<Tag>, Vec<Page>, Vec<String>, Lookup) {
         (self.config, self.tags, self.pages, self.assets, self.lookup)

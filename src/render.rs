@@ -297,14 +297,8 @@ impl<'a> Renderer<'a> {
         let docs: Vec<&search::IndexedDoc> =
             outs.iter().filter_map(|o| o.search.as_ref()).collect();
         let shard_above = self.site.config.search.shard_above;
-        if streamed {
-            return search::term_files(&docs, shard_above)
-                .into_par_iter()
-                .try_for_each(|(file, bytes)| put(&file, bytes));
-        }
-        search::index_files(&docs, shard_above)
-            .into_par_iter()
-            .try_for_each(|(file, bytes)| put(&file, bytes))
+        let put = |file: String, bytes| put(&file, bytes);
+        search::write_index(&docs, shard_above, !streamed, &put)
     }
 
     fn home(&self, select: &Select, outs: &[PageOut], put: &Put<'_>) -> Result<(), Error> {

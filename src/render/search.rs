@@ -17,7 +17,7 @@ use crate::slug::fold;
 
 mod files;
 mod record;
-pub use files::{Chunks, SHARD_ABOVE, SHARD_DIR, index_files, term_files};
+pub use files::{Chunks, Put, SHARD_ABOVE, SHARD_DIR, write_index};
 
 /// One document to index.
 pub struct Doc<'a> {

@@ -32,22 +32,32 @@ pub use crate::config::SHARD_ABOVE;
 /// terms (a single term is never split).
 const SHARD_TARGET: usize = 32 * 1024;
 
-/// The index's files (output path and bytes) for `docs`, in document order: the
-/// manifest and term shards first, then each chunk of documents, made only when the
-/// caller takes it. At 10,000 pages the chunks hold the pages' text, 50 MB: made all at
-/// once, they were a sixth of a build's peak memory (see benches/README.md).
-pub fn index_files<'a>(
-    docs: &'a [&'a IndexedDoc],
+/// Where the index's files go: each one's output path and bytes.
+pub type Put<'a, E> = dyn Fn(String, Vec<u8>) -> Result<(), E> + Sync + 'a;
+
+/// Writes the index's files for `docs` into `put`, each as soon as it is made: the
+/// manifest and term shards, then, when `chunks` is true (they were not made by
+/// [`Chunks`] as the pages rendered), each chunk of documents. At 10,000 pages the
+/// chunks hold the pages' text, 50 MB, and at 100,000 pages the term shards 150 MB:
+/// made all at once, they were a sixth of a build's peak memory (see
+/// benches/README.md).
+pub fn write_index<E: Send>(
+    docs: &[&IndexedDoc],
     shard_above: usize,
-) -> impl ParallelIterator<Item = (String, Vec<u8>)> + 'a {
-    term_files(docs, shard_above).into_par_iter().chain(
-        docs.par_chunks(DOCS_PER_CHUNK)
-            .enumerate()
-            .map(|(k, chunk)| {
-                let records: Vec<&[u8]> = chunk.iter().map(|d| d.record.as_slice()).collect();
-                chunk_file(k, &records)
-            }),
-    )
+    chunks: bool,
+    put: &Put<'_, E>,
+) -> Result<(), E> {
+    write_terms(docs, shard_above, put)?;
+    if !chunks {
+        return Ok(());
+    }
+    docs.par_chunks(DOCS_PER_CHUNK)
+        .enumerate()
+        .try_for_each(|(k, chunk)| {
+            let records: Vec<&[u8]> = chunk.iter().map(|d| d.record.as_slice()).collect();
+            let (file, bytes) = chunk_file(k, &records);
+            put(file, bytes)
+        })
 }
 
 /// The document chunks of a render that keeps nothing afterwards (a build, `check`),
@@ -98,12 +108,15 @@ impl Chunks {
     }
 }
 
-/// The manifest, and the term shards when the postings pass `shard_above` bytes: the
-/// whole index but its chunks.
-pub fn term_files(docs: &[&IndexedDoc], shard_above: usize) -> Vec<(String, Vec<u8>)> {
+/// Writes the manifest, and the term shards when the postings pass `shard_above` bytes:
+/// the whole index but its chunks.
+fn write_terms<E: Send>(
+    docs: &[&IndexedDoc],
+    shard_above: usize,
+    put: &Put<'_, E>,
+) -> Result<(), E> {
     let postings = postings(docs);
     let total: usize = postings.iter().map(|(t, p)| t.len() + p.len() + 4).sum();
-    let mut files = Vec::new();
     let mut manifest = format!(
         "window.ARCHIPEL_SEARCH={{\"docs\":{},\"chunk\":{DOCS_PER_CHUNK},",
         docs.len()
@@ -116,20 +129,19 @@ pub fn term_files(docs: &[&IndexedDoc], shard_above: usize) -> Vec<(String, Vec<
         manifest.push_str("\"shards\":");
         let names: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
         manifest.push_str(&serde_json::to_string(&names).unwrap_or_default());
-        for (key, range) in &keys {
+        keys.par_iter().try_for_each(|(key, range)| {
             let name = format!("t-{}", file_name(key));
             let mut script = loaded_prefix(&name);
             push_terms(&mut script, &postings[range.clone()]);
             script.push_str(");\n");
-            files.push((format!("{SHARD_DIR}{name}.js"), script.into_bytes()));
-        }
+            put(format!("{SHARD_DIR}{name}.js"), script.into_bytes())
+        })?;
     }
     manifest.push_str("};\n");
-    files.push((
+    put(
         super::super::url::SEARCH_INDEX_FILE.into(),
         manifest.into_bytes(),
-    ));
-    files
+    )
 }
 
 /// The script of chunk `k`: the records of its documents.
@@ -293,6 +305,17 @@ mod tests {
         }
     }
 
+    /// Every file of the index of `docs`, chunks included.
+    fn index_files(docs: &[&IndexedDoc], shard_above: usize) -> Vec<(String, Vec<u8>)> {
+        let files = Mutex::new(Vec::new());
+        let put = |file: String, bytes: Vec<u8>| -> Result<(), ()> {
+            files.lock().unwrap().push((file, bytes));
+            Ok(())
+        };
+        write_index(docs, shard_above, true, &put).unwrap();
+        files.into_inner().unwrap()
+    }
+
     fn file<'a>(files: &'a [(String, Vec<u8>)], name: &str) -> &'a str {
         let (_, bytes) = files.iter().find(|(f, _)| f == name).expect(name);
         std::str::from_utf8(bytes).unwrap()
@@ -314,7 +337,7 @@ mod tests {
             indexed(&doc("Conflit", "rien")),
             indexed(&doc("Autre", "un conflit ici")),
         ];
-        let files: Vec<_> = index_files(&docs.iter().collect::<Vec<_>>(), SHARD_ABOVE).collect();
+        let files: Vec<_> = index_files(&docs.iter().collect::<Vec<_>>(), SHARD_ABOVE);
         let manifest = file(&files, "search-index.js");
         assert!(manifest.contains("\"conflit\":[0,16,1,1]"), "{manifest}");
         assert!(manifest.starts_with("window.ARCHIPEL_SEARCH={\"docs\":2,\"chunk\":4,"));
@@ -326,7 +349,7 @@ mod tests {
             .iter()
             .map(|t| indexed(&doc("T", t)))
             .collect();
-        let files: Vec<_> = index_files(&more.iter().collect::<Vec<_>>(), SHARD_ABOVE).collect();
+        let files: Vec<_> = index_files(&more.iter().collect::<Vec<_>>(), SHARD_ABOVE);
         let gaps = file(&files, "search-index.js");
         assert!(
             gaps.contains("\"conflit\":[1,1,2,1]"),
@@ -348,7 +371,7 @@ mod tests {
                 })
             })
             .collect();
-        let files: Vec<_> = index_files(&docs.iter().collect::<Vec<_>>(), SHARD_ABOVE).collect();
+        let files: Vec<_> = index_files(&docs.iter().collect::<Vec<_>>(), SHARD_ABOVE);
         let chunk = file(&files, "search/shards/d1.js");
         let expected = r#"["T","K","x/","Avant. Écoute Tout écouter. Suite Encore","Avant.",[["ecoute","Écoute","Tout écouter."],["suite","Suite","Encore"]]]"#;
         assert_eq!(
@@ -363,7 +386,7 @@ mod tests {
         let docs: Vec<IndexedDoc> = (0..7)
             .map(|d| indexed(&doc("T", &format!("texte {d}"))))
             .collect();
-        let all: Vec<_> = index_files(&docs.iter().collect::<Vec<_>>(), SHARD_ABOVE).collect();
+        let all: Vec<_> = index_files(&docs.iter().collect::<Vec<_>>(), SHARD_ABOVE);
         let chunks = Chunks::new(docs.len());
         let mut streamed = Vec::new();
         let mut docs = docs;
