@@ -311,9 +311,19 @@ fn rebuild_loop(
                     }
                 }
                 if rebuilt.deferred {
-                    line.push_str(" (search index with the next change)");
+                    line.push_str(&tr(lang, "serve.index-next", &[]));
                 }
                 crate::errln!("{line}");
+                // The saved files' warnings, as a clean build would print them: what the
+                // contributor just wrote may need a second look.
+                let saved: Vec<Diagnostic> = rebuilt
+                    .warnings
+                    .iter()
+                    .filter(|d| batch.paths.contains(&d.path))
+                    .cloned()
+                    .collect();
+                let shown = diag::render(&saved, Format::Human, options.color, lang);
+                crate::err!("{shown}");
             }
             Err(e) => {
                 crate::errln!("{what}: {}", tr(lang, "serve.failed", &[]));

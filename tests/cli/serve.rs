@@ -315,6 +315,29 @@ fn a_template_broken_while_a_page_is_reports_what_build_reports() {
     assert!(build.stderr.starts_with(&said), "{}", build.stderr);
 }
 
+#[test]
+fn a_save_shows_the_saved_page_s_warnings_and_no_other_s() {
+    let site = Fixture::copy("site");
+    // Another page with a warning of its own, from the start.
+    let second = site.read("content/cas/second.md");
+    let emptied = second.replacen("tags = [", "tags = [] # [", 1);
+    assert_ne!(emptied, second);
+    site.write("content/cas/second.md", &emptied);
+    let server = Server::start(&site, &[]);
+    let good = site.read("content/cas/premier.md");
+    site.write(
+        "content/cas/premier.md",
+        &good.replace("methods = [\"methodes/ecoute\"]", "methods = []"),
+    );
+    let warning = "content/cas/premier.md:6:11: warning[empty-field]: the required field `methods` is empty\n";
+    let said = server.poll_log("the rebuild after the save", |log| {
+        let (said, _) = printed_after(log, "content/cas/premier.md")?;
+        said.contains("help").then(|| said.to_string())
+    });
+    assert!(said.starts_with(warning), "{said}");
+    assert!(!said.contains("second.md"), "{said}");
+}
+
 /// What serve printed after the last line saying that a path starting with `changed`
 /// changed (`templates changed: …`), up to the next such line, and where that ends.
 fn printed_after<'a>(log: &'a str, changed: &str) -> Option<(&'a str, usize)> {
