@@ -180,43 +180,6 @@ fn zip_never_replaces_an_archive_that_archipel_did_not_write() {
     );
 }
 
-/// The largest resident set of this process's children that have ended, in KiB.
-#[cfg(target_os = "linux")]
-fn children_max_rss_kib() -> i64 {
-    // SAFETY: getrusage only writes into the zeroed struct it is given.
-    unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        assert_eq!(libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage), 0);
-        usage.ru_maxrss
-    }
-}
-
-#[cfg(target_os = "linux")]
-#[test]
-fn a_gigabyte_sparse_file_builds_in_bounded_memory_and_stays_sparse() {
-    use std::os::unix::fs::MetadataExt;
-    let site = Fixture::copy("site");
-    std::fs::create_dir_all(site.path("content/docs")).unwrap();
-    let big = std::fs::File::create(site.path("content/docs/disque.img")).unwrap();
-    big.set_len(1 << 30).unwrap();
-    drop(big);
-    site.write(
-        "content/apropos.md",
-        "+++\ntitle = \"À propos\"\n+++\n\nLe [disque](docs/disque.img).\n",
-    );
-    for _ in 0..2 {
-        // Twice: a copy, then over the previous output.
-        site.run(&["build"]).expect(0);
-        let copy = std::fs::metadata(site.path("public/docs/disque.img")).unwrap();
-        assert_eq!(copy.len(), 1 << 30);
-        assert!(copy.blocks() * 512 < 16 << 20, "{} blocks", copy.blocks());
-    }
-    // Every child of this test process so far (builds of small sites, and these two)
-    // stayed far below the file's size.
-    let rss = children_max_rss_kib();
-    assert!(rss < 256 * 1024, "a child build peaked at {rss} KiB");
-}
-
 #[test]
 fn a_line_of_five_thousand_unknown_tags_prints_a_bounded_report() {
     let site = Fixture::copy("site");

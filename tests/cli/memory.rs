@@ -1,5 +1,6 @@
 //! Bounded memory with large files (#14): `serve` streams a large asset to the reader,
-//! and `build --zip` writes a large linked file into the archive as it reads it. The
+//! `build --zip` writes a large linked file into the archive as it reads it, and
+//! `build` copies a sparse gigabyte without reading it whole. The
 //! peaks come from the kernel: each process's `VmHWM` in `/proc/<pid>/status`. The
 //! file is sparse (it takes no disk); the bound is a quarter of its size: far above
 //! what a streaming process needs (a debug build of archipel serving or zipping the
@@ -225,4 +226,27 @@ fn a_build_writes_search_chunks_without_holding_every_page_s_text() {
         .filter(|c| c.contains("\"Long "))
         .count();
     assert!(long >= LONG_PAGES / 4, "{long} chunks hold long pages");
+}
+
+#[test]
+fn a_gigabyte_sparse_file_builds_in_bounded_memory_and_stays_sparse() {
+    use std::os::unix::fs::MetadataExt;
+    let site = Fixture::copy("site");
+    std::fs::create_dir_all(site.path("content/docs")).unwrap();
+    let big = std::fs::File::create(site.path("content/docs/disque.img")).unwrap();
+    big.set_len(1 << 30).unwrap();
+    drop(big);
+    site.write(
+        "content/apropos.md",
+        "+++\ntitle = \"À propos\"\n+++\n\nLe [disque](docs/disque.img).\n",
+    );
+    for _ in 0..2 {
+        // Twice: a copy, then over the previous output.
+        let (code, peak) = run_with_peak(&site, &["build"]);
+        assert_eq!(code, 0, "{}", site.read("run.log"));
+        assert!(peak < 256 * 1024, "the build peaked at {peak} KiB");
+        let copy = std::fs::metadata(site.path("public/docs/disque.img")).unwrap();
+        assert_eq!(copy.len(), 1 << 30);
+        assert!(copy.blocks() * 512 < 16 << 20, "{} blocks", copy.blocks());
+    }
 }
