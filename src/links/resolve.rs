@@ -38,6 +38,7 @@ pub fn resolve_page(site: &Targets<'_>, page: &Page) -> PageLinks {
     }
     raw_html(
         page,
+        &text[page.source.body_offset..],
         site.config().markdown.raw_html,
         &r.index,
         &mut r.diags,
@@ -246,13 +247,19 @@ impl Resolver<'_> {
 
 /// A warning for each piece of raw HTML in the page's body that the site's policy
 /// removes or escapes (#13), so that a reviewer sees it as an annotation.
-fn raw_html(page: &Page, policy: RawHtml, index: &LineIndex<'_>, diags: &mut Vec<Diagnostic>) {
+/// `body` is the page's body, as the caller already holds it.
+fn raw_html(
+    page: &Page,
+    body: &str,
+    policy: RawHtml,
+    index: &LineIndex<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
     // Most pages hold no HTML at all: spare them a second parse.
-    let body = page.body();
     if policy == RawHtml::Allow || !body.contains('<') {
         return;
     }
-    for change in markdown::raw_html_changes(&body, policy) {
+    for change in markdown::raw_html_changes(body, policy) {
         let snippet = &change.snippet;
         let (message, help) = match policy {
             RawHtml::Escape => (

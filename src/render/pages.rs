@@ -131,12 +131,14 @@ impl<'a> Pages<'a> {
         let l = self.linker(&file);
         let policy = self.site.config.markdown.raw_html;
         let rewrite = self.rewriter(&l, i);
-        let (rendered, memo) =
-            Memo::record(&rewrite, |r| markdown::to_html(&page.body(), r, policy));
+        // Decompressed once (a large site's sources are kept packed, see `load::Text`).
+        let text = page.body();
+        let (rendered, memo) = Memo::record(&rewrite, |r| markdown::to_html(&text, r, policy));
         let (print, print_memo) = match self.site.config.site.print {
             true => {
                 let rewrite = self.print_rewriter(i);
-                let (html, memo) = Memo::record(&rewrite, |r| print::page_html(self.site, i, r));
+                let (html, memo) =
+                    Memo::record(&rewrite, |r| print::page_html(self.site, i, &text, r));
                 (Some(html), Some(memo))
             }
             false => (None, None),

@@ -103,15 +103,21 @@ pub fn rewrite(site: &Site, graph: &Graph, i: usize, offline: bool, dest: &str) 
     }
 }
 
-/// Page `i`'s body as the booklet holds it: ids prefixed with its anchor, headings one
-/// level below its title, links rewritten by `to_anchor` (see [`rewrite`]).
-pub fn page_html(site: &Site, i: usize, to_anchor: &dyn Fn(&str) -> Option<Rewrite>) -> String {
+/// Page `i`'s body (`body`, its Markdown) as the booklet holds it: ids prefixed with its
+/// anchor, headings one level below its title, links rewritten by `to_anchor` (see
+/// [`rewrite`]).
+pub fn page_html(
+    site: &Site,
+    i: usize,
+    body: &str,
+    to_anchor: &dyn Fn(&str) -> Option<Rewrite>,
+) -> String {
     let nesting = Nesting {
         id_prefix: &anchor(site, i),
         shift: title_level(site, i) - 1,
     };
     let policy = site.config.markdown.raw_html;
-    markdown::to_html_nested(&site.pages[i].body(), to_anchor, policy, nesting).html
+    markdown::to_html_nested(body, to_anchor, policy, nesting).html
 }
 
 /// A page a printed page refers to, by its anchor in the booklet.
