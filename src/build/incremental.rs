@@ -161,7 +161,7 @@ impl Rendered {
             .collect();
         let keys = Keys {
             pages,
-            ..self.keys.clone()
+            ..std::mem::take(&mut self.keys)
         };
         (kept, keys)
     }

@@ -194,11 +194,9 @@ impl Outputs {
         self.diags.push(d);
     }
 
-    /// The output paths, sorted.
+    /// The output paths, in no particular order.
     pub fn files(&self) -> impl Iterator<Item = &str> {
-        let mut files: Vec<&str> = self.files.keys().map(String::as_str).collect();
-        files.sort_unstable();
-        files.into_iter()
+        self.files.keys().map(String::as_str)
     }
 
     /// The collisions and reserved names found.

@@ -148,7 +148,8 @@ fn the_table_of_outputs_is_what_a_build_writes() {
         &theme,
         archipel::render::Options::default(),
     );
-    let planned: Vec<String> = table.files().map(String::from).collect();
+    let mut planned: Vec<String> = table.files().map(String::from).collect();
+    planned.sort_unstable();
     let (claimed, written): (Vec<String>, Vec<String>) = site
         .tree("public")
         .into_iter()
