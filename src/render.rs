@@ -212,7 +212,11 @@ impl<'a> Renderer<'a> {
             files.fetch_add(1, Ordering::Relaxed);
             sink.put(file, &bytes)
         };
-        let chunks = self.chunks(select, &previous);
+        // Nothing is kept for a later render (a one-shot build): each page's text is
+        // freed once the page is rendered, its last use, and the search index's chunks
+        // are made as the pages come.
+        let one_shot = self.sources.is_empty() && previous.iter().all(Option::is_none);
+        let chunks = self.chunks(select, one_shot);
         previous.resize_with(self.site.pages.len(), || None);
         let pages = self.pages();
         let outs: Vec<PageOut> = previous
@@ -226,8 +230,7 @@ impl<'a> Renderer<'a> {
                     let search = out.search.as_mut();
                     let chunk = chunks.as_ref().zip(search).and_then(|(c, s)| c.add(i, s));
                     chunk.map_or(Ok(()), |(file, bytes)| put(&file, bytes))?;
-                    if chunks.is_some() {
-                        // Nothing is kept for a later render: this was the text's last use.
+                    if one_shot {
                         self.site.pages[i].source.text.release();
                     }
                     Ok(out)
@@ -276,11 +279,10 @@ impl<'a> Renderer<'a> {
     }
 
     /// The search index's chunks made while the pages render, when every page renders
-    /// now and nothing is kept for a later render (see [`search::Chunks`]).
-    fn chunks(&self, select: &Select, previous: &[Option<PageOut>]) -> Option<search::Chunks> {
+    /// now and nothing is kept for a later render (`one_shot`; see [`search::Chunks`]).
+    fn chunks(&self, select: &Select, one_shot: bool) -> Option<search::Chunks> {
         let all = select.search_index && select.pages.iter().all(|&s| s);
-        let keeps = !self.sources.is_empty() || previous.iter().any(Option::is_some);
-        (all && !keeps).then(|| search::Chunks::new(self.site.pages.len()))
+        (all && one_shot).then(|| search::Chunks::new(self.site.pages.len()))
     }
 
     /// The search index's files; its chunks only when they were not `streamed`.
