@@ -10,7 +10,7 @@
 
 pub mod archive;
 pub mod cleanup;
-pub mod spare;
+mod spare;
 mod target;
 pub mod update;
 
@@ -254,16 +254,32 @@ impl Staging {
     /// build over the previous output (see benches/README.md). The previous tree is only
     /// read: a failed build still leaves it as it was.
     fn link_unchanged(&self, path: &str, bytes: &[u8]) -> bool {
-        let old = self.out.join(path);
-        let same_size = std::fs::symlink_metadata(&old)
-            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-        if !same_size || std::fs::read(&old).map_or(true, |b| b != bytes) {
+        if self.live_holding(path, bytes).is_none() {
             return false;
         }
         let new = self.tmp.join(path);
         new.parent()
             .is_none_or(|parent| std::fs::create_dir_all(parent).is_ok())
-            && std::fs::hard_link(&old, &new).is_ok()
+            && std::fs::hard_link(self.out.join(path), &new).is_ok()
+    }
+
+    /// The metadata of the live output's file `path` when it holds exactly `bytes`.
+    fn live_holding(&self, path: &str, bytes: &[u8]) -> Option<std::fs::Metadata> {
+        let old = self.out.join(path);
+        let live = std::fs::symlink_metadata(&old)
+            .ok()
+            .filter(|m| m.is_file() && m.len() == bytes.len() as u64)?;
+        std::fs::read(&old)
+            .is_ok_and(|b| b == bytes)
+            .then_some(live)
+    }
+
+    /// The metadata of the live output's file `path` when it is a copy with the
+    /// [`fingerprint`] `print`.
+    fn live_copy(&self, path: &str, print: u64) -> Option<std::fs::Metadata> {
+        std::fs::symlink_metadata(self.out.join(path))
+            .ok()
+            .filter(|m| m.is_file() && fingerprint(m) == print)
     }
 }
 
@@ -292,9 +308,7 @@ impl Sink for Staging {
         if self.reuse {
             // The previous build's copy, when it has the same size and time: linked.
             let old = self.out.join(path);
-            let same = std::fs::symlink_metadata(&old)
-                .is_ok_and(|m| m.is_file() && fingerprint(&m) == fingerprint(&meta));
-            if same
+            if self.live_copy(path, fingerprint(&meta)).is_some()
                 && new
                     .parent()
                     .is_none_or(|p| std::fs::create_dir_all(p).is_ok())

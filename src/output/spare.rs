@@ -26,7 +26,7 @@ use super::{MARKER, Staging};
 use crate::diag::Error;
 
 /// The path of the spare tree of the output `out`.
-pub fn path(out: &Path) -> PathBuf {
+fn path(out: &Path) -> PathBuf {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -175,18 +175,13 @@ impl Staging {
         recycled.note(path);
         let (old, new) = (self.out.join(path), self.tmp.join(path));
         let here = std::fs::symlink_metadata(&new).ok().filter(|m| m.is_file());
-        if self.reuse {
-            let live = std::fs::symlink_metadata(&old)
-                .ok()
-                .filter(|m| m.is_file() && m.len() == bytes.len() as u64);
-            if let Some(live) = live
-                && std::fs::read(&old).is_ok_and(|b| b == bytes)
-            {
-                if here.is_some_and(|h| same_file(&h, &live)) {
-                    return Ok(());
-                }
-                return self.replace(&new, |tmp| std::fs::hard_link(&old, tmp));
+        if self.reuse
+            && let Some(live) = self.live_holding(path, bytes)
+        {
+            if here.is_some_and(|h| same_file(&h, &live)) {
+                return Ok(());
             }
+            return self.replace(&new, |tmp| std::fs::hard_link(&old, tmp));
         }
         // Not the live file's bytes, so not a link to it: the spare's own copy may hold them.
         if here.is_some_and(|h| h.len() == bytes.len() as u64)
@@ -210,9 +205,7 @@ impl Staging {
         let (old, new) = (self.out.join(path), self.tmp.join(path));
         let here = std::fs::symlink_metadata(&new).ok().filter(|m| m.is_file());
         if self.reuse
-            && let Some(live) = std::fs::symlink_metadata(&old)
-                .ok()
-                .filter(|m| m.is_file() && super::fingerprint(m) == print)
+            && let Some(live) = self.live_copy(path, print)
         {
             if here.is_some_and(|h| same_file(&h, &live)) {
                 return Ok(());
