@@ -56,7 +56,7 @@ impl Source {
 /// compressed: the texts of 100,000 pages took 566 MB, most of a build's memory beside
 /// the rest of the model (see benches/README.md). Below it (a site of about 10,000
 /// pages), texts stay as read, and nothing is decompressed.
-pub const PACK_ABOVE: usize = 64 << 20;
+const PACK_ABOVE: usize = 64 << 20;
 
 /// A source's text, as read or compressed (LZ4, about half the size of French prose).
 /// Either way the file is read once: a file edited during a build cannot mix two
@@ -104,7 +104,8 @@ impl Text {
     }
 
     /// Whether the text is kept compressed.
-    pub fn is_packed(&self) -> bool {
+    #[cfg(test)]
+    fn is_packed(&self) -> bool {
         matches!(self.0, Stored::Packed(_))
     }
 }

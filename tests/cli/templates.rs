@@ -4,8 +4,6 @@
 
 use crate::support::Fixture;
 
-/// The fixture with the site template `name` set to `text` (and `page.html` replaced by
-/// `page` when given).
 /// A macro of 64 levels (n = 0 to 63, the most allowed) with a loop, a filter section, a
 /// `set` and a condition at each level: about 40 KB of stack a level in a debug build,
 /// which overflowed the 2 MB of a default thread.
@@ -14,6 +12,8 @@ const HEAVY: &str = "{% macro m(n, items) %}{% for x in items %}{% if n < 63 and
      {{ self::m(n=n+1, items=items) | safe }}{% endfilter %}</i>\
      {% endif %}{% endfor %}{% endmacro m %}\n";
 
+/// The fixture with the site template `name` set to `text` (and `page.html` replaced by
+/// `page` when given).
 fn site_with(templates: &[(&str, &str)]) -> Fixture {
     let site = Fixture::copy("site");
     for (name, text) in templates {
