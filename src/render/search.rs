@@ -17,6 +17,7 @@ use crate::slug::fold;
 
 mod files;
 mod record;
+mod vocabulary;
 pub use files::{Chunks, Put, SHARD_ABOVE, SHARD_DIR, write_index};
 
 /// One document to index.
@@ -199,76 +200,15 @@ impl IndexedDoc {
 /// files, so there is no flooding to defend against.
 type WordMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
-/// One term of a document being indexed.
-struct Weighed<'a> {
-    term: Cow<'a, str>,
-    weight: u32,
-    /// Body occurrences counted so far, up to [`BODY_CAP`].
-    body: u32,
-}
-
 /// Weighs the terms of one document (done per page, in parallel).
 pub fn indexed(doc: &Doc<'_>) -> IndexedDoc {
-    let mut texts: Vec<(String, u32)> = Vec::with_capacity(doc.tags.len() + doc.headings.len() + 3);
-    texts.push((fold(doc.title), TITLE));
-    texts.extend(doc.tags.iter().map(|t| (fold(t), TAG)));
-    texts.push((fold(doc.summary), SUMMARY));
-    texts.extend(doc.headings.iter().map(|(_, h)| (fold(h), HEADING)));
-    texts.push((fold(doc.text), BODY));
-    // Each distinct word is checked against the stop words and stemmed once, however
-    // often it occurs: `seen` maps it to its term's slot in `terms` (or to none).
-    let capacity = 512;
-    let mut seen: WordMap<&str, Option<usize>> =
-        WordMap::with_capacity_and_hasher(capacity, Default::default());
-    let mut slots: WordMap<Cow<'_, str>, usize> =
-        WordMap::with_capacity_and_hasher(capacity, Default::default());
-    let mut terms: Vec<Weighed<'_>> = Vec::with_capacity(capacity);
-    for (text, weight) in &texts {
-        for word in words(text) {
-            if word.len() < 2 {
-                continue; // never a term
-            }
-            let slot = match seen.get(word) {
-                Some(&slot) => slot,
-                None => {
-                    // What `folded_terms` keeps, and how it stems it.
-                    let slot = (!is_stop_word(word)).then(|| {
-                        let term = stem_str(word);
-                        match slots.get(term.as_ref()) {
-                            Some(&slot) => slot,
-                            None => {
-                                slots.insert(term.clone(), terms.len());
-                                terms.push(Weighed {
-                                    term,
-                                    weight: 0,
-                                    body: 0,
-                                });
-                                terms.len() - 1
-                            }
-                        }
-                    });
-                    seen.insert(word, slot);
-                    slot
-                }
-            };
-            let Some(slot) = slot else { continue };
-            let entry = &mut terms[slot];
-            if *weight == BODY {
-                if entry.body < BODY_CAP {
-                    entry.body += 1;
-                    entry.weight += BODY;
-                }
-            } else {
-                entry.weight += weight;
-            }
-        }
-    }
-    let mut term_text = String::with_capacity(terms.iter().map(|t| t.term.len()).sum());
-    let mut term_ends = Vec::with_capacity(terms.len());
-    for t in &terms {
-        term_text.push_str(&t.term);
-        term_ends.push((term_text.len() as u32, t.weight));
-    }
+    let texts = [(doc.title, TITLE)]
+        .into_iter()
+        .chain(doc.tags.iter().map(|t| (*t, TAG)))
+        .chain([(doc.summary, SUMMARY)])
+        .chain(doc.headings.iter().map(|(_, h)| (*h, HEADING)))
+        .chain([(doc.text, BODY)]);
+    let (term_text, term_ends) = vocabulary::weigh(texts);
     IndexedDoc {
         record: record::record(doc),
         term_text,
