@@ -67,9 +67,19 @@ fn push_collapsed(out: &mut Vec<u8>, text: &str) {
     // was seen since the last word (leading whitespace is dropped).
     let (mut i, mut start, mut gap, mut wrote) = (0, 0, true, false);
     while i < bytes.len() {
-        let b = bytes[i];
+        // Most bytes are plain: skip their run at once, then decide the byte after it.
+        let run = i;
+        while i < bytes.len() && CLASS[usize::from(bytes[i])] == PLAIN {
+            i += 1;
+        }
+        if i > run && gap {
+            if wrote {
+                out.push(b' ');
+            }
+            (gap, wrote, start) = (false, true, run);
+        }
+        let Some(&b) = bytes.get(i) else { break };
         let (space, len) = match CLASS[usize::from(b)] {
-            PLAIN => (false, 1),
             SPACE => (true, 1),
             ESCAPE => (false, 1),
             _ => {
