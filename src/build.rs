@@ -66,7 +66,8 @@ fn diagnose(root: &Path, drafts: bool) -> Result<(Site, Graph, Vec<Diagnostic>),
 /// build in the order `stop_in_order` decides (the content, then the theme).
 pub fn check_with_theme(root: &Path, drafts: bool) -> Result<(Checked, Theme), Error> {
     let (site, graph, diags) = diagnose(root, drafts)?;
-    let (theme, warnings) = stop_in_order(&site, &graph, diags, || render::theme(&site.config))?;
+    let (theme, warnings) =
+        stop_in_order(&site, &graph, diags, || render::theme(&site.config), false)?;
     let checked = Checked {
         site,
         graph,
@@ -82,15 +83,20 @@ pub fn check_with_theme(root: &Path, drafts: bool) -> Result<(Checked, Theme), E
 /// then, only for content that holds, the theme's (`theme` loads it); then two sources
 /// writing one output file, with the content's warnings (the online build's outputs,
 /// which include the offline one's, so that the answer does not depend on build
-/// options). Returns the theme and the warnings, sorted.
+/// options), unless `clear` says that they were listed without collision before (for
+/// the same theme and [`outputs::files_key`]). Returns the theme and the warnings, sorted.
 pub(crate) fn stop_in_order(
     site: &Site,
     graph: &Graph,
     diags: Vec<Diagnostic>,
     theme: impl FnOnce() -> Result<Theme, Error>,
+    clear: bool,
 ) -> Result<(Theme, Vec<Diagnostic>), Error> {
     let mut warnings = content_holds(diags)?;
     let theme = theme()?;
+    if clear {
+        return Ok((theme, warnings));
+    }
     let collisions = outputs::of(site, graph, &theme, render::Options::default()).into_diags();
     if !collisions.is_empty() {
         warnings.extend(collisions);

@@ -21,22 +21,76 @@ use crate::t;
 /// a rebuild after a one-line edit), and only the duplicate titles are found in page
 /// order.
 pub fn review(site: &Site, graph: &Graph) -> Vec<Diagnostic> {
-    let per_page: Vec<(Option<String>, Vec<Diagnostic>)> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| review_page(site, graph, i))
+    warnings(site, graph, &review_pages(site, graph, Vec::new()))
+}
+
+/// Each page's review: `kept`'s where it has one, else made now.
+fn review_pages(site: &Site, graph: &Graph, mut kept: Vec<Option<Reviewed>>) -> Vec<Reviewed> {
+    kept.resize_with(site.pages.len(), || None);
+    kept.into_par_iter()
+        .enumerate()
+        .map(|(i, kept)| kept.unwrap_or_else(|| review_page(site, graph, i)))
+        .collect()
+}
+
+/// One page's review: its folded title (`None`: not compared) and its own warnings.
+type Reviewed = (Option<String>, Vec<Diagnostic>);
+
+/// Each page's review, kept by `serve` from one rebuild to the next (#16) with what it
+/// read that can move while the page's text does not: whether the page has backlinks.
+/// Valid only for the same pages in the same order (the same ids, files and roles) under
+/// the same configuration, which the caller checks.
+#[derive(Debug, Default)]
+pub struct Reviews {
+    /// Per page: the hash of its text and whether it had no backlinks.
+    inputs: Vec<(u64, bool)>,
+    /// Per page: its review.
+    pages: Vec<Reviewed>,
+}
+
+/// [`review`], reviewing again only the pages whose text (`content`, each page's hash)
+/// or backlinks moved since `before`; returns the warnings and the reviews to keep.
+pub fn review_kept(
+    site: &Site,
+    graph: &Graph,
+    content: &[u64],
+    before: Option<Reviews>,
+) -> (Vec<Diagnostic>, Reviews) {
+    let inputs: Vec<(u64, bool)> = content
+        .iter()
+        .zip(&graph.backlinks)
+        .map(|(&c, b)| (c, b.is_empty()))
         .collect();
+    let kept = match before.filter(|b| b.inputs.len() == inputs.len()) {
+        Some(b) => b
+            .inputs
+            .iter()
+            .zip(b.pages)
+            .zip(&inputs)
+            .map(|((was, page), now)| (was == now).then_some(page))
+            .collect(),
+        None => Vec::new(),
+    };
+    let pages = review_pages(site, graph, kept);
+    let diags = warnings(site, graph, &pages);
+    (diags, Reviews { inputs, pages })
+}
+
+/// The site's warnings from each page's review: the pages' own, the duplicate titles
+/// in page order, and the files no page publishes.
+fn warnings(site: &Site, graph: &Graph, per_page: &[Reviewed]) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let mut titles: FxHashMap<String, usize> = FxHashMap::default();
-    for (i, (folded, page_diags)) in per_page.into_iter().enumerate() {
+    let mut titles: FxHashMap<&str, usize> = FxHashMap::default();
+    for (i, (folded, page_diags)) in per_page.iter().enumerate() {
         if let Some(folded) = folded {
-            match titles.get(&folded) {
+            match titles.get(folded.as_str()) {
                 Some(&first) => diags.push(duplicate_title(site, i, first)),
                 None => {
                     titles.insert(folded, i);
                 }
             }
         }
-        diags.extend(page_diags);
+        diags.extend(page_diags.iter().cloned());
     }
     diags.extend(unpublished(site, graph));
     diags
@@ -45,7 +99,7 @@ pub fn review(site: &Site, graph: &Graph) -> Vec<Diagnostic> {
 /// Page `i`'s folded title (`None`: not a page of a kind, whose titles are not compared)
 /// and its own warnings: empty required fields, an empty or unwritten body, a page
 /// nothing reaches.
-fn review_page(site: &Site, graph: &Graph, i: usize) -> (Option<String>, Vec<Diagnostic>) {
+fn review_page(site: &Site, graph: &Graph, i: usize) -> Reviewed {
     let page = &site.pages[i];
     let Role::Kind(k) = page.role else {
         return (None, Vec::new());

@@ -24,6 +24,7 @@
 
 use std::collections::BTreeMap;
 use std::collections::hash_map::Entry;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use super::{Options, Theme, url};
@@ -32,7 +33,7 @@ use crate::diag::{Diagnostic, Pos, Text};
 use crate::links::Graph;
 use crate::model::{Role, Site};
 use crate::t;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHasher};
 
 /// Where one output comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -312,6 +313,24 @@ pub fn plan<'a>(
         table.add(file.as_str(), Origin::file(t!("origin.static-file"), path));
     }
     table
+}
+
+/// A hash of what [`plan`] reads of a site beyond its configuration and static files:
+/// each page's id, role and aliases, how many list pages each kind and tag has, and the
+/// files of `content/` that pages link to. Under the same configuration and static
+/// files, an equal key lists the same outputs, so that `serve` looks for collisions
+/// again only when it moves (#16).
+pub fn files_key(site: &Site, graph: &Graph) -> u64 {
+    let mut h = FxHasher::default();
+    for page in &site.pages {
+        (page.id.as_str(), page.role, page.aliases.len()).hash(&mut h);
+        for alias in &page.aliases {
+            alias.path.hash(&mut h);
+        }
+    }
+    super::lists::page_counts(site).hash(&mut h);
+    published_assets(graph).hash(&mut h);
+    h.finish()
 }
 
 /// The files of `content/` that pages link to: the only ones a build publishes, sorted.

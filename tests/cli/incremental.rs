@@ -197,3 +197,48 @@ fn random_edit_sequences_match_a_clean_build() {
         "only {successes} of {total} steps compared successful builds"
     );
 }
+
+/// Serve keeps each page's review while its text and backlinks stay (#16): a page whose
+/// text did not change is still reported unreachable once the last page that linked to
+/// it no longer does, and no longer once one links to it again.
+#[test]
+fn a_page_that_loses_its_last_backlink_is_reviewed_again() {
+    let site = Fixture::copy("site");
+    // Active listening has no tags, and only the first case links to it.
+    let ecoute = "content/methodes/ecoute.md";
+    site.write(
+        ecoute,
+        &site.read(ecoute).replace("tags = [\"ecoute\"]\n", ""),
+    );
+    for (page, link) in [
+        ("content/methodes/vote.md", "[l'écoute](ecoute.md)"),
+        ("content/apropos.md", "[l'écoute](methodes/ecoute.md)"),
+    ] {
+        site.write(page, &site.read(page).replace(link, "l'écoute"));
+    }
+    let out = site.path("served");
+    let mut cache = Cache::new();
+    let mut rebuild = |page: &str| {
+        cache.invalidate(Path::new(page));
+        let rebuilt = build::rebuild(site.root(), &out, Options::default(), &mut cache).unwrap();
+        let clean = build::build(site.root(), &site.path("clean"), Options::default()).unwrap();
+        assert_eq!(text(&rebuilt.warnings), text(&clean.warnings));
+        rebuilt
+            .warnings
+            .iter()
+            .any(|d| d.code == "unreachable" && d.path == Path::new(ecoute))
+    };
+    assert!(!rebuild(ecoute));
+    let premier = "content/cas/premier.md";
+    let linked = site.read(premier);
+    let unlinked = linked
+        .replace(
+            "methods = [\"methodes/ecoute\"]",
+            "methods = [\"methodes/vote\"]",
+        )
+        .replace("../methodes/ecoute.md#etapes", "../methodes/vote.md");
+    site.write(premier, &unlinked);
+    assert!(rebuild(premier), "no longer linked, yet not reported");
+    site.write(premier, &linked);
+    assert!(!rebuild(premier), "linked again, yet still reported");
+}

@@ -183,3 +183,42 @@ fn a_rebuild_refuses_a_new_collision_and_keeps_the_output() {
     assert_eq!(codes, ["output-collision"]);
     assert_eq!(site.read("served/tags/index.html"), tags);
 }
+
+/// Builds `site` into `served`, writes `text` to `file`, and rebuilds: the codes of the
+/// errors that stop the rebuild, and whether the output stayed as it was.
+fn rebuild_with(site: &Fixture, file: &str, text: &str) -> (Vec<&'static str>, bool) {
+    use archipel::build::{self, Cache};
+    use archipel::render::Options;
+    let out = site.path("served");
+    let mut cache = Cache::new();
+    build::rebuild(site.root(), &out, Options::default(), &mut cache).unwrap();
+    let before = site.read("served/cas/second/index.html");
+    site.write(file, text);
+    cache.invalidate(std::path::Path::new(file));
+    let err = build::rebuild(site.root(), &out, Options::default(), &mut cache).unwrap_err();
+    let codes = err.diagnostics().iter().map(|d| d.code).collect();
+    (codes, site.read("served/cas/second/index.html") == before)
+}
+
+#[test]
+fn a_rebuild_refuses_a_new_alias_over_a_page() {
+    // Serve keeps the last table of outputs found clear while nothing it lists moved
+    // (#16): a page's new alias is such a move, though no page was added or removed.
+    let site = Fixture::copy("site");
+    let page = "content/cas/troisieme.md";
+    let text = site
+        .read(page)
+        .replacen("+++\n", "+++\naliases = [\"cas/second\"]\n", 1);
+    let (codes, kept) = rebuild_with(&site, page, &text);
+    assert_eq!(codes, ["output-collision"]);
+    assert!(kept, "the failed rebuild changed the output");
+}
+
+#[test]
+fn a_rebuild_refuses_a_new_static_file_over_a_page() {
+    // The same for a static file, which the theme lists.
+    let site = Fixture::copy("site");
+    let (codes, kept) = rebuild_with(&site, "static/cas/second/index.html", "<p>statique</p>");
+    assert_eq!(codes, ["output-collision"]);
+    assert!(kept, "the failed rebuild changed the output");
+}

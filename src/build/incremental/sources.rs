@@ -39,6 +39,9 @@ pub(super) fn cold(root: &Path) -> Result<State, Error> {
         lookup: None,
         linked: None,
         rendered: None,
+        reviews: None,
+        clear_outputs: None,
+        spent: Default::default(),
     })
 }
 

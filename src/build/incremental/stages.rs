@@ -113,7 +113,8 @@ impl State {
                 },
             )
             .collect();
-        let (graph, more_diags, stable) = derive(site, per_page, prev, &derived);
+        let (graph, more_diags, stable, spent) = derive(site, per_page, prev, &derived);
+        self.spent.linked = spent;
         let mut diags: Vec<Diagnostic> = self.tag_diags.clone();
         for entry in self.entries.values() {
             diags.extend(entry.diags.iter().cloned());
@@ -121,7 +122,11 @@ impl State {
         diags.extend(link_diags.iter().flatten().cloned());
         diags.extend(more_diags);
         diags.extend(links::check_anchors(site, &graph));
-        diags.extend(review::review(site, &graph));
+        // Reviews of the same pages are kept where their text and backlinks are.
+        let before = self.reviews.take().filter(|(s, _)| *s == shape);
+        let (warnings, reviews) = review::review_kept(site, &graph, content, before.map(|b| b.1));
+        self.reviews = Some((shape, reviews));
+        diags.extend(warnings);
         crate::build::sort(&mut diags);
         let linked = Linked {
             shape,
@@ -143,10 +148,17 @@ impl State {
         previous: Option<Hashes>,
     ) -> Result<(Rebuilt, Hashes), Failure> {
         let (linked, diags) = self.link(site, shape, content);
+        // The table of outputs was clear with the kept theme for a site of the same key.
+        let files = outputs::files_key(site, &linked.graph);
+        let clear = self.theme.is_some() && self.clear_outputs == Some(files);
         let kept = &mut self.theme;
         let theme = || kept.take().map_or_else(|| render::theme(&site.config), Ok);
-        let (theme, diags) = match crate::build::stop_in_order(site, &linked.graph, diags, theme) {
-            Ok(ready) => ready,
+        let stop = crate::build::stop_in_order(site, &linked.graph, diags, theme, clear);
+        let (theme, diags) = match stop {
+            Ok(ready) => {
+                self.clear_outputs = Some(files);
+                ready
+            }
             Err(e) => {
                 // The output and the previous render stay as they were; the links (and
                 // the theme, unless it failed) are kept for the next attempt.
@@ -205,7 +217,7 @@ impl State {
                 stable: linked.stable,
             });
         let (mut keys, record) = renderer.keys(&outs, reuse.as_ref());
-        drop(prev);
+        self.spent.rendered = prev;
         let unrendered: Vec<bool> = outs.iter().map(|o| !o.is_rendered()).collect();
         let plan = write::plan(old_keys.as_ref(), &keys, self.defer, &unrendered);
         // Same pages, tags, kinds, assets and static files, and lists of as many pages
@@ -329,13 +341,13 @@ fn resolve(site: &model::Site, content: &[u64], prev: Option<&mut Linked>) -> Ve
 /// The link graph from each page's links: the previous build's lists (backlinks, related
 /// pages, kind and tag lists) when no page changed what they are made of, else derived
 /// again, reusing each page's related list whose inputs did not move, and the title
-/// order of the pages whose derive key did not.
+/// order of the pages whose derive key did not; and what is left of `prev`, to free.
 fn derive(
     site: &model::Site,
     per_page: Vec<PageLinks>,
     prev: Option<Linked>,
     derived: &[u64],
-) -> (Graph, Vec<Diagnostic>, bool) {
+) -> (Graph, Vec<Diagnostic>, bool, Option<Linked>) {
     match prev {
         Some(p) if p.derived == derived => {
             let mut graph = p.graph;
@@ -349,7 +361,7 @@ fn derive(
                 graph.assets.push(links.assets);
                 graph.anchors.push(links.anchors);
             }
-            (graph, Vec::new(), true)
+            (graph, Vec::new(), true, None)
         }
         mut prev => {
             // The previous title order, with the pages whose derive key moved.
@@ -366,7 +378,7 @@ fn derive(
                 _ => None,
             };
             let (graph, diags) = links::derive(site, per_page, &reuse, before);
-            (graph, diags, false)
+            (graph, diags, false, prev)
         }
     }
 }
