@@ -123,9 +123,8 @@ fn is_stop_word(word: &str) -> bool {
 /// over every byte of every page, and was most of the time of indexing.
 fn words(text: &str) -> impl Iterator<Item = &str> {
     let bytes = text.as_bytes();
-    // Whether the character at `i` is alphanumeric, and its length in bytes.
+    // Whether the non-ASCII character at `i` is alphanumeric, and its length in bytes.
     let at = move |i: usize| match bytes[i] {
-        b if b.is_ascii() => (b.is_ascii_alphanumeric(), 1),
         // U+00C0 to U+00FF are letters but for `×` and `÷`; U+0100 to U+017F all are.
         0xc3 => (!matches!(bytes.get(i + 1), Some(0x97 | 0xb7)), 2),
         0xc4 | 0xc5 => (true, 2),
@@ -136,15 +135,17 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
     };
     let mut i = 0;
     std::iter::from_fn(move || {
-        while i < bytes.len() {
-            let (alnum, len) = at(i);
+        loop {
+            let &b = bytes.get(i)?;
+            let (alnum, len) = if b.is_ascii() {
+                (b.is_ascii_alphanumeric(), 1)
+            } else {
+                at(i)
+            };
             if alnum {
                 break;
             }
             i += len;
-        }
-        if i >= bytes.len() {
-            return None;
         }
         let start = i;
         while let Some(&b) = bytes.get(i) {
