@@ -67,10 +67,24 @@ fn push_collapsed(out: &mut Vec<u8>, text: &str) {
     // was seen since the last word (leading whitespace is dropped).
     let (mut i, mut start, mut gap, mut wrote) = (0, 0, true, false);
     while i < bytes.len() {
-        // Most bytes are plain: skip their run at once, then decide the byte after it.
+        // Most bytes are plain: skip their run at once, then decide the byte after it. A
+        // lone space between two plain bytes is written as it is, so it does not end the
+        // run: most runs are then whole sentences, copied at once.
         let run = i;
-        while i < bytes.len() && CLASS[usize::from(bytes[i])] == PLAIN {
-            i += 1;
+        while let Some(&b) = bytes.get(i) {
+            match CLASS[usize::from(b)] {
+                PLAIN => i += 1,
+                SPACE
+                    if b == b' '
+                        && i > run
+                        && bytes
+                            .get(i + 1)
+                            .is_some_and(|&next| CLASS[usize::from(next)] == PLAIN) =>
+                {
+                    i += 2
+                }
+                _ => break,
+            }
         }
         if i > run && gap {
             if wrote {
