@@ -31,6 +31,13 @@ pub trait Sink: Sync {
     /// Stores one output file as a copy of the file at `source` (an image, a static
     /// file), streamed: never read whole, whatever its size.
     fn copy(&self, path: &str, source: &Path) -> Result<(), Error>;
+
+    /// Keeps the file at `path` as the previous build wrote it, if the sink has it: the
+    /// caller knows its bytes have not changed and need not make them again. Returns
+    /// false when it has no such file (one that starts empty never has): put it then.
+    fn kept(&self, _path: &str) -> bool {
+        false
+    }
 }
 
 /// What stands for the bytes of a copied file when deciding whether it changed: its

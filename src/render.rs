@@ -123,6 +123,8 @@ pub struct Renderer<'a> {
     sources: &'a [u64],
     /// The typed links of the map, which each page's neighbourhood map draws from.
     map: Option<map::Links>,
+    /// The search index kept between renders, if any (see [`Renderer::with_index`]).
+    index: std::sync::Mutex<Option<search::Index>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -143,7 +145,23 @@ impl<'a> Renderer<'a> {
             options,
             sources,
             map,
+            index: Default::default(),
         }
+    }
+
+    /// Keeps `index` up to date with the pages: when the search index is rendered, only
+    /// what changed since `index` was last written is made again (see
+    /// [`search::Index`]). Without it, each render makes the whole index.
+    pub fn with_index(self, index: search::Index) -> Self {
+        Renderer {
+            index: Some(index).into(),
+            ..self
+        }
+    }
+
+    /// The index given to [`Renderer::with_index`], as the last render left it.
+    pub fn take_index(&self) -> Option<search::Index> {
+        self.index.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 
     /// The site, its links, its theme and the build's options.
@@ -243,7 +261,7 @@ impl<'a> Renderer<'a> {
         // run in parallel, beside the search index.
         let (lists, index) = rayon::join(
             || self.lists(select, &put),
-            || self.search_index(select, &outs, chunks.is_some(), &put),
+            || self.search_index(select, &outs, chunks.is_some(), &put, sink),
         );
         lists?;
         index?;
@@ -292,6 +310,7 @@ impl<'a> Renderer<'a> {
         outs: &[PageOut],
         streamed: bool,
         put: &Put<'_>,
+        sink: &dyn Sink,
     ) -> Result<(), Error> {
         if !select.search_index {
             return Ok(());
@@ -300,7 +319,13 @@ impl<'a> Renderer<'a> {
             outs.iter().filter_map(|o| o.search.as_ref()).collect();
         let shard_above = self.site.config.search.shard_above;
         let put = |file: String, bytes| put(&file, bytes);
-        search::write_index(&docs, shard_above, !streamed, &put)
+        let kept = |file: &str| sink.kept(file);
+        let out = search::Out {
+            put: &put,
+            kept: &kept,
+        };
+        let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
+        search::write_index(index.as_mut(), &docs, shard_above, !streamed, &out)
     }
 
     fn home(&self, select: &Select, outs: &[PageOut], put: &Put<'_>) -> Result<(), Error> {

@@ -146,6 +146,8 @@ struct Rendered {
     content: Vec<u64>,
     /// What rendering each page left.
     outs: Vec<Option<PageOut>>,
+    /// The search index as last written.
+    index: render::search::Index,
 }
 
 impl Rendered {

@@ -267,6 +267,10 @@ impl Sink for Update {
         let to = self.pending.join(path);
         super::copy_file(source, &to).map_err(|e| Error::io(&to, e))
     }
+
+    fn kept(&self, path: &str) -> bool {
+        self.keep(path)
+    }
 }
 
 impl Drop for Update {

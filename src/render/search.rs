@@ -16,9 +16,11 @@ use std::sync::LazyLock;
 use crate::slug::fold;
 
 mod files;
+mod index;
 mod record;
 mod vocabulary;
-pub use files::{Chunks, Put, SHARD_ABOVE, SHARD_DIR, write_index};
+pub use files::{Chunks, Out, Put, SHARD_ABOVE, SHARD_DIR, write_index};
+pub use index::Index;
 
 /// One document to index.
 pub struct Doc<'a> {
@@ -212,6 +214,8 @@ pub struct IndexedDoc {
     term_text: String,
     /// For each term of `term_text`, where it ends and its weight.
     term_ends: Vec<(u32, u32)>,
+    /// Tells this document from any other (see [`index::stamp`]).
+    stamp: u64,
 }
 
 impl IndexedDoc {
@@ -244,6 +248,7 @@ pub fn indexed(doc: &Doc<'_>) -> IndexedDoc {
         record: record::record(doc),
         term_text,
         term_ends,
+        stamp: index::stamp(),
     }
 }
 

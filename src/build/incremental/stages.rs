@@ -191,14 +191,16 @@ impl State {
         previous: Option<Hashes>,
     ) -> Result<(Rebuilt, Hashes), Failure> {
         let (site, graph) = (linked.site, linked.graph);
-        let renderer = Renderer::new(site, graph, linked.theme, job.options, linked.content);
-        let prev = self.rendered.take().filter(|_| !job.everything);
+        let mut prev = self.rendered.take().filter(|_| !job.everything);
+        // The search index as the previous render wrote it, brought up to date by this one.
+        let index = prev.as_mut().map(|p| std::mem::take(&mut p.index));
+        let renderer = Renderer::new(site, graph, linked.theme, job.options, linked.content)
+            .with_index(index.unwrap_or_else(render::search::Index::tracking));
         let same_shape = prev.as_ref().is_some_and(|p| p.shape == linked.shape);
         // A page that links a file of `content/` for the first time, or no longer links
         // one, changes what is published.
         let published = keys::key(outputs::published_assets(graph));
         let files = job.files || prev.as_ref().is_some_and(|p| p.published != published);
-        let mut prev = prev;
         let (kept, old_keys) = match prev.as_mut() {
             Some(p) => {
                 let (kept, keys) = p.realign(site);
@@ -253,6 +255,7 @@ impl State {
             record,
             content: linked.content.to_vec(),
             outs: written.outs.into_iter().map(Some).collect(),
+            index: renderer.take_index().unwrap_or_default(),
         });
         let total = if fresh {
             written.summary.files

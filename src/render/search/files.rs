@@ -10,7 +10,8 @@
 //! Each shard calls `ARCHIPEL_SEARCH_LOADED(name, data)`, defined by the theme's
 //! `search.js`, which loads only the shards a query needs: the first search of a large
 //! site reads a few of them instead of the whole index. A shard's bytes change only
-//! when its own terms or documents do, so a rebuild rewrites only those.
+//! when its own terms or documents do, so a rebuild makes again only those (see
+//! [`Index`]).
 //!
 //! Postings are `term: [gap, weight, gap, weight, ...]`, where each gap is the
 //! document's number minus the previous one's in the list (the first is the number
@@ -20,6 +21,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
+use super::index::{Changes, Index};
 use super::{IndexedDoc, WordMap};
 
 /// The directory of the index's shards.
@@ -35,28 +37,62 @@ const SHARD_TARGET: usize = 32 * 1024;
 /// Where the index's files go: each one's output path and bytes.
 pub type Put<'a, E> = dyn Fn(String, Vec<u8>) -> Result<(), E> + Sync + 'a;
 
-/// Writes the index's files for `docs` into `put`, each as soon as it is made: the
+/// Where the index's files go: `put` takes a file made again, `kept` is asked first
+/// about a file whose bytes cannot have changed since the previous build wrote them
+/// (see [`crate::output::Sink::kept`]), and the file is made only if it says no.
+pub struct Out<'a, E> {
+    /// Takes a file made (again).
+    pub put: &'a Put<'a, E>,
+    /// Keeps a file as it was, if there is one.
+    pub kept: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+/// Writes the index's files for `docs` into `out`, each as soon as it is made: the
 /// manifest and term shards, then, when `chunks` is true (they were not made by
 /// [`Chunks`] as the pages rendered), each chunk of documents. At 10,000 pages the
 /// chunks hold the pages' text, 50 MB, and at 100,000 pages the term shards 150 MB:
 /// made all at once, they were a sixth of a build's peak memory (see
-/// benches/README.md).
+/// benches/README.md). With an `index` kept from the previous build, it is brought up
+/// to date, and only the shards and chunks that changed are made.
 pub fn write_index<E: Send>(
+    index: Option<&mut Index>,
     docs: &[&IndexedDoc],
     shard_above: usize,
     chunks: bool,
-    put: &Put<'_, E>,
+    out: &Out<'_, E>,
 ) -> Result<(), E> {
-    write_terms(docs, shard_above, put)?;
+    let mut once;
+    let (index, changes) = match index {
+        Some(index) => {
+            let changes = index.update(docs);
+            (index, changes)
+        }
+        None => {
+            let changes;
+            (once, changes) = Index::once(docs);
+            (&mut once, changes)
+        }
+    };
+    write_terms(index, &changes, shard_above, out)?;
     if !chunks {
         return Ok(());
     }
+    // A chunk changes with its documents, and the last ones when their number does.
+    let resized = match changes.before == docs.len() {
+        true => usize::MAX,
+        false => changes.before.min(docs.len()) / DOCS_PER_CHUNK,
+    };
     docs.par_chunks(DOCS_PER_CHUNK)
         .enumerate()
         .try_for_each(|(k, chunk)| {
+            let at = k * DOCS_PER_CHUNK..k * DOCS_PER_CHUNK + chunk.len();
+            let same = k < resized && !changes.docs[at].iter().any(|&c| c);
+            if same && (out.kept)(&chunk_name(k)) {
+                return Ok(());
+            }
             let records: Vec<&[u8]> = chunk.iter().map(|d| d.record.as_slice()).collect();
             let (file, bytes) = chunk_file(k, &records);
-            put(file, bytes)
+            (out.put)(file, bytes)
         })
 }
 
@@ -109,39 +145,66 @@ impl Chunks {
 }
 
 /// Writes the manifest, and the term shards when the postings pass `shard_above` bytes:
-/// the whole index but its chunks.
+/// the whole index but its chunks. A shard is made again only when one of its terms
+/// changed or its terms are not those of the shard of the same key last written.
 fn write_terms<E: Send>(
-    docs: &[&IndexedDoc],
+    index: &mut Index,
+    changes: &Changes,
     shard_above: usize,
-    put: &Put<'_, E>,
+    out: &Out<'_, E>,
 ) -> Result<(), E> {
-    let postings = postings(docs);
-    let total: usize = postings.iter().map(|(t, p)| t.len() + p.len() + 4).sum();
+    let listed = index.listed();
+    let total: usize = listed.iter().map(|(_, t, size)| t.len() + size + 4).sum();
     let mut manifest = format!(
         "window.ARCHIPEL_SEARCH={{\"docs\":{},\"chunk\":{DOCS_PER_CHUNK},",
-        docs.len()
+        changes.docs.len()
     );
+    let mut shards = WordMap::default();
     if total <= shard_above {
         manifest.push_str("\"terms\":");
-        push_terms(&mut manifest, &postings);
+        index.push_terms(&mut manifest, listed.iter().map(|(t, _, _)| *t));
     } else {
-        let keys = shard_keys(&postings);
+        let keys = shard_keys(&listed);
         manifest.push_str("\"shards\":");
         let names: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
         manifest.push_str(&serde_json::to_string(&names).unwrap_or_default());
+        let index = &*index;
         keys.par_iter().try_for_each(|(key, range)| {
+            let ids = || listed[range.clone()].iter().map(|(t, _, _)| *t);
             let name = format!("t-{}", file_name(key));
+            let file = format!("{SHARD_DIR}{name}.js");
+            let same = !ids().any(|t| changes.terms[t as usize])
+                && index
+                    .shards
+                    .get(key)
+                    .is_some_and(|was| was.iter().copied().eq(ids()));
+            if same && (out.kept)(&file) {
+                return Ok(());
+            }
             let mut script = loaded_prefix(&name);
-            push_terms(&mut script, &postings[range.clone()]);
+            index.push_terms(&mut script, ids());
             script.push_str(");\n");
-            put(format!("{SHARD_DIR}{name}.js"), script.into_bytes())
+            (out.put)(file, script.into_bytes())
         })?;
+        if index.tracks() {
+            shards = keys
+                .into_iter()
+                .map(|(key, range)| (key, listed[range].iter().map(|(t, _, _)| *t).collect()))
+                .collect();
+        }
     }
+    drop(listed);
+    index.shards = shards;
     manifest.push_str("};\n");
-    put(
+    (out.put)(
         super::super::url::SEARCH_INDEX_FILE.into(),
         manifest.into_bytes(),
     )
+}
+
+/// The file of chunk `k`.
+fn chunk_name(k: usize) -> String {
+    format!("{SHARD_DIR}d{k}.js")
 }
 
 /// The script of chunk `k`: the records of its documents.
@@ -157,84 +220,39 @@ fn chunk_file(k: usize, records: &[&[u8]]) -> (String, Vec<u8>) {
         script.extend_from_slice(record);
     }
     script.extend_from_slice(b"]);\n");
-    (format!("{SHARD_DIR}{name}.js"), script)
+    (chunk_name(k), script)
 }
 
 fn loaded_prefix(name: &str) -> String {
     format!("ARCHIPEL_SEARCH_LOADED(\"{name}\",")
 }
 
-/// Every term with its postings written out, sorted by term.
-fn postings(docs: &[&IndexedDoc]) -> Vec<(String, String)> {
-    // This runs once, after every page, on one core: a hash map sorted once and numbers
-    // written by hand rather than a BTreeMap and `write!` (see benches/README.md).
-    let mut lists: WordMap<&str, Vec<(u32, u32)>> = WordMap::default();
-    for (d, doc) in docs.iter().enumerate() {
-        for (term, w) in doc.terms() {
-            lists.entry(term).or_default().push((d as u32, w));
-        }
-    }
-    let mut lists: Vec<(&str, Vec<(u32, u32)>)> = lists.into_iter().collect();
-    lists.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    lists
-        .into_iter()
-        .map(|(term, list)| {
-            let mut out = String::with_capacity(list.len() * 5 + 2);
-            out.push('[');
-            let mut previous = 0;
-            for (j, &(d, w)) in list.iter().enumerate() {
-                if j > 0 {
-                    out.push(',');
-                }
-                push_number(&mut out, d - previous);
-                previous = d;
-                out.push(',');
-                push_number(&mut out, w);
-            }
-            out.push(']');
-            (term.to_string(), out)
-        })
-        .collect()
-}
+/// A term with postings as [`Index::listed`] gives it: its number, text and size as
+/// written.
+type Listed<'a> = (u32, &'a str, usize);
 
-/// Writes `{"term":[...],...}`.
-fn push_terms(out: &mut String, postings: &[(String, String)]) {
-    out.push('{');
-    for (i, (term, list)) in postings.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        // Terms are runs of alphanumerics: nothing to escape.
-        out.push('"');
-        out.push_str(term);
-        out.push_str("\":");
-        out.push_str(list);
-    }
-    out.push('}');
-}
-
-/// Splits the sorted `postings` into shards, each named by a key: a term belongs to the
-/// shard of the longest key that starts it. Terms are grouped by their first character,
-/// and a group past [`SHARD_TARGET`] bytes by their first two, and so on; the terms
-/// exactly as long as a split group's prefix keep it as their key. Keys depend only on
-/// the terms, so an edit moves shard boundaries only where a group crosses the target.
-fn shard_keys(postings: &[(String, String)]) -> Vec<(String, std::ops::Range<usize>)> {
+/// Splits the sorted terms `listed` into shards, each named by a key: a term belongs to
+/// the shard of the longest key that starts it. Terms are grouped by their first
+/// character, and a group past [`SHARD_TARGET`] bytes by their first two, and so on; the
+/// terms exactly as long as a split group's prefix keep it as their key. Keys depend only
+/// on the terms, so an edit moves shard boundaries only where a group crosses the target.
+fn shard_keys(listed: &[Listed<'_>]) -> Vec<(String, std::ops::Range<usize>)> {
     let mut keys = Vec::new();
-    split(postings, 0..postings.len(), 1, &mut keys);
+    split(listed, 0..listed.len(), 1, &mut keys);
     keys
 }
 
 fn split(
-    postings: &[(String, String)],
+    listed: &[Listed<'_>],
     range: std::ops::Range<usize>,
     chars: usize,
     keys: &mut Vec<(String, std::ops::Range<usize>)>,
 ) {
     let prefix = |i: usize| -> &str {
-        let term = &postings[i].0;
+        let term = listed[i].1;
         term.char_indices()
             .nth(chars)
-            .map_or(term.as_str(), |(end, _)| &term[..end])
+            .map_or(term, |(end, _)| &term[..end])
     };
     let mut start = range.start;
     while start < range.end {
@@ -243,24 +261,16 @@ fn split(
         while end < range.end && prefix(end) == key {
             end += 1;
         }
-        let size: usize = postings[start..end]
-            .iter()
-            .map(|(t, p)| t.len() + p.len())
-            .sum();
-        let splittable = postings[start..end]
-            .iter()
-            .any(|(t, _)| t.chars().count() > chars);
+        let group = &listed[start..end];
+        let size: usize = group.iter().map(|(_, t, size)| t.len() + size).sum();
+        let splittable = group.iter().any(|(_, t, _)| t.chars().count() > chars);
         if size > SHARD_TARGET && splittable {
             // The terms equal to the key come first (sorted) and keep it.
-            let longer = start
-                + postings[start..end]
-                    .iter()
-                    .take_while(|(t, _)| t == key)
-                    .count();
+            let longer = start + group.iter().take_while(|(_, t, _)| *t == key).count();
             if longer > start {
                 keys.push((key.to_string(), start..longer));
             }
-            split(postings, longer..end, chars + 1, keys);
+            split(listed, longer..end, chars + 1, keys);
         } else {
             keys.push((key.to_string(), start..end));
         }
@@ -280,11 +290,6 @@ fn file_name(key: &str) -> String {
         }
     }
     name
-}
-
-/// Appends `n` in decimal.
-fn push_number(out: &mut String, n: u32) {
-    out.push_str(itoa::Buffer::new().format(n));
 }
 
 #[cfg(test)]
@@ -312,23 +317,17 @@ mod tests {
             files.lock().unwrap().push((file, bytes));
             Ok(())
         };
-        write_index(docs, shard_above, true, &put).unwrap();
+        let out = Out {
+            put: &put,
+            kept: &|_| false,
+        };
+        write_index(None, docs, shard_above, true, &out).unwrap();
         files.into_inner().unwrap()
     }
 
     fn file<'a>(files: &'a [(String, Vec<u8>)], name: &str) -> &'a str {
         let (_, bytes) = files.iter().find(|(f, _)| f == name).expect(name);
         std::str::from_utf8(bytes).unwrap()
-    }
-
-    #[test]
-    fn numbers_are_written_in_decimal() {
-        let mut out = String::new();
-        for n in [0, 7, 10, 4_294_967_295] {
-            push_number(&mut out, n);
-            out.push(' ');
-        }
-        assert_eq!(out, "0 7 10 4294967295 ");
     }
 
     #[test]
@@ -409,32 +408,15 @@ mod tests {
 
     #[test]
     fn shards_split_large_groups_by_the_next_character() {
-        let big = "[".to_string() + &"1,1,".repeat(SHARD_TARGET / 4) + "1,1]";
-        let postings: Vec<(String, String)> = ["ca", "co", "coop", "cop", "d", "été"]
-            .iter()
-            .map(|t| {
-                (
-                    t.to_string(),
-                    if t.starts_with("co") {
-                        big.clone()
-                    } else {
-                        "[0,1]".into()
-                    },
-                )
-            })
+        let big = SHARD_TARGET + 4;
+        let listed: Vec<Listed<'_>> = ["ca", "co", "coop", "cop", "d", "été"]
+            .into_iter()
+            .map(|t| (0, t, if t.starts_with("co") { big } else { 5 }))
             .collect();
-        let shards = shard_keys(&postings);
+        let shards = shard_keys(&listed);
         let keys: Vec<(&str, Vec<&str>)> = shards
             .iter()
-            .map(|(k, r)| {
-                (
-                    k.as_str(),
-                    postings[r.clone()]
-                        .iter()
-                        .map(|(t, _)| t.as_str())
-                        .collect(),
-                )
-            })
+            .map(|(k, r)| (k.as_str(), listed[r.clone()].iter().map(|l| l.1).collect()))
             .collect();
         assert_eq!(
             keys,
