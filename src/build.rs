@@ -66,8 +66,8 @@ fn diagnose(root: &Path, drafts: bool) -> Result<(Site, Graph, Vec<Diagnostic>),
 /// build in the order `stop_in_order` decides (the content, then the theme).
 pub fn check_with_theme(root: &Path, drafts: bool) -> Result<(Checked, Theme), Error> {
     let (site, graph, diags) = diagnose(root, drafts)?;
-    let (theme, warnings) =
-        stop_in_order(&site, &graph, diags, || render::theme(&site.config), false)?;
+    let (theme, warnings, _) =
+        stop_in_order(&site, &graph, diags, || render::theme(&site.config), None)?;
     let checked = Checked {
         site,
         graph,
@@ -83,27 +83,30 @@ pub fn check_with_theme(root: &Path, drafts: bool) -> Result<(Checked, Theme), E
 /// then, only for content that holds, the theme's (`theme` loads it); then two sources
 /// writing one output file, with the content's warnings (the online build's outputs,
 /// which include the offline one's, so that the answer does not depend on build
-/// options), unless `clear` says that they were listed without collision before (for
-/// the same theme and [`outputs::files_key`]). Returns the theme and the warnings, sorted.
+/// options), unless `clear` is the key ([`outputs::Planned::key`]) of a table listed
+/// without collision before. Returns the theme, the warnings, sorted, and the key of the
+/// table found clear.
 pub(crate) fn stop_in_order(
     site: &Site,
     graph: &Graph,
     diags: Vec<Diagnostic>,
     theme: impl FnOnce() -> Result<Theme, Error>,
-    clear: bool,
-) -> Result<(Theme, Vec<Diagnostic>), Error> {
+    clear: Option<u64>,
+) -> Result<(Theme, Vec<Diagnostic>, u64), Error> {
     let mut warnings = content_holds(diags)?;
     let theme = theme()?;
-    if clear {
-        return Ok((theme, warnings));
+    let planned = outputs::Planned::new(site, graph, &theme, render::Options::default());
+    let key = planned.key();
+    if clear != Some(key) {
+        let collisions = outputs::plan(&planned).into_diags();
+        if !collisions.is_empty() {
+            warnings.extend(collisions);
+            sort(&mut warnings);
+            return Err(Error::Content(warnings));
+        }
     }
-    let collisions = outputs::of(site, graph, &theme, render::Options::default()).into_diags();
-    if !collisions.is_empty() {
-        warnings.extend(collisions);
-        sort(&mut warnings);
-        return Err(Error::Content(warnings));
-    }
-    Ok((theme, warnings))
+    drop(planned);
+    Ok((theme, warnings, key))
 }
 
 /// The content's problems sorted: an error when one of them is an error, else the

@@ -33,7 +33,7 @@ impl Severity {
 }
 
 /// A 1-based line and column; the column counts characters, not bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Pos {
     /// Line number, from 1.
     pub line: u32,

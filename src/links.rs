@@ -145,10 +145,10 @@ pub struct PageLinks {
     pub diags: Vec<Diagnostic>,
 }
 
-/// A site of one kind `k` for the tests of `links`: pages by slug with their front
-/// matter lines, and other files of `content/`.
+/// A site of one kind `k` for tests: pages by slug with their front matter lines, and
+/// other files of `content/`.
 #[cfg(test)]
-fn test_site(pages: &[(&str, String)], assets: &[&str]) -> (Site, Vec<Diagnostic>) {
+pub(crate) fn test_site(pages: &[(&str, String)], assets: &[&str]) -> (Site, Vec<Diagnostic>) {
     let config = crate::config::parse(
         std::path::Path::new("."),
         "[site]\ntitle = \"T\"\n[[kinds]]\nid = \"k\"\ndir = \"k\"\nsingular = \"K\"\nplural = \"Ks\"\n",

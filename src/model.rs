@@ -111,7 +111,7 @@ pub struct Page {
 }
 
 /// An old address of a page, kept alive by a redirect page (#12).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Alias {
     /// The address from the site root, without slashes around it (`old/path`).
     pub path: String,

@@ -7,10 +7,11 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use crate::config::Kind;
 use crate::diag::{Diagnostic, LineIndex};
 use crate::links::Graph;
 use crate::load::Data;
-use crate::model::{Role, Site};
+use crate::model::{Page, Role, Site};
 use crate::slug::fold;
 use crate::t;
 
@@ -29,37 +30,52 @@ fn review_pages(site: &Site, graph: &Graph, mut kept: Vec<Option<Reviewed>>) -> 
     kept.resize_with(site.pages.len(), || None);
     kept.into_par_iter()
         .enumerate()
-        .map(|(i, kept)| kept.unwrap_or_else(|| review_page(site, graph, i)))
+        .map(|(i, kept)| kept.unwrap_or_else(|| review_page(site, i, around(graph, i))))
         .collect()
 }
 
 /// One page's review: its folded title (`None`: not compared) and its own warnings.
 type Reviewed = (Option<String>, Vec<Diagnostic>);
 
-/// Each page's review, kept by `serve` from one rebuild to the next (#16) with what it
-/// read that can move while the page's text does not: whether the page has backlinks.
-/// Valid only for the same pages in the same order (the same ids, files and roles) under
-/// the same configuration, which the caller checks.
+/// What reviewing a page reads beyond its own file and its kind's settings: the rest of
+/// the site reaches [`review_page`] only through this, and its hash is part of the key
+/// under which `serve` keeps the review, so that a field added here moves the key too.
+#[derive(Clone, Copy, Hash, PartialEq, Eq, Debug)]
+struct Around {
+    /// Whether another page links to it.
+    linked_to: bool,
+}
+
+fn around(graph: &Graph, i: usize) -> Around {
+    Around {
+        linked_to: !graph.backlinks[i].is_empty(),
+    }
+}
+
+/// Each page's review, kept by `serve` from one rebuild to the next (#16), under the key
+/// of what it read: the page's file (the hash of its text) and [`Around`]. Valid only for
+/// the same pages in the same order (the same ids, files and roles) under the same
+/// configuration, which the caller checks.
 #[derive(Debug, Default)]
 pub struct Reviews {
-    /// Per page: the hash of its text and whether it had no backlinks.
-    inputs: Vec<(u64, bool)>,
+    /// Per page: the hash of its text and what its review read beyond it.
+    inputs: Vec<(u64, Around)>,
     /// Per page: its review.
     pages: Vec<Reviewed>,
 }
 
 /// [`review`], reviewing again only the pages whose text (`content`, each page's hash)
-/// or backlinks moved since `before`; returns the warnings and the reviews to keep.
+/// or [`Around`] moved since `before`; returns the warnings and the reviews to keep.
 pub fn review_kept(
     site: &Site,
     graph: &Graph,
     content: &[u64],
     before: Option<Reviews>,
 ) -> (Vec<Diagnostic>, Reviews) {
-    let inputs: Vec<(u64, bool)> = content
+    let inputs: Vec<(u64, Around)> = content
         .iter()
-        .zip(&graph.backlinks)
-        .map(|(&c, b)| (c, b.is_empty()))
+        .enumerate()
+        .map(|(i, &c)| (c, around(graph, i)))
         .collect();
     let kept = match before.filter(|b| b.inputs.len() == inputs.len()) {
         Some(b) => b
@@ -98,13 +114,16 @@ fn warnings(site: &Site, graph: &Graph, per_page: &[Reviewed]) -> Vec<Diagnostic
 
 /// Page `i`'s folded title (`None`: not a page of a kind, whose titles are not compared)
 /// and its own warnings: empty required fields, an empty or unwritten body, a page
-/// nothing reaches.
-fn review_page(site: &Site, graph: &Graph, i: usize) -> Reviewed {
+/// nothing reaches. Of the site it reads only the page and its kind's settings.
+fn review_page(site: &Site, i: usize, around: Around) -> Reviewed {
     let page = &site.pages[i];
     let Role::Kind(k) = page.role else {
         return (None, Vec::new());
     };
-    let kind = &site.config.kinds[k];
+    review_kind_page(page, &site.config.kinds[k], around)
+}
+
+fn review_kind_page(page: &Page, kind: &Kind, around: Around) -> Reviewed {
     let path = &page.source.path;
     // Built only for a page that gets a warning: scanning every text for line starts
     // was most of the cost of a review.
@@ -142,7 +161,7 @@ fn review_page(site: &Site, graph: &Graph, i: usize) -> Reviewed {
         );
     }
 
-    if page.tags.is_empty() && graph.backlinks[i].is_empty() {
+    if page.tags.is_empty() && !around.linked_to {
         diags.push(
             Diagnostic::warning("unreachable", path, t!("unreachable"))
                 .at(&index, 0)

@@ -96,8 +96,8 @@ struct State {
     rendered: Option<Rendered>,
     /// Each page's last review, with the [`Linked::shape`] of the site it reviewed.
     reviews: Option<(u64, review::Reviews)>,
-    /// The key ([`render::outputs::files_key`]) of the last site whose table of outputs, with
-    /// the kept theme, had no collision.
+    /// The key ([`render::outputs::Planned::key`]) of the last table of outputs that had
+    /// no collision.
     clear_outputs: Option<u64>,
     /// What this rebuild no longer needs, freed once its output is written.
     spent: Spent,

@@ -31,7 +31,7 @@ use super::{Options, Theme, url};
 use crate::config::RESERVED_NAMES;
 use crate::diag::{Diagnostic, Pos, Text};
 use crate::links::Graph;
-use crate::model::{Role, Site};
+use crate::model::{Alias, Role, Site};
 use crate::t;
 use rustc_hash::{FxHashMap, FxHasher};
 
@@ -219,65 +219,123 @@ fn reserved_owner(name: &str) -> Origin {
     })
 }
 
+/// What [`plan`] reads of a site, its theme and the build options: the table of
+/// outputs is a function of this alone, and its hash ([`Planned::key`]) is the key under
+/// which `serve` keeps a table it found without collision (#16), so that whatever `plan`
+/// comes to read moves the key too.
+#[derive(Hash)]
+pub struct Planned<'a> {
+    /// Each page but the home page: its id, role, file and aliases.
+    pages: Vec<(&'a str, Role, &'a Path, &'a [Alias])>,
+    /// Each kind: its id, directory, where the directory is set, and its list pages.
+    kinds: Vec<(&'a str, &'a str, Pos, usize)>,
+    /// Each tag: its id and its pages.
+    tags: Vec<(&'a str, usize)>,
+    print: bool,
+    map: bool,
+    /// The feed and the sitemap (an online build with a `base_url`).
+    feeds: bool,
+    /// The site root, which static files' paths are shown from.
+    root: &'a Path,
+    /// The theme's and the site's static files.
+    statics: &'a BTreeMap<String, PathBuf>,
+    /// The files of `content/` that are published.
+    assets: Vec<&'a str>,
+}
+
+impl<'a> Planned<'a> {
+    /// What the table of `site`'s outputs is made of, for these build options.
+    pub fn new(site: &'a Site, graph: &'a Graph, theme: &'a Theme, options: Options) -> Self {
+        let (list_pages, tag_pages) = super::lists::page_counts(site);
+        let config = &site.config;
+        Planned {
+            pages: (site.pages.iter().filter(|p| p.role != Role::Home))
+                .map(|p| {
+                    (
+                        p.id.as_str(),
+                        p.role,
+                        p.source.path.as_path(),
+                        &p.aliases[..],
+                    )
+                })
+                .collect(),
+            kinds: (config.kinds.iter().zip(list_pages))
+                .map(|(k, n)| (k.id.as_str(), k.dir.as_str(), k.dir_pos, n))
+                .collect(),
+            tags: site
+                .tags
+                .iter()
+                .map(|t| t.id.as_str())
+                .zip(tag_pages)
+                .collect(),
+            print: config.site.print,
+            map: config.site.map,
+            feeds: !options.offline && config.site.feeds(),
+            root: &config.root,
+            statics: &theme.statics,
+            assets: published_assets(graph),
+        }
+    }
+
+    /// The key of a table of outputs: equal keys list the same outputs.
+    pub fn key(&self) -> u64 {
+        let mut h = FxHasher::default();
+        self.hash(&mut h);
+        h.finish()
+    }
+}
+
 /// The origin of a kind's list page: the `dir` of the kind in the configuration.
-fn kind_origin(kind: &crate::config::Kind) -> Origin {
+fn kind_origin(id: &str, dir_pos: Pos) -> Origin {
     Origin::at(
-        t!("origin.kind-list", kind = kind.id),
+        t!("origin.kind-list", kind = id),
         crate::config::FILE_NAME,
-        Some(kind.dir_pos),
+        Some(dir_pos),
     )
 }
 
-/// Every file a full render of `site` writes, with its source; `statics` are the theme's
-/// and the site's static files, `assets` the files of `content/` that are published.
-pub fn plan<'a>(
-    site: &Site,
-    statics: &BTreeMap<String, PathBuf>,
-    assets: impl IntoIterator<Item = &'a str>,
-    options: Options,
-) -> Outputs {
+/// Every file a full render writes, with its source.
+pub fn plan(input: &Planned) -> Outputs {
     let mut table = Outputs::default();
-    table.files.reserve(site.pages.len() + 64);
+    table.files.reserve(input.pages.len() + 64);
     let content = Path::new(crate::load::CONTENT_DIR);
-    for page in site.pages.iter().filter(|p| p.role != Role::Home) {
-        let origin = Origin::file(t!("origin.page"), &page.source.path);
-        if page.role == Role::Standalone {
-            if RESERVED_NAMES.contains(&page.id.as_str()) {
-                table.reserved(&page.id, &origin, &reserved_owner(&page.id));
+    for &(id, role, path, aliases) in &input.pages {
+        let origin = Origin::file(t!("origin.page"), path);
+        if role == Role::Standalone {
+            if RESERVED_NAMES.contains(&id) {
+                table.reserved(id, &origin, &reserved_owner(id));
                 continue;
             }
-            if let Some(kind) = site.config.kinds.iter().find(|k| k.dir == page.id) {
-                table.reserved(&page.id, &origin, &kind_origin(kind));
+            if let Some(&(kind, _, pos, _)) = input.kinds.iter().find(|k| k.1 == id) {
+                table.reserved(id, &origin, &kind_origin(kind, pos));
                 continue;
             }
         }
-        table.add(url::page_file(&page.id), origin);
-        for alias in &page.aliases {
+        table.add(url::page_file(id), origin);
+        for alias in aliases {
             let what = t!("origin.alias", path = alias.path);
-            let origin = Origin::at(what, &page.source.path, Some(alias.pos));
+            let origin = Origin::at(what, path, Some(alias.pos));
             table.add(url::page_file(&alias.path), origin);
         }
     }
-    let (list_pages, tag_pages) = super::lists::page_counts(site);
-    for (kind, &count) in site.config.kinds.iter().zip(&list_pages) {
-        table.add(url::kind_file(&kind.dir), kind_origin(kind));
+    for &(kind, dir, pos, count) in &input.kinds {
+        table.add(url::kind_file(dir), kind_origin(kind, pos));
         for n in 2..=count {
-            let file = url::paged_file(&url::kind_file(&kind.dir), n);
-            let what = t!("origin.kind-list-page", n = n, kind = kind.id);
-            let origin = Origin::at(what, crate::config::FILE_NAME, Some(kind.dir_pos));
-            table.add(file, origin);
+            let file = url::paged_file(&url::kind_file(dir), n);
+            let what = t!("origin.kind-list-page", n = n, kind = kind);
+            table.add(file, Origin::at(what, crate::config::FILE_NAME, Some(pos)));
         }
     }
     table.add(url::TAGS_FILE, Origin::built_in(t!("origin.tag-index")));
     let vocabulary = content.join(crate::load::TAGS_FILE);
-    for (tag, &count) in site.tags.iter().zip(&tag_pages) {
-        let what = t!("origin.tag-page", tag = tag.id);
-        table.add(url::tag_file(&tag.id), Origin::file(what, &vocabulary));
+    for &(tag, count) in &input.tags {
+        let what = t!("origin.tag-page", tag = tag);
+        table.add(url::tag_file(tag), Origin::file(what, &vocabulary));
         for n in 2..=count {
-            let file = url::paged_file(&url::tag_file(&tag.id), n);
+            let file = url::paged_file(&url::tag_file(tag), n);
             table.add(
                 file,
-                Origin::file(t!("origin.tag-page-n", n = n, tag = tag.id), &vocabulary),
+                Origin::file(t!("origin.tag-page-n", n = n, tag = tag), &vocabulary),
             );
         }
     }
@@ -287,10 +345,10 @@ pub fn plan<'a>(
         url::NOT_FOUND_FILE,
         Origin::built_in(t!("origin.not-found")),
     );
-    if site.config.site.print {
+    if input.print {
         table.add(url::PRINT_FILE, Origin::built_in(t!("origin.print")));
     }
-    if site.config.site.map {
+    if input.map {
         table.add(url::MAP_FILE, Origin::built_in(t!("origin.map")));
     }
     table.add(
@@ -301,36 +359,18 @@ pub fn plan<'a>(
         super::search::SHARD_DIR,
         Origin::built_in(t!("origin.search-shards")),
     );
-    if !options.offline && site.config.site.feeds() {
+    if input.feeds {
         table.add(url::FEED_FILE, Origin::built_in(t!("origin.feed")));
         table.add(url::SITEMAP_FILE, Origin::built_in(t!("origin.sitemap")));
     }
-    for asset in assets {
+    for &asset in &input.assets {
         table.add(asset, Origin::file(t!("origin.file"), content.join(asset)));
     }
-    for (file, path) in statics {
-        let path = path.strip_prefix(&site.config.root).unwrap_or(path);
+    for (file, path) in input.statics {
+        let path = path.strip_prefix(input.root).unwrap_or(path);
         table.add(file.as_str(), Origin::file(t!("origin.static-file"), path));
     }
     table
-}
-
-/// A hash of what [`plan`] reads of a site beyond its configuration and static files:
-/// each page's id, role and aliases, how many list pages each kind and tag has, and the
-/// files of `content/` that pages link to. Under the same configuration and static
-/// files, an equal key lists the same outputs, so that `serve` looks for collisions
-/// again only when it moves (#16).
-pub fn files_key(site: &Site, graph: &Graph) -> u64 {
-    let mut h = FxHasher::default();
-    for page in &site.pages {
-        (page.id.as_str(), page.role, page.aliases.len()).hash(&mut h);
-        for alias in &page.aliases {
-            alias.path.hash(&mut h);
-        }
-    }
-    super::lists::page_counts(site).hash(&mut h);
-    published_assets(graph).hash(&mut h);
-    h.finish()
 }
 
 /// The files of `content/` that pages link to: the only ones a build publishes, sorted.
@@ -356,7 +396,45 @@ pub fn copies<'a>(site: &Site, graph: &'a Graph, theme: &'a Theme) -> Vec<(&'a s
     assets.chain(statics).collect()
 }
 
-/// [`plan`] with a theme's static files and the files pages link to.
+/// [`plan`] of a site, its graph and its theme.
 pub fn of(site: &Site, graph: &Graph, theme: &Theme, options: Options) -> Outputs {
-    plan(site, &theme.statics, published_assets(graph), options)
+    plan(&Planned::new(site, graph, theme, options))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The key of the table of outputs of a site of one kind `k` with these pages (slug,
+    /// front matter lines).
+    fn key(pages: &[(&str, &str)]) -> u64 {
+        let pages: Vec<(&str, String)> = pages.iter().map(|(s, f)| (*s, f.to_string())).collect();
+        let (site, _) = crate::links::test_site(&pages, &[]);
+        let (graph, _) = crate::links::resolve(&site);
+        let theme = super::super::theme(&site.config).unwrap();
+        Planned::new(&site, &graph, &theme, Options::default()).key()
+    }
+
+    #[test]
+    fn the_key_moves_with_what_the_table_is_made_of_and_only_with_it() {
+        let base = key(&[("a", "title = \"A\""), ("b", "title = \"B\"")]);
+        // A title is not in the table: the same outputs.
+        let retitled = key(&[("a", "title = \"Autre\""), ("b", "title = \"B\"")]);
+        assert_eq!(base, retitled);
+        let alias = key(&[
+            ("a", "title = \"A\"\naliases = [\"ancien/a\"]"),
+            ("b", "title = \"B\""),
+        ]);
+        let added = key(&[
+            ("a", "title = \"A\""),
+            ("b", "title = \"B\""),
+            ("c", "title = \"C\""),
+        ]);
+        let keys = [base, alias, added];
+        for (i, a) in keys.iter().enumerate() {
+            for b in &keys[i + 1..] {
+                assert_ne!(a, b, "{keys:?}");
+            }
+        }
+    }
 }

@@ -148,16 +148,14 @@ impl State {
         previous: Option<Hashes>,
     ) -> Result<(Rebuilt, Hashes), Failure> {
         let (linked, diags) = self.link(site, shape, content);
-        // The table of outputs was clear with the kept theme for a site of the same key.
-        let files = outputs::files_key(site, &linked.graph);
-        let clear = self.theme.is_some() && self.clear_outputs == Some(files);
         let kept = &mut self.theme;
         let theme = || kept.take().map_or_else(|| render::theme(&site.config), Ok);
+        let clear = self.clear_outputs;
         let stop = crate::build::stop_in_order(site, &linked.graph, diags, theme, clear);
         let (theme, diags) = match stop {
-            Ok(ready) => {
-                self.clear_outputs = Some(files);
-                ready
+            Ok((theme, diags, key)) => {
+                self.clear_outputs = Some(key);
+                (theme, diags)
             }
             Err(e) => {
                 // The output and the previous render stay as they were; the links (and
