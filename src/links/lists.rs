@@ -176,20 +176,18 @@ pub(super) fn lists(
     // rebuild that moves a list, #4).
     let titles = TitleOrder::of(pages, before);
     let rank = titles.ranks();
-    let by_title = |a: &usize, b: &usize| rank[*a].cmp(&rank[*b]);
-    let (backlinks, cited) = backlinks(pages, &by_title);
+    // Lists filled by walking the pages in title order come out sorted by title.
+    let by_title = &titles.order;
+    let (backlinks, cited) = backlinks(pages, by_title);
     let relations = relations::groups(config, pages, &cited, &rank);
 
     let mut tag_pages = vec![Vec::new(); tags];
-    for (i, page) in pages.iter().enumerate() {
-        for &t in page.tags {
+    for &i in by_title {
+        for &t in pages[i].tags {
             tag_pages[t].push(i);
         }
     }
-    for list in &mut tag_pages {
-        list.sort_by(by_title);
-    }
-    let kind_pages = kind_pages(config, pages, &by_title);
+    let kind_pages = kind_pages(config, pages, by_title);
 
     let mut neighbours = vec![(None, None); pages.len()];
     let order: Vec<usize> = kind_pages.iter().flatten().copied().collect();
@@ -214,14 +212,13 @@ pub(super) fn lists(
 }
 
 /// For each page, the pages that reference it or link to it, and those whose body links
-/// to it, each sorted by `by_title`. The home page gives no backlinks.
-fn backlinks(
-    pages: &[DeriveInput<'_>],
-    by_title: &impl Fn(&usize, &usize) -> std::cmp::Ordering,
-) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+/// to it, each in the order of `by_title` (every page, in title order). The home page
+/// gives no backlinks.
+fn backlinks(pages: &[DeriveInput<'_>], by_title: &[usize]) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
     let mut backlinks = vec![Vec::new(); pages.len()];
     let mut cited = vec![Vec::new(); pages.len()];
-    for (from, page) in pages.iter().enumerate() {
+    for &from in by_title {
+        let page = &pages[from];
         if page.role == Role::Home {
             continue;
         }
@@ -236,38 +233,28 @@ fn backlinks(
             }
         }
     }
+    // One page's links to another are pushed one after the other.
     for list in backlinks.iter_mut().chain(&mut cited) {
-        list.sort_by(by_title);
         list.dedup();
     }
     (backlinks, cited)
 }
 
-/// For each kind, its pages in the kind's order (ties by `by_title`).
-fn kind_pages(
-    config: &Config,
-    pages: &[DeriveInput<'_>],
-    by_title: &impl Fn(&usize, &usize) -> std::cmp::Ordering,
-) -> Vec<Vec<usize>> {
+/// For each kind, its pages in the kind's order, ties in the order of `by_title` (every
+/// page, in title order).
+fn kind_pages(config: &Config, pages: &[DeriveInput<'_>], by_title: &[usize]) -> Vec<Vec<usize>> {
     let mut kind_pages = vec![Vec::new(); config.kinds.len()];
-    for (i, page) in pages.iter().enumerate() {
-        if let Role::Kind(k) = page.role {
+    for &i in by_title {
+        if let Role::Kind(k) = pages[i].role {
             kind_pages[k].push(i);
         }
     }
+    // Stable sorts: pages of the same order or date stay in title order.
     for (k, list) in kind_pages.iter_mut().enumerate() {
         match config.kinds[k].sort {
-            SortOrder::Title => list.sort_by(by_title),
-            SortOrder::Order => list.sort_by(|a, b| {
-                let key = |i: &usize| pages[*i].order.unwrap_or(i64::MAX);
-                key(a).cmp(&key(b)).then_with(|| by_title(a, b))
-            }),
-            SortOrder::Date => list.sort_by(|a, b| {
-                pages[*b]
-                    .date
-                    .cmp(&pages[*a].date)
-                    .then_with(|| by_title(a, b))
-            }),
+            SortOrder::Title => {}
+            SortOrder::Order => list.sort_by_key(|i| pages[*i].order.unwrap_or(i64::MAX)),
+            SortOrder::Date => list.sort_by_key(|i| std::cmp::Reverse(pages[*i].date)),
         }
     }
     kind_pages
@@ -327,5 +314,72 @@ mod tests {
             assert_eq!(kept.folded, full.folded, "step {step}");
         }
         assert_eq!(kept.folded[1], "ete 1");
+    }
+
+    #[test]
+    fn lists_are_in_title_order_within_each_kinds_sort() {
+        let config = crate::config::parse(
+            std::path::Path::new("."),
+            "[site]\ntitle = \"T\"\n\
+             [[kinds]]\nid = \"d\"\ndir = \"d\"\nsingular = \"D\"\nplural = \"Ds\"\nsort = \"date\"\n\
+             [[kinds]]\nid = \"o\"\ndir = \"o\"\nsingular = \"O\"\nplural = \"Os\"\nsort = \"order\"\n\
+             [[kinds]]\nid = \"t\"\ndir = \"t\"\nsingular = \"T\"\nplural = \"Ts\"\nsort = \"title\"\n",
+        )
+        .unwrap();
+        let n = 90;
+        // Titles that fold alike (ties broken by file order), dates and orders that tie.
+        let titles: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    "{} {}",
+                    ["Été", "ete", "Zèbre", "abri", "Œuvre"][i % 5],
+                    i % 4
+                )
+            })
+            .collect();
+        let tags: Vec<Vec<usize>> = (0..n).map(|i| vec![i % 3, (i + 1) % 3]).collect();
+        let refs: Vec<Vec<Vec<usize>>> = (0..n).map(|i| vec![vec![(i * 7) % n]]).collect();
+        let pages: Vec<DeriveInput<'_>> = (0..n)
+            .map(|i| {
+                let mut body = vec![(i * 7) % n, (i * 11) % n];
+                body.sort_unstable();
+                body.dedup();
+                DeriveInput {
+                    role: Role::Kind(i % 3),
+                    date: Date::day(2020 + (i % 4) as i64, 1, 1).filter(|_| i % 5 != 0),
+                    order: (i % 6 != 0).then_some((i % 3) as i64),
+                    tags: &tags[i],
+                    fields: vec!["f"],
+                    refs: &refs[i],
+                    body,
+                    ..input(&titles[i])
+                }
+            })
+            .collect();
+        let got = lists(&config, 3, &pages, &|_, _| None, None);
+        let by_title = |list: &mut Vec<usize>| list.sort_by_key(|&i| (fold(&titles[i]), i));
+        for to in 0..n {
+            let mut expected: Vec<usize> = (0..n)
+                .filter(|&from| from != to)
+                .filter(|&from| pages[from].body.contains(&to) || refs[from][0][0] == to)
+                .collect();
+            by_title(&mut expected);
+            assert_eq!(got.backlinks[to], expected, "backlinks of {to}");
+        }
+        for (t, list) in got.tag_pages.iter().enumerate() {
+            let mut expected: Vec<usize> = (0..n).filter(|&i| tags[i].contains(&t)).collect();
+            by_title(&mut expected);
+            assert_eq!(*list, expected, "tag {t}");
+        }
+        for (k, list) in got.kind_pages.iter().enumerate() {
+            let mut expected: Vec<usize> = (0..n).filter(|&i| i % 3 == k).collect();
+            let title = |i: usize| (fold(&titles[i]), i);
+            match k {
+                0 => expected.sort_by_key(|&i| (std::cmp::Reverse(pages[i].date), title(i))),
+                1 => expected.sort_by_key(|&i| (pages[i].order.unwrap_or(i64::MAX), title(i))),
+                _ => by_title(&mut expected),
+            }
+            assert_eq!(*list, expected, "kind {k}");
+        }
     }
 }

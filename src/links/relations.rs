@@ -13,7 +13,8 @@
 //! order (kinds in order, their fields in order, `see_also` last), then inverse ones in
 //! the same order, then body links.
 
-use std::collections::HashMap;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::DeriveInput;
 use crate::config::Config;
@@ -76,9 +77,10 @@ pub(super) fn groups(
         Link::CitedIn => (2, 1, 0),
     };
     (0..n)
+        .into_par_iter()
         .map(|i| {
             // For each related page: its best link, and its place within the group.
-            let mut best: HashMap<usize, (Link, usize)> = HashMap::new();
+            let mut best: FxHashMap<usize, (Link, usize)> = FxHashMap::default();
             let mut offer = |page: usize, link: Link, place: usize| {
                 if page == i {
                     return;
