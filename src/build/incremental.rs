@@ -151,12 +151,16 @@ struct Rendered {
 }
 
 impl Rendered {
+    /// Whether it rendered the pages of `site`, in the same order.
+    fn same_pages(&self, site: &model::Site) -> bool {
+        self.ids.len() == site.pages.len()
+            && self.ids.iter().zip(&site.pages).all(|(id, p)| *id == p.id)
+    }
+
     /// What rendering each page of `site` left, and the keys, with the pages in `site`'s
     /// order (a page the previous render did not have has no key: 0).
     fn realign(&mut self, site: &model::Site) -> (Vec<Option<PageOut>>, Keys) {
-        let same = self.ids.len() == site.pages.len()
-            && self.ids.iter().zip(&site.pages).all(|(id, p)| *id == p.id);
-        let old_index: Vec<Option<usize>> = if same {
+        let old_index: Vec<Option<usize>> = if self.same_pages(site) {
             (0..site.pages.len()).map(Some).collect()
         } else {
             let by_id: HashMap<&str, usize> = self

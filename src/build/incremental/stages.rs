@@ -245,10 +245,15 @@ impl State {
             // The index follows on the next rebuild, which sees its key still differ.
             keys.search_index = stale;
         }
+        // The previous page ids, when they are the same.
+        let ids = match self.spent.rendered.as_mut() {
+            Some(p) if p.same_pages(site) => std::mem::take(&mut p.ids),
+            _ => site.pages.iter().map(|p| p.id.clone()).collect(),
+        };
         self.rendered = Some(Rendered {
             shape: linked.shape,
             published,
-            ids: site.pages.iter().map(|p| p.id.clone()).collect(),
+            ids,
             keys,
             record,
             content: linked.content.to_vec(),

@@ -112,10 +112,11 @@ impl Write<'_> {
                 Err(e) => return Err(failed(update, e)),
             }
         }
-        // The index's shards are not in the outputs table: they follow its terms.
+        // The index's shards are not in the outputs table: they follow its terms. When
+        // every previous file is kept, so are they.
         if select.search_index {
             update.replace_under(render::search::SHARD_DIR);
-        } else {
+        } else if !self.same_files {
             update.keep_under(render::search::SHARD_DIR);
         }
         let missing = if self.same_files {
