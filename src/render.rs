@@ -286,12 +286,8 @@ impl<'a> Renderer<'a> {
     }
 
     fn lists(&self, select: &Select, put: &Put<'_>) -> Result<(), Error> {
-        let lists = lists::Lists {
-            site: self.site,
-            graph: self.graph,
-            offline: self.options.offline,
-            print: self.site.config.site.print,
-        };
+        let print = self.site.config.site.print;
+        let lists = lists::Lists::new(self.site, self.graph, self.options.offline, print);
         lists.kinds(self.theme, select, put)?;
         lists.tags(self.theme, select, put)
     }

@@ -241,12 +241,7 @@ pub(super) fn keys(
         .collect();
     let bodies: Vec<(u64, u64)> = per_page.iter().map(|k| k.key.2).collect();
     let print = site.config.site.print;
-    let lists = Lists {
-        site,
-        graph,
-        offline: options.offline,
-        print,
-    };
+    let lists = Lists::new(site, graph, options.offline, print);
     let (list_known, tag_known) = lists.keys(&|family, k, n, rows, compute| {
         known(
             reuse,
