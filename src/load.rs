@@ -52,10 +52,10 @@ impl Source {
     }
 }
 
-/// Past this many bytes of Markdown in all, [`load`] keeps each further file's text
-/// compressed: the texts of 100,000 pages took 566 MB, most of a build's memory beside
-/// the rest of the model (see benches/README.md). Below it (a site of about 10,000
-/// pages), texts stay as read, and nothing is decompressed.
+/// Past this many bytes of Markdown in all, [`load`] keeps every file's text compressed:
+/// the texts of 100,000 pages took 566 MB, most of a build's memory beside the rest of
+/// the model (see benches/README.md). Below it (a site of about 10,000 pages), texts
+/// stay as read, and nothing is decompressed.
 const PACK_ABOVE: usize = 64 << 20;
 
 /// A source's text, as read or compressed (LZ4, about half the size of French prose).
@@ -226,14 +226,22 @@ pub struct Loaded {
 
 /// Reads every Markdown file under `<root>/content` and the tag vocabulary.
 pub fn load(root: &Path) -> Result<Loaded, Error> {
+    load_packing(root, PACK_ABOVE)
+}
+
+/// [`load`], every text packed when the files hold more than `pack_above` bytes in all.
+fn load_packing(root: &Path, pack_above: usize) -> Result<Loaded, Error> {
     let (paths, assets) = content_paths(root)?;
     let mut loaded = Loaded {
         assets,
         ..Loaded::default()
     };
-    // Files read after the first PACK_ABOVE bytes are packed as they are read.
+    // Files read after the first `pack_above` bytes are packed as they are read, the
+    // first ones once all are read. Only a packed text is freed after its page renders:
+    // the first 64 MiB kept as read were as much of a 100,000-page build's peak, which
+    // comes after the pages (the search index's postings).
     let read = AtomicUsize::new(0);
-    let results: Vec<Result<Source, Diagnostic>> = paths
+    let mut results: Vec<Result<Source, Diagnostic>> = paths
         .par_iter()
         .map(|rel| {
             let mut source = read_source(root, rel)?;
@@ -249,6 +257,16 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
         .into_iter()
         .flatten()
         .collect();
+    if read.into_inner() > pack_above {
+        results
+            .par_iter_mut()
+            .filter_map(|r| r.as_mut().ok())
+            .for_each(|s| {
+                if let Stored::Plain(text) = &s.text.0 {
+                    s.text = Text::packed(text);
+                }
+            });
+    }
     for r in results {
         match r {
             Ok(s) => loaded.sources.push(s),
@@ -556,6 +574,27 @@ mod tests {
         plain.release();
         assert_eq!(plain.get(), text);
         assert!(!plain.is_packed());
+    }
+
+    #[test]
+    fn past_the_threshold_every_text_is_packed_or_none() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(CONTENT_DIR)).unwrap();
+        let text = "+++\ntitle = \"Page\"\n+++\n\nCoopération.\n";
+        for name in ["a", "b", "c"] {
+            let path = dir.path().join(CONTENT_DIR).join(format!("{name}.md"));
+            std::fs::write(path, text).unwrap();
+        }
+        // Past the first file, the files read next are packed as they are read, and
+        // the first one after all are read.
+        let loaded = load_packing(dir.path(), text.len()).unwrap();
+        assert_eq!(loaded.sources.len(), 3);
+        for s in &loaded.sources {
+            assert!(s.text.is_packed(), "{}", s.rel);
+            assert_eq!(s.text.get(), text);
+        }
+        let loaded = load_packing(dir.path(), 3 * text.len()).unwrap();
+        assert!(loaded.sources.iter().all(|s| !s.text.is_packed()));
     }
 
     #[test]
