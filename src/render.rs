@@ -311,17 +311,10 @@ impl<'a> Renderer<'a> {
         if !select.search_index {
             return Ok(());
         }
-        let docs: Vec<&search::IndexedDoc> =
-            outs.iter().filter_map(|o| o.search.as_ref()).collect();
-        let shard_above = self.site.config.search.shard_above;
-        let put = |file: String, bytes| put(&file, bytes);
-        let kept = |file: &str| sink.kept(file);
-        let out = search::Out {
-            put: &put,
-            kept: &kept,
-        };
         let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
-        search::write_index(index.as_mut(), &docs, shard_above, !streamed, &out)
+        let shard_above = self.site.config.search.shard_above;
+        let index = index.as_mut();
+        write_search_index(outs.iter(), index, shard_above, !streamed, put, sink)
     }
 
     fn home(&self, select: &Select, outs: &[PageOut], put: &Put<'_>) -> Result<(), Error> {
@@ -380,4 +373,44 @@ impl<'a> Renderer<'a> {
         put(url::FEED_FILE, view.atom().into_bytes())?;
         put(url::SITEMAP_FILE, view.sitemap().into_bytes())
     }
+}
+
+/// Writes the search index of the pages that rendering left (`outs`, in page order) into
+/// `sink` through `put`, with its chunks when `chunks`; `index` as in
+/// [`Renderer::with_index`].
+fn write_search_index<'o>(
+    outs: impl Iterator<Item = &'o PageOut>,
+    index: Option<&mut search::Index>,
+    shard_above: usize,
+    chunks: bool,
+    put: &Put<'_>,
+    sink: &dyn Sink,
+) -> Result<(), Error> {
+    let docs: Vec<&search::IndexedDoc> = outs.filter_map(|o| o.search.as_ref()).collect();
+    let put = |file: String, bytes| put(&file, bytes);
+    let kept = |file: &str| sink.kept(file);
+    let out = search::Out {
+        put: &put,
+        kept: &kept,
+    };
+    search::write_index(index, &docs, shard_above, chunks, &out)
+}
+
+/// Writes the search index alone into `sink`, after a render that left it for later:
+/// from what that render left of each page (`outs`, in page order), bringing up to date
+/// the `index` it kept (see [`Renderer::with_index`]). Returns how many files were made.
+pub fn search_index_alone(
+    outs: &[Option<PageOut>],
+    index: &mut search::Index,
+    shard_above: usize,
+    sink: &dyn Sink,
+) -> Result<usize, Error> {
+    let files = AtomicUsize::new(0);
+    let put = |file: &str, bytes: Vec<u8>| -> Result<(), Error> {
+        files.fetch_add(1, Ordering::Relaxed);
+        sink.put(file, &bytes)
+    };
+    let outs = outs.iter().flatten();
+    write_search_index(outs, Some(index), shard_above, true, &put, sink)?;
+    Ok(files.into_inner())
 }

@@ -34,6 +34,7 @@ use crate::render::{self, PageOut, Summary, Theme, i18n};
 use crate::review;
 use sources::cold;
 
+mod later;
 mod sources;
 mod stages;
 mod write;
@@ -148,6 +149,8 @@ struct Rendered {
     outs: Vec<Option<PageOut>>,
     /// The search index as last written.
     index: render::search::Index,
+    /// The search index this render left for later, if it did.
+    later: Option<later::Later>,
 }
 
 impl Rendered {
@@ -306,6 +309,25 @@ pub fn rebuild(
     cache: &mut Cache,
 ) -> Result<Rebuilt, Error> {
     let dirty = std::mem::take(&mut cache.dirty);
+    // The search index that the last rebuild left for later, alone when nothing changed.
+    if dirty.is_empty()
+        && cache.outputs.is_some()
+        && let Some(state) = cache.state.as_mut()
+        && let Some(left) = state.take_left()
+        && let Some(previous) = cache.outputs.take()
+    {
+        let commits = cache.commits.as_deref();
+        return match state.write_left(left, root, out, commits, previous) {
+            Ok((rebuilt, hashes)) => {
+                cache.outputs = Some(hashes);
+                Ok(rebuilt)
+            }
+            Err(failure) => {
+                cache.outputs = failure.outputs;
+                Err(failure.error)
+            }
+        };
+    }
     let touched = touched(&dirty);
     let (mut state, fresh) = match cache.state.take() {
         Some(state) if !touched.everything => (state, false),

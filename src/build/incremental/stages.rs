@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use rayon::prelude::*;
 
+use super::later::Later;
 use super::write;
 use super::{Failure, Job, Linked, Rebuilt, Rendered, State};
 use crate::diag::{Diagnostic, Error};
@@ -241,10 +242,13 @@ impl State {
             None => write.fresh(&plan.select, outs)?,
             Some(previous) => write.update(&plan.select, outs, previous)?,
         };
-        if let Some(stale) = plan.deferred {
-            // The index follows on the next rebuild, which sees its key still differ.
-            keys.search_index = stale;
-        }
+        // A deferred index follows on the next rebuild, which writes it alone when
+        // nothing changed in between, or else sees its key still differ.
+        let later = plan.deferred.map(|stale| Later {
+            key: std::mem::replace(&mut keys.search_index, stale),
+            warnings: diags.clone(),
+            pages: site.pages.len(),
+        });
         // The previous page ids, when they are the same.
         let ids = match self.spent.rendered.as_mut() {
             Some(p) if p.same_pages(site) => std::mem::take(&mut p.ids),
@@ -259,6 +263,7 @@ impl State {
             content: linked.content.to_vec(),
             outs: written.outs.into_iter().map(Some).collect(),
             index: renderer.take_index().unwrap_or_default(),
+            later,
         });
         let total = if fresh {
             written.summary.files

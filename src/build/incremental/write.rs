@@ -154,7 +154,9 @@ impl Write<'_> {
 
 /// Takes the output's lock for writing, if there is one (a panicked holder left nothing
 /// half-done that the lock protects, so its poison is ignored).
-fn lock(commits: Option<&std::sync::RwLock<()>>) -> Option<std::sync::RwLockWriteGuard<'_, ()>> {
+pub(super) fn lock(
+    commits: Option<&std::sync::RwLock<()>>,
+) -> Option<std::sync::RwLockWriteGuard<'_, ()>> {
     commits.map(|l| l.write().unwrap_or_else(|e| e.into_inner()))
 }
 
