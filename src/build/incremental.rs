@@ -137,6 +137,9 @@ struct Rendered {
     shape: u64,
     /// A hash of the files of `content/` it published.
     published: u64,
+    /// The key of its table of outputs ([`render::outputs::Planned::key`]): equal keys,
+    /// the same set of output files.
+    planned: u64,
     /// Page ids, to find a page again when pages were added or removed.
     ids: Vec<String>,
     /// The output keys.

@@ -242,3 +242,33 @@ fn a_page_that_loses_its_last_backlink_is_reviewed_again() {
     site.write(premier, &linked);
     assert!(!rebuild(premier), "linked again, yet still reported");
 }
+
+/// An alias dropped from a page while nothing else changes: its redirect file leaves the
+/// output as it would a clean build's (every page, list and file is the same, so the
+/// rebuild must not keep every previous file as it is).
+#[test]
+fn a_removed_alias_leaves_the_output() {
+    let site = Fixture::copy("site");
+    let vote = "content/methodes/vote.md";
+    let plain = site.read(vote);
+    let aliased = plain.replacen("order = 1\n", "order = 1\naliases = [\"ancien/vote\"]\n", 1);
+    site.write(vote, &aliased);
+    let out = site.path("served");
+    let mut cache = Cache::new();
+    build::rebuild(site.root(), &out, Options::default(), &mut cache).unwrap();
+    assert!(out.join("ancien/vote/index.html").is_file());
+    site.write(vote, &plain);
+    cache.invalidate(Path::new(vote));
+    build::rebuild(site.root(), &out, Options::default(), &mut cache).unwrap();
+    let clean = site.path("clean");
+    build::build(site.root(), &clean, Options::default()).unwrap();
+    assert!(
+        !out.join("ancien/vote/index.html").exists(),
+        "the alias's redirect stayed"
+    );
+    let (served, clean) = (tree(&out), tree(&clean));
+    assert_eq!(
+        served.keys().collect::<Vec<_>>(),
+        clean.keys().collect::<Vec<_>>()
+    );
+}

@@ -200,6 +200,7 @@ impl State {
         // one, changes what is published.
         let published = keys::key(outputs::published_assets(graph));
         let files = job.files || prev.as_ref().is_some_and(|p| p.published != published);
+        let planned = outputs::Planned::new(site, graph, linked.theme, job.options).key();
         let (kept, old_keys) = match prev.as_mut() {
             Some(p) => {
                 let (kept, keys) = p.realign(site);
@@ -221,15 +222,14 @@ impl State {
         self.spent.rendered = prev;
         let unrendered: Vec<bool> = outs.iter().map(|o| !o.is_rendered()).collect();
         let plan = write::plan(old_keys.as_ref(), &keys, self.defer, &unrendered);
-        // Same pages, tags, kinds, assets and static files, and lists of as many pages
-        // (a tag that loses a page may lose a page of its list): the same set of output
-        // files.
+        // The same table of outputs (pages and their aliases, list pages, tags, assets
+        // and static files): the same set of output files.
         let same_files = !files
-            && same_shape
-            && old_keys.as_ref().is_some_and(|k| {
-                pages_of(&k.lists) == pages_of(&keys.lists)
-                    && pages_of(&k.tags) == pages_of(&keys.tags)
-            });
+            && self
+                .spent
+                .rendered
+                .as_ref()
+                .is_some_and(|p| p.planned == planned);
         let outs = outs.into_iter().map(Some).collect();
         let fresh = previous.is_none();
         let write = write::Write {
@@ -257,6 +257,7 @@ impl State {
         self.rendered = Some(Rendered {
             shape: linked.shape,
             published,
+            planned,
             ids,
             keys,
             record,
@@ -312,11 +313,6 @@ fn changed_sources(prev: Option<&Rendered>, content: &[u64]) -> Vec<bool> {
         }
         _ => Vec::new(),
     }
-}
-
-/// How many pages each list has.
-fn pages_of(lists: &[Vec<u64>]) -> Vec<usize> {
-    lists.iter().map(Vec::len).collect()
 }
 
 /// Each page's resolved links: the previous build's where its text did not change (and
