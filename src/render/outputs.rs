@@ -24,6 +24,7 @@
 
 use std::collections::BTreeMap;
 use std::collections::hash_map::Entry;
+use std::ffi::OsStr;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
@@ -226,7 +227,7 @@ fn reserved_owner(name: &str) -> Origin {
 #[derive(Hash)]
 pub struct Planned<'a> {
     /// Each page but the home page: its id, role, file and aliases.
-    pages: Vec<(&'a str, Role, &'a Path, &'a [Alias])>,
+    pages: Vec<(&'a str, Role, &'a OsStr, &'a [Alias])>,
     /// Each kind: its id, directory, where the directory is set, and its list pages.
     kinds: Vec<(&'a str, &'a str, Pos, usize)>,
     /// Each tag: its id and its pages.
@@ -254,7 +255,7 @@ impl<'a> Planned<'a> {
                     (
                         p.id.as_str(),
                         p.role,
-                        p.source.path.as_path(),
+                        p.source.path.as_os_str(),
                         &p.aliases[..],
                     )
                 })

@@ -238,7 +238,7 @@ impl State {
             files,
             same_files,
         };
-        let written = match previous {
+        let mut written = match previous {
             None => write.fresh(&plan.select, outs)?,
             Some(previous) => write.update(&plan.select, outs, previous)?,
         };
@@ -262,30 +262,42 @@ impl State {
             keys,
             record,
             content: linked.content.to_vec(),
-            outs: written.outs.into_iter().map(Some).collect(),
+            outs: std::mem::take(&mut written.outs)
+                .into_iter()
+                .map(Some)
+                .collect(),
             index: renderer.take_index().unwrap_or_default(),
             later,
         });
-        let total = if fresh {
-            written.summary.files
-        } else {
-            written.hashes.len()
-        };
-        Ok((
-            Rebuilt {
-                rendered: written.summary.files,
-                summary: Summary {
-                    pages: written.summary.pages,
-                    files: total,
-                },
-                warnings: diags,
-                written: written.written,
-                removed: written.removed,
-                deferred: plan.deferred.is_some(),
-            },
-            written.hashes,
-        ))
+        Ok(rebuilt(written, diags, fresh, plan.deferred.is_some()))
     }
+}
+
+/// What a rebuild reports, from what it wrote: `fresh` when it wrote a new output (whose
+/// files are all the ones it rendered), `deferred` when it left the search index for later.
+fn rebuilt(
+    written: write::Written,
+    warnings: Vec<Diagnostic>,
+    fresh: bool,
+    deferred: bool,
+) -> (Rebuilt, Hashes) {
+    let total = if fresh {
+        written.summary.files
+    } else {
+        written.hashes.len()
+    };
+    let rebuilt = Rebuilt {
+        rendered: written.summary.files,
+        summary: Summary {
+            pages: written.summary.pages,
+            files: total,
+        },
+        warnings,
+        written: written.written,
+        removed: written.removed,
+        deferred,
+    };
+    (rebuilt, written.hashes)
 }
 
 /// A site assembled and linked, ready to render.
