@@ -153,10 +153,10 @@ impl State {
         let theme = || kept.take().map_or_else(|| render::theme(&site.config), Ok);
         let clear = self.clear_outputs;
         let stop = crate::build::stop_in_order(site, &linked.graph, diags, theme, clear);
-        let (theme, diags) = match stop {
+        let (theme, diags, planned) = match stop {
             Ok((theme, diags, key)) => {
                 self.clear_outputs = Some(key);
-                (theme, diags)
+                (theme, diags, key)
             }
             Err(e) => {
                 // The output and the previous render stay as they were; the links (and
@@ -172,6 +172,7 @@ impl State {
             graph: &linked.graph,
             stable: linked.stable,
             theme: &theme,
+            planned,
         };
         let result = self.render(&linked_site, diags, job, previous);
         // Whatever happened to the render, the links and the theme stay valid for the
@@ -200,7 +201,6 @@ impl State {
         // one, changes what is published.
         let published = keys::key(outputs::published_assets(graph));
         let files = job.files || prev.as_ref().is_some_and(|p| p.published != published);
-        let planned = outputs::Planned::new(site, graph, linked.theme, job.options).key();
         let (kept, old_keys) = match prev.as_mut() {
             Some(p) => {
                 let (kept, keys) = p.realign(site);
@@ -229,7 +229,7 @@ impl State {
                 .spent
                 .rendered
                 .as_ref()
-                .is_some_and(|p| p.planned == planned);
+                .is_some_and(|p| p.planned == linked.planned);
         let outs = outs.into_iter().map(Some).collect();
         let fresh = previous.is_none();
         let write = write::Write {
@@ -257,7 +257,7 @@ impl State {
         self.rendered = Some(Rendered {
             shape: linked.shape,
             published,
-            planned,
+            planned: linked.planned,
             ids,
             keys,
             record,
@@ -312,6 +312,9 @@ struct LinkedSite<'a> {
     stable: bool,
     /// The theme it renders with.
     theme: &'a Theme,
+    /// The key of its online table of outputs ([`render::outputs::Planned::key`]), which
+    /// also decides the offline one (that without the feed and the sitemap).
+    planned: u64,
 }
 
 /// For each page, whether its source changed since `prev` rendered it; empty when
