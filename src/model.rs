@@ -158,11 +158,6 @@ impl Site {
         self.lookup.page_index(id)
     }
 
-    /// Whether `id` (a page id or a bare slug) names a file that failed validation.
-    pub fn is_invalid(&self, id: &str) -> bool {
-        names(&self.unpublished.invalid, id)
-    }
-
     /// Whether `id` (a page id or a bare slug) names a draft left out of this build.
     pub fn is_draft(&self, id: &str) -> bool {
         names(&self.unpublished.drafts, id)
@@ -181,11 +176,6 @@ impl Site {
     /// How many drafts the site has, published by this build or not.
     pub fn draft_count(&self) -> usize {
         self.unpublished.drafts.len() + self.pages.iter().filter(|p| p.draft).count()
-    }
-
-    /// The pages whose slug is `slug`.
-    pub fn pages_with_slug(&self, slug: &str) -> &[usize] {
-        self.lookup.pages_with_slug(slug)
     }
 
     /// The label of the kind of page `i`, if it has a kind.
