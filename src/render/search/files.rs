@@ -61,18 +61,10 @@ pub fn write_index<E: Send>(
     chunks: bool,
     out: &Out<'_, E>,
 ) -> Result<(), E> {
-    let mut once;
-    let (index, changes) = match index {
-        Some(index) => {
-            let changes = index.update(docs);
-            (index, changes)
-        }
-        None => {
-            let changes;
-            (once, changes) = Index::once(docs);
-            (&mut once, changes)
-        }
-    };
+    // Without a kept index, one made for this write and dropped after it.
+    let mut once = Index::default();
+    let index = index.unwrap_or(&mut once);
+    let changes = index.update(docs);
     write_terms(index, &changes, shard_above, out)?;
     if !chunks {
         return Ok(());

@@ -26,7 +26,7 @@ pub struct Index {
     terms: Vec<Term>,
     /// The numbers of the terms that have postings, sorted by term.
     order: Vec<u32>,
-    /// What each document gave, by document number (not kept by [`Index::once`]).
+    /// What each document gave, by document number (not kept unless [`Index::tracking`]).
     docs: Vec<Given>,
     /// Whether `docs` is kept.
     track: bool,
@@ -68,13 +68,6 @@ impl Index {
             track: true,
             ..Index::default()
         }
-    }
-
-    /// An index of `docs` made once, then dropped.
-    pub(super) fn once(docs: &[&IndexedDoc]) -> (Self, Changes) {
-        let mut index = Index::default();
-        let changes = index.update(docs);
-        (index, changes)
     }
 
     /// Brings the index up to date with `docs`, the documents by number; a document
