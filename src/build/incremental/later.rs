@@ -9,7 +9,7 @@
 use std::path::Path;
 use std::sync::RwLock;
 
-use super::write::lock;
+use super::write::{Written, lock};
 use super::{Failure, Rebuilt, Rendered, State};
 use crate::diag::Diagnostic;
 use crate::output::update::{Hashes, Update};
@@ -21,8 +21,6 @@ pub(super) struct Later {
     pub(super) key: u64,
     /// That rebuild's warnings, still the site's.
     pub(super) warnings: Vec<Diagnostic>,
-    /// How many pages the site has.
-    pub(super) pages: usize,
 }
 
 /// A render whose search index was left for later, taken out of the [`State`] to write it.
@@ -74,18 +72,22 @@ impl State {
         let applied = update.commit().map_err(Failure::lost)?;
         drop(writing);
         rendered.keys.search_index = later.key;
-        self.rendered = Some(rendered);
-        let rebuilt = Rebuilt {
+        let written = Written {
             summary: Summary {
-                pages: later.pages,
-                files: applied.hashes.len(),
+                pages: rendered.outs.len(),
+                files: made,
             },
-            warnings: later.warnings,
-            rendered: made,
+            outs: Vec::new(),
+            hashes: applied.hashes,
             written: applied.written,
             removed: applied.removed,
-            deferred: false,
         };
-        Ok((rebuilt, applied.hashes))
+        self.rendered = Some(rendered);
+        Ok(super::stages::rebuilt(
+            written,
+            later.warnings,
+            false,
+            false,
+        ))
     }
 }

@@ -247,7 +247,6 @@ impl State {
         let later = plan.deferred.map(|stale| Later {
             key: std::mem::replace(&mut keys.search_index, stale),
             warnings: diags.clone(),
-            pages: site.pages.len(),
         });
         // The previous page ids, when they are the same.
         let ids = match self.spent.rendered.as_mut() {
@@ -266,7 +265,7 @@ impl State {
                 .into_iter()
                 .map(Some)
                 .collect(),
-            index: renderer.take_index().unwrap_or_default(),
+            index: (renderer.take_index()).unwrap_or_else(render::search::Index::tracking),
             later,
         });
         Ok(rebuilt(written, diags, fresh, plan.deferred.is_some()))
@@ -275,7 +274,7 @@ impl State {
 
 /// What a rebuild reports, from what it wrote: `fresh` when it wrote a new output (whose
 /// files are all the ones it rendered), `deferred` when it left the search index for later.
-fn rebuilt(
+pub(super) fn rebuilt(
     written: write::Written,
     warnings: Vec<Diagnostic>,
     fresh: bool,
