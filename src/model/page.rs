@@ -3,6 +3,7 @@
 //! kind (per field type in [`super::values`]), then the required fields and the title.
 //! Every problem is a positioned diagnostic; a page with an error is not returned.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::Path;
@@ -11,25 +12,31 @@ use super::values::{self, Strings};
 use super::{Page, RefField, Role, Tag, id_of};
 use crate::config::{Config, Field, FieldType, did_you_mean};
 use crate::diag::{Diagnostic, LineIndex};
-use crate::load::{Data, Entry, Source, Value};
+use crate::load::{Data, Entry, Source, Text, Value};
 use crate::slug::{is_slug, slugify};
 use crate::t;
 
 /// A page's front matter being read: where diagnostics go and how they get a position.
-pub(super) struct Front<'a> {
+pub(super) struct Front<'a, 't> {
     /// The file, for diagnostics.
     pub(super) path: &'a Path,
-    /// Its text, indexed by line only if a diagnostic needs a position.
-    text: &'a str,
+    /// Its text, read (decompressed, when packed) and indexed by line only if a
+    /// diagnostic needs a position: at 100,000 pages every text is packed, and
+    /// unpacking each one here was most of this serial phase.
+    stored: &'t Text,
+    text: &'a OnceCell<Cow<'t, str>>,
     index: OnceCell<LineIndex<'a>>,
     /// Where problems go.
     pub(super) diags: &'a mut Vec<Diagnostic>,
 }
 
-impl<'a> Front<'a> {
+impl<'a, 't: 'a> Front<'a, 't> {
     /// The file's line index, built on first use.
     pub(super) fn index(&self) -> &LineIndex<'a> {
-        self.index.get_or_init(|| LineIndex::new(self.text))
+        self.index.get_or_init(|| {
+            let text = self.text.get_or_init(|| self.stored.get());
+            LineIndex::new(text)
+        })
     }
 
     /// Records `d` at the byte `offset` of the file.
@@ -55,14 +62,16 @@ pub fn page(
         Role::Home | Role::Standalone => &config.page_fields,
     };
     // The text is taken out of the source while the page is filled in (and put back at
-    // the end), and indexed by line only if a diagnostic needs a position: cloning and
-    // indexing every file showed in the serial part of a 10,000-page build's profile.
+    // the end), and read and indexed by line only if a diagnostic needs a position:
+    // cloning and indexing every file showed in the serial part of a 10,000-page
+    // build's profile.
     let stored = std::mem::take(&mut source.text);
-    let text = stored.get();
     let entries = std::mem::take(&mut source.front);
     let path = source.path.clone();
+    let text = OnceCell::new();
     let mut front = Front {
         path: &path,
+        stored: &stored,
         text: &text,
         index: OnceCell::new(),
         diags,
@@ -153,7 +162,7 @@ fn place(config: &Config, source: &Source, diags: &mut Vec<Diagnostic>) -> Optio
 }
 
 /// Reports an entry whose key is none of `fields`, with the nearest name or the list.
-fn unknown_field(entry: &Entry, fields: &[Field], front: &mut Front<'_>) {
+fn unknown_field(entry: &Entry, fields: &[Field], front: &mut Front<'_, '_>) {
     let names = || fields.iter().map(|f| f.name.as_str());
     let help = did_you_mean(&entry.key, names()).unwrap_or_else(|| {
         let names: Vec<&str> = names().collect();
@@ -175,7 +184,7 @@ fn fill(
     field: &Field,
     v: &Value,
     tags: (&[Tag], &HashMap<&str, usize>),
-    front: &mut Front<'_>,
+    front: &mut Front<'_, '_>,
 ) {
     match (field.ty, &v.data) {
         (FieldType::Text, Data::String(s)) => values::text(page, field, s),
@@ -205,7 +214,7 @@ fn list(
     field: &Field,
     items: Strings,
     (tags, tag_index): (&[Tag], &HashMap<&str, usize>),
-    front: &mut Front<'_>,
+    front: &mut Front<'_, '_>,
 ) {
     match field.ty {
         FieldType::Tags => values::tags(page, items, tags, tag_index, front),
@@ -225,7 +234,7 @@ fn list(
 
 /// Reports each field of `required` (then `title`, which every page needs) that the
 /// page did not fill (`seen`). A missing title ends the list: the rest would be noise.
-fn check_required(required: &[String], seen: &[&str], fields: &[Field], front: &mut Front<'_>) {
+fn check_required(required: &[String], seen: &[&str], fields: &[Field], front: &mut Front<'_, '_>) {
     for name in required
         .iter()
         .map(String::as_str)
@@ -255,7 +264,7 @@ fn check_required(required: &[String], seen: &[&str], fields: &[Field], front: &
 }
 
 /// Reports a title written as a string that is empty once trimmed.
-fn check_title(entries: &[Entry], page: &Page, front: &mut Front<'_>) {
+fn check_title(entries: &[Entry], page: &Page, front: &mut Front<'_, '_>) {
     let title_is_text = entries
         .iter()
         .any(|e| e.key == "title" && matches!(e.value.data, Data::String(_)));
@@ -283,6 +292,40 @@ mod tests {
         let mut diags = Vec::new();
         let page = page(&config(), &[], &HashMap::new(), source, &mut diags);
         (page, diags.iter().map(|d| d.code).collect())
+    }
+
+    #[test]
+    fn a_packed_text_is_read_only_for_a_position_and_gives_the_same_one() {
+        // A large site's texts are packed (LZ4), and unpacked here only when a
+        // diagnostic needs a position: the same diagnostics, at the same places.
+        let text = "+++\ntitle = \"A\"\nsummary = 3\nsource = \"x\"\nrenamed = 1\n+++\nCorps.\n";
+        let plain = plain_source(text);
+        let mut packed = plain.clone();
+        packed.text = Text::packed(text);
+        let positions = |source| {
+            let mut diags = Vec::new();
+            page(&config(), &[], &HashMap::new(), source, &mut diags);
+            diags
+                .iter()
+                .map(|d| (d.code, d.pos.map(|p| (p.line, p.column))))
+                .collect::<Vec<_>>()
+        };
+        let expected = [("bad-type", Some((3, 11))), ("unknown-field", Some((5, 1)))];
+        assert_eq!(positions(plain), expected);
+        assert_eq!(positions(packed), expected);
+        // A page without a problem keeps its text, packed, whole.
+        let fine = "+++\ntitle = \"A\"\nsummary = \"s\"\nsource = \"x\"\n+++\nCorps.\n";
+        let mut source = plain_source(fine);
+        source.text = Text::packed(fine);
+        let mut diags = Vec::new();
+        let page = page(&config(), &[], &HashMap::new(), source, &mut diags).unwrap();
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(page.source.text.get(), fine);
+    }
+
+    fn plain_source(text: &str) -> Source {
+        crate::load::parse_source("content/cas/a.md".into(), "cas/a.md".into(), text.into())
+            .unwrap()
     }
 
     #[test]

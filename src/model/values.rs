@@ -46,7 +46,7 @@ pub(super) fn boolean(page: &mut Page, field: &Field, b: bool) {
 }
 
 /// A date field: `date`, `updated`, or a declared value; one that is no date is reported.
-pub(super) fn date(page: &mut Page, field: &Field, v: &Value, front: &mut Front<'_>) {
+pub(super) fn date(page: &mut Page, field: &Field, v: &Value, front: &mut Front<'_, '_>) {
     match parse_date(&v.data) {
         Ok(date) => match field.name.as_str() {
             "date" => page.date = Some(date),
@@ -66,7 +66,7 @@ pub(super) fn date(page: &mut Page, field: &Field, v: &Value, front: &mut Front<
 }
 
 /// The strings of the list `items` of `field`; an item of another type is reported.
-pub(super) fn strings(field: &Field, items: &[Value], front: &mut Front<'_>) -> Strings {
+pub(super) fn strings(field: &Field, items: &[Value], front: &mut Front<'_, '_>) -> Strings {
     let mut strings = Vec::with_capacity(items.len());
     for item in items {
         match &item.data {
@@ -92,7 +92,7 @@ pub(super) fn tags(
     ids: Strings,
     tags: &[Tag],
     tag_index: &HashMap<&str, usize>,
-    front: &mut Front<'_>,
+    front: &mut Front<'_, '_>,
 ) {
     for (id, span) in ids {
         let d = match tag_index.get(id.as_str()) {
@@ -114,7 +114,7 @@ pub(super) fn tags(
 
 /// Adds the aliases `items` (as written, with their spans) to the page, or a `bad-alias`
 /// error for each that cannot be an address.
-pub(super) fn aliases(page: &mut Page, items: &Strings, front: &mut Front<'_>) {
+pub(super) fn aliases(page: &mut Page, items: &Strings, front: &mut Front<'_, '_>) {
     for (written, span) in items {
         match alias_path(written) {
             Some(path) => page.aliases.push(Alias {
