@@ -334,3 +334,44 @@ fn feed_and_sitemap_use_the_base_url() {
     );
     assert!(feed.contains(r#"<link href="https://exemple.org/recueil/cas/second/"/>"#));
 }
+
+/// Content pages share one serialized `site` view while it stays the same (see
+/// `Theme::render_page`): each page must still get its own, online (where every page
+/// has its own canonical address) and offline (where the pages of one kind have the same
+/// view), whatever the page rendered before it on the same thread.
+#[test]
+fn every_page_gets_its_own_site_view() {
+    let site = Fixture::copy("site");
+    site.run(&["build"]).expect(0);
+    site.run(&["build", "--offline", "--out", "hors-ligne"])
+        .expect(0);
+    let pages = [
+        ("cas/premier", Some("cas"), "../../"),
+        ("cas/second", Some("cas"), "../../"),
+        ("cas/troisieme", Some("cas"), "../../"),
+        ("methodes/ecoute", Some("methodes"), "../../"),
+        ("methodes/vote", Some("methodes"), "../../"),
+        ("apropos", None, "../"),
+    ];
+    for (page, kind, root) in pages {
+        let online = site.read(&format!("public/{page}/index.html"));
+        let canonical =
+            format!(r#"<link rel="canonical" href="https://exemple.org/recueil/{page}/">"#);
+        assert!(online.contains(&canonical), "{page}: {online}");
+        let offline = site.read(&format!("hors-ligne/{page}/index.html"));
+        assert!(!offline.contains("rel=\"canonical\""), "{page}: {offline}");
+        for (html, index) in [(online, ""), (offline, "index.html")] {
+            let style = format!(r#"<link rel="stylesheet" href="{root}style.css">"#);
+            assert!(html.contains(&style), "{page}: {html}");
+            let current: Vec<&str> = html.matches(r#"aria-current="page""#).collect();
+            match kind {
+                Some(kind) => {
+                    let nav = format!(r#"<a href="{root}{kind}/{index}" aria-current="page">"#);
+                    assert!(html.contains(&nav), "{page}: {html}");
+                    assert_eq!(current.len(), 1, "{page}: {html}");
+                }
+                None => assert!(current.is_empty(), "{page}: {html}"),
+            }
+        }
+    }
+}
