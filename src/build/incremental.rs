@@ -126,6 +126,8 @@ struct Linked {
     diags: Vec<Vec<Diagnostic>>,
     /// Each page's [`DeriveInput::key`](crate::links::DeriveInput::key).
     derived: Vec<u64>,
+    /// Each page's [`DeriveInput::untitled_key`](crate::links::DeriveInput::untitled_key).
+    untitled: Vec<u64>,
     /// Whether the lists (backlinks, related pages, kind and tag lists) are the previous
     /// build's, kept because no page changed what they are made of.
     stable: bool,

@@ -24,7 +24,7 @@ use crate::model::{Page, Role};
 use crate::slug::fold;
 
 /// What deriving reads of one page (see the module header).
-#[derive(Debug, Hash)]
+#[derive(Clone, Debug, Hash)]
 pub struct DeriveInput<'a> {
     /// Where it sits: the home page links to no one's backlinks, a page of a kind is in
     /// its kind's list.
@@ -67,6 +67,16 @@ impl<'a> DeriveInput<'a> {
     /// lists are the same.
     pub fn key(&self) -> u64 {
         key(self)
+    }
+
+    /// A hash of everything deriving reads of the page but its title: while no page's
+    /// moves, every list holds the same pages in the same groups, and only the order of
+    /// the lists that hold a retitled page can change ([`retitled`]).
+    pub fn untitled_key(&self) -> u64 {
+        key(&DeriveInput {
+            title: "",
+            ..self.clone()
+        })
     }
 }
 
@@ -188,17 +198,85 @@ pub(super) fn lists(
         }
     }
     let kind_pages = kind_pages(config, pages, by_title);
-
-    let mut neighbours = vec![(None, None); pages.len()];
-    let order: Vec<usize> = kind_pages.iter().flatten().copied().collect();
-    for (at, &i) in order.iter().enumerate() {
-        let previous = at.checked_sub(1).map(|p| order[p]);
-        neighbours[i] = (previous, order.get(at + 1).copied());
-    }
+    let neighbours = neighbours(pages.len(), &kind_pages);
 
     let ranked = related::Ranked::new(pages, &tag_pages, &backlinks);
     let related_keys = ranked.keys(config.site.related);
     let related = ranked.related(config.site.related, &related_keys, reuse);
+    Lists {
+        backlinks,
+        relations,
+        neighbours,
+        related,
+        related_keys,
+        kind_pages,
+        tag_pages,
+        titles,
+    }
+}
+
+/// The lists of `pages` from `previous`, the lists of the same pages under the same
+/// configuration when no page's [`DeriveInput::untitled_key`] moved since: only the pages
+/// that `before` says moved have a new title. Every list then holds the same pages, so
+/// the lists that hold a retitled page are sorted again (backlinks, kind and tag lists),
+/// the groups that name one ordered again ([`relations::by_title`]), and the related
+/// pages ranked again where their key moved; the rest is kept. Equal to [`lists`] of
+/// `pages`, without walking or allocating the lists of every page (#16).
+pub(super) fn retitled(
+    config: &Config,
+    pages: &[DeriveInput<'_>],
+    previous: Lists,
+    before: Before,
+) -> Lists {
+    let moved: Vec<usize> = (0..pages.len()).filter(|&i| before.moved[i]).collect();
+    let titles = TitleOrder::of(pages, Some(before));
+    let rank = titles.ranks();
+    let Lists {
+        mut backlinks,
+        mut relations,
+        mut related,
+        related_keys: kept_keys,
+        mut kind_pages,
+        mut tag_pages,
+        ..
+    } = previous;
+    // What holds a retitled page: the backlinks and relations of the pages it links to,
+    // its tags' lists and its kind's.
+    let (mut linked, mut tags, mut kinds) = (Vec::new(), Vec::new(), Vec::new());
+    for &j in &moved {
+        let page = &pages[j];
+        if page.role != Role::Home {
+            let targets = page.refs.iter().flatten().chain(&page.body);
+            linked.extend(targets.copied().filter(|&t| t != j));
+        }
+        tags.extend_from_slice(page.tags);
+        if let Role::Kind(k) = page.role {
+            kinds.push(k);
+        }
+    }
+    let by_title = |list: &mut Vec<usize>| list.sort_by_key(|&i| rank[i]);
+    for list in [&mut linked, &mut tags, &mut kinds] {
+        list.sort_unstable();
+        list.dedup();
+    }
+    for &t in &linked {
+        by_title(&mut backlinks[t]);
+        relations::by_title(&mut relations[t], &rank);
+    }
+    for &t in &tags {
+        by_title(&mut tag_pages[t]);
+    }
+    for &k in &kinds {
+        by_title(&mut kind_pages[k]);
+        sort_kind(config.kinds[k].sort, pages, &mut kind_pages[k]);
+    }
+    let neighbours = neighbours(pages.len(), &kind_pages);
+    let related_keys = {
+        let ranked = related::Ranked::new(pages, &tag_pages, &backlinks);
+        let keys = ranked.keys(config.site.related);
+        ranked.update(config.site.related, &keys, &kept_keys, &mut related);
+        keys
+    };
     Lists {
         backlinks,
         relations,
@@ -249,15 +327,31 @@ fn kind_pages(config: &Config, pages: &[DeriveInput<'_>], by_title: &[usize]) ->
             kind_pages[k].push(i);
         }
     }
-    // Stable sorts: pages of the same order or date stay in title order.
     for (k, list) in kind_pages.iter_mut().enumerate() {
-        match config.kinds[k].sort {
-            SortOrder::Title => {}
-            SortOrder::Order => list.sort_by_key(|i| pages[*i].order.unwrap_or(i64::MAX)),
-            SortOrder::Date => list.sort_by_key(|i| std::cmp::Reverse(pages[*i].date)),
-        }
+        sort_kind(config.kinds[k].sort, pages, list);
     }
     kind_pages
+}
+
+/// Sorts a kind's `list`, in title order, in the kind's order (`sort`): a stable sort, so
+/// that pages of the same order or date stay in title order.
+fn sort_kind(sort: SortOrder, pages: &[DeriveInput<'_>], list: &mut [usize]) {
+    match sort {
+        SortOrder::Title => {}
+        SortOrder::Order => list.sort_by_key(|i| pages[*i].order.unwrap_or(i64::MAX)),
+        SortOrder::Date => list.sort_by_key(|i| std::cmp::Reverse(pages[*i].date)),
+    }
+}
+
+/// Each page's neighbours in reading order: each kind's list in turn.
+fn neighbours(n: usize, kind_pages: &[Vec<usize>]) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut neighbours = vec![(None, None); n];
+    let order: Vec<usize> = kind_pages.iter().flatten().copied().collect();
+    for (at, &i) in order.iter().enumerate() {
+        let previous = at.checked_sub(1).map(|p| order[p]);
+        neighbours[i] = (previous, order.get(at + 1).copied());
+    }
+    neighbours
 }
 
 #[cfg(test)]
@@ -380,6 +474,89 @@ mod tests {
                 _ => by_title(&mut expected),
             }
             assert_eq!(*list, expected, "kind {k}");
+        }
+    }
+
+    /// The lists derived anew and sorted again from the previous ones are the same, field
+    /// by field, after steps that retitle a few pages (each kept order) and many (the
+    /// title order made anew): pages that other pages link to and name in `see_also`
+    /// (backlinks, inverse and « cited in » groups), in tags (tag lists, related pages'
+    /// windows) and in kinds sorted by date, order and title (ties broken by title).
+    #[test]
+    fn lists_sorted_again_after_retitling_are_the_lists_derived_anew() {
+        let config = crate::config::parse(
+            std::path::Path::new("."),
+            "[site]\ntitle = \"T\"\nrelated = 3\n\
+             [[kinds]]\nid = \"d\"\ndir = \"d\"\nsingular = \"D\"\nplural = \"Ds\"\nsort = \"date\"\n\
+             [[kinds]]\nid = \"o\"\ndir = \"o\"\nsingular = \"O\"\nplural = \"Os\"\nsort = \"order\"\n\
+             [[kinds]]\nid = \"t\"\ndir = \"t\"\nsingular = \"T\"\nplural = \"Ts\"\nsort = \"title\"\n",
+        )
+        .unwrap();
+        // More pages than the candidates a tag gives related pages (400): which of them
+        // tag 0, on every page, offers depends on the titles.
+        let n = 450;
+        let mut titles: Vec<String> = (0..n).map(|i| format!("Titre {}", i % 9)).collect();
+        let tags: Vec<Vec<usize>> = (0..n)
+            .map(|i| vec![0, i % 3 + 1, (i / 3) % 4 + 4])
+            .collect();
+        let refs: Vec<Vec<Vec<usize>>> = (0..n).map(|i| vec![vec![(i * 7) % n]]).collect();
+        fn inputs<'a>(
+            titles: &'a [String],
+            tags: &'a [Vec<usize>],
+            refs: &'a [Vec<Vec<usize>>],
+        ) -> Vec<DeriveInput<'a>> {
+            let n = titles.len();
+            (0..n)
+                .map(|i| {
+                    // Pages 0 to 9 are cited by many pages each.
+                    let mut body = vec![(i * 7) % n, (i * 11) % n, i % 10];
+                    body.sort_unstable();
+                    body.dedup();
+                    DeriveInput {
+                        role: if i == n - 1 {
+                            Role::Home
+                        } else {
+                            Role::Kind(i % 3)
+                        },
+                        date: Date::day(2020 + (i % 2) as i64, 1, 1),
+                        order: (i % 4 != 0).then_some((i % 2) as i64),
+                        tags: &tags[i],
+                        fields: vec!["see_also"],
+                        refs: &refs[i],
+                        body,
+                        ..input(&titles[i])
+                    }
+                })
+                .collect()
+        }
+        let none: &Reuse<'_> = &|_, _| None;
+        let mut previous = lists(&config, 8, &inputs(&titles, &tags, &refs), none, None);
+        let steps = [
+            vec![4],
+            vec![0, 61, n - 1],
+            vec![5, 6, 7, 8],
+            (0..n).step_by(3).collect(),
+        ];
+        for (step, moved) in steps.into_iter().enumerate() {
+            for &i in &moved {
+                titles[i] = format!("{} {step}", ["Aa", "Zz", "Mm"][i % 3]);
+            }
+            let pages = inputs(&titles, &tags, &refs);
+            let before = Before {
+                moved: (0..n).map(|i| moved.contains(&i)).collect(),
+                titles: std::mem::take(&mut previous.titles),
+            };
+            let kept = retitled(&config, &pages, previous, before);
+            let anew = lists(&config, 8, &pages, none, None);
+            assert_eq!(kept.titles.order, anew.titles.order, "step {step}");
+            assert_eq!(kept.backlinks, anew.backlinks, "step {step}");
+            assert_eq!(kept.relations, anew.relations, "step {step}");
+            assert_eq!(kept.kind_pages, anew.kind_pages, "step {step}");
+            assert_eq!(kept.neighbours, anew.neighbours, "step {step}");
+            assert_eq!(kept.tag_pages, anew.tag_pages, "step {step}");
+            assert_eq!(kept.related_keys, anew.related_keys, "step {step}");
+            assert_eq!(kept.related, anew.related, "step {step}");
+            previous = kept;
         }
     }
 }

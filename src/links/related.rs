@@ -160,6 +160,31 @@ impl<'a> Ranked<'a> {
             )
             .collect()
     }
+
+    /// `lists`, each page's related pages as a previous build ranked them under the keys
+    /// `kept`, brought up to date: ranked again where the page's key (`keys`, see
+    /// [`Ranked::keys`]) moved, kept as they are elsewhere.
+    pub(super) fn update(
+        &self,
+        wanted: usize,
+        keys: &[u64],
+        kept: &[u64],
+        lists: &mut [Vec<usize>],
+    ) {
+        let stale: Vec<usize> = (0..self.pages.len())
+            .filter(|&i| kept.get(i) != Some(&keys[i]))
+            .collect();
+        let ranked: Vec<(usize, Vec<usize>)> = stale
+            .into_par_iter()
+            .map_init(
+                || (vec![0.0_f64; self.pages.len()], Vec::new()),
+                |(scores, touched), i| (i, rank(&self.ranking(i, wanted), scores, touched)),
+            )
+            .collect();
+        for (i, list) in ranked {
+            lists[i] = list;
+        }
+    }
 }
 
 /// A candidate: its page, score and date.

@@ -127,3 +127,14 @@ pub(super) fn groups(
         })
         .collect()
 }
+
+/// Orders again by `rank` (each page's place in title order) the groups of a page that
+/// are by title: all but its forward relations, whose pages are as written. After pages
+/// were retitled, with the same links, this is what [`groups`] would give.
+pub(super) fn by_title(groups: &mut [Group], rank: &[usize]) {
+    for group in groups {
+        if !matches!(group.link, Link::Forward(_)) {
+            group.pages.sort_by_key(|&j| rank[j]);
+        }
+    }
+}

@@ -103,18 +103,21 @@ impl State {
             .iter_mut()
             .map(|links| std::mem::take(&mut links.diags))
             .collect();
-        // The key of what deriving reads of each page (a hash of its `DeriveInput`),
-        // kept for pages whose text and links did not change.
-        let derived: Vec<u64> = (0..content.len())
+        // The keys of what deriving reads of each page (hashes of its `DeriveInput`,
+        // with and without its title), kept for pages whose text and links did not change.
+        let (derived, untitled): (Vec<u64>, Vec<u64>) = (0..content.len())
             .into_par_iter()
             .map(
                 |i| match prev.as_ref().filter(|p| p.content[i] == content[i]) {
-                    Some(p) => p.derived[i],
-                    None => DeriveInput::of(&site.pages[i], &per_page[i]).key(),
+                    Some(p) => (p.derived[i], p.untitled[i]),
+                    None => {
+                        let input = DeriveInput::of(&site.pages[i], &per_page[i]);
+                        (input.key(), input.untitled_key())
+                    }
                 },
             )
-            .collect();
-        let (graph, more_diags, stable, spent) = derive(site, per_page, prev, &derived);
+            .unzip();
+        let (graph, more_diags, stable, spent) = derive(site, per_page, prev, &derived, &untitled);
         self.spent.linked = spent;
         let mut diags: Vec<Diagnostic> = self.tag_diags.clone();
         for entry in self.entries.values() {
@@ -135,6 +138,7 @@ impl State {
             graph,
             diags: link_diags,
             derived,
+            untitled,
             stable,
         };
         (linked, diags)
@@ -360,14 +364,17 @@ fn resolve(site: &model::Site, content: &[u64], prev: Option<&mut Linked>) -> Ve
 }
 
 /// The link graph from each page's links: the previous build's lists (backlinks, related
-/// pages, kind and tag lists) when no page changed what they are made of, else derived
-/// again, reusing each page's related list whose inputs did not move, and the title
-/// order of the pages whose derive key did not; and what is left of `prev`, to free.
+/// pages, kind and tag lists) when no page changed what they are made of (`derived`, each
+/// page's derive key), sorted again where they hold a retitled page when no page changed
+/// anything else (`untitled`, each page's key without its title), else derived again,
+/// reusing each page's related list whose inputs did not move, and the title order of the
+/// pages whose derive key did not; and what is left of `prev`, to free.
 fn derive(
     site: &model::Site,
     per_page: Vec<PageLinks>,
     prev: Option<Linked>,
     derived: &[u64],
+    untitled: &[u64],
 ) -> (Graph, Vec<Diagnostic>, bool, Option<Linked>) {
     match prev {
         Some(p) if p.derived == derived => {
@@ -383,6 +390,15 @@ fn derive(
                 graph.anchors.push(links.anchors);
             }
             (graph, Vec::new(), true, None)
+        }
+        Some(mut p) if p.untitled == untitled => {
+            let before = links::Before {
+                titles: std::mem::take(&mut p.graph.titles),
+                moved: p.derived.iter().zip(derived).map(|(a, b)| a != b).collect(),
+            };
+            let previous = std::mem::take(&mut p.graph);
+            let (graph, diags) = links::retitle(site, per_page, previous, before);
+            (graph, diags, false, Some(p))
         }
         mut prev => {
             // The previous title order, with the pages whose derive key moved.
