@@ -272,3 +272,79 @@ fn a_removed_alias_leaves_the_output() {
         clean.keys().collect::<Vec<_>>()
     );
 }
+
+/// A title edit keeps every list's pages and sorts again only the lists that hold the
+/// retitled page (#16): the page moves across the pages of its kind's list and of its
+/// tag's list, and within the group of the method's page that lists the cases naming it,
+/// and the output stays that of a clean build at each step.
+#[test]
+fn a_retitled_page_moves_across_list_pages_as_in_a_clean_build() {
+    let site = Fixture::copy("site");
+    let config =
+        site.read("archipel.toml")
+            .replacen("sort = \"date\"", "sort = \"date\"\npaginate = 2", 1);
+    site.write(
+        "archipel.toml",
+        &format!("{config}\n[tags]\npaginate = 2\n"),
+    );
+    // Cases of one date (sorted by title among themselves), all tagged `ecoute`, each
+    // naming and citing the active listening method.
+    for n in 1..=5 {
+        site.write(
+            &format!("content/cas/meme-jour-{n}.md"),
+            &format!(
+                "+++\ntitle = \"Cas du jour {n}\"\ndate = 2024-02-01\nsummary = \"Un cas.\"\n\
+                 tags = [\"ecoute\"]\nmethods = [\"methodes/ecoute\"]\n+++\n\n\
+                 Voir [l'écoute](../methodes/ecoute.md).\n"
+            ),
+        );
+    }
+    let out = site.path("served");
+    let clean = site.path("clean");
+    let mut cache = Cache::new();
+    build::rebuild(site.root(), &out, Options::default(), &mut cache).unwrap();
+    let page = "content/cas/meme-jour-3.md";
+    let original = site.read(page);
+    // The list page (of the cases' list, 2 entries a page) that links to the page.
+    let holder = |dir: &Path| {
+        (1..=5)
+            .find(|n| {
+                let file = match n {
+                    1 => dir.join("cas/index.html"),
+                    n => dir.join(format!("cas/page/{n}/index.html")),
+                };
+                std::fs::read_to_string(file).is_ok_and(|html| html.contains("meme-jour-3/"))
+            })
+            .unwrap()
+    };
+    let mut pages_seen = Vec::new();
+    for title in [
+        "Aa premier du jour",
+        "Zz dernier du jour",
+        "Cas du jour 3 bis",
+        "Ab",
+    ] {
+        site.write(
+            page,
+            &original.replace("title = \"Cas du jour 3\"", &format!("title = \"{title}\"")),
+        );
+        cache.invalidate(Path::new(page));
+        build::rebuild(site.root(), &out, Options::default(), &mut cache).unwrap();
+        build::build(site.root(), &clean, Options::default()).unwrap();
+        let (a, b) = (tree(&out), tree(&clean));
+        let differ: Vec<&String> = a
+            .keys()
+            .chain(b.keys())
+            .filter(|k| a.get(*k) != b.get(*k))
+            .collect();
+        if let Some(first) = differ.first() {
+            panic!(
+                "retitled {title:?}: differs from a clean build: {differ:?}\n{}",
+                first_difference(a.get(*first), b.get(*first))
+            );
+        }
+        pages_seen.push(holder(&out));
+    }
+    // The edits did move the page from one page of the list to another.
+    assert_eq!(pages_seen, [1, 3, 2, 1], "pages of the list that held it");
+}
