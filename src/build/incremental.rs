@@ -106,7 +106,8 @@ struct State {
 
 /// The previous build's links and render, replaced by this rebuild's: freeing the lists
 /// and keys of 10,000 pages took milliseconds of the time to serve an edit (#16), so
-/// they are freed once the output is written.
+/// they are freed once the output is written, on a thread of their own, while serve
+/// tells the browser to reload.
 #[derive(Default)]
 struct Spent {
     linked: Option<Linked>,
@@ -370,7 +371,9 @@ pub fn rebuild(
         commits: cache.commits.as_deref(),
     };
     let result = state.build(&job, cache.outputs.take());
-    drop(std::mem::take(&mut state.spent));
+    let spent = std::mem::take(&mut state.spent);
+    // Without a thread (the system refused one), the closure and `spent` are freed here.
+    let _ = std::thread::Builder::new().spawn(move || drop(spent));
     match result {
         Ok((rebuilt, hashes)) => {
             cache.outputs = Some(hashes);
