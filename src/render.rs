@@ -107,7 +107,7 @@ pub fn render(
     sink: &dyn Sink,
 ) -> Result<Summary, Error> {
     let renderer = Renderer::new(site, graph, theme, options, &[]);
-    let (summary, _) = renderer.render(&Select::all(site), Vec::new(), sink)?;
+    let (summary, _) = renderer.render(&Select::all(site, graph), Vec::new(), sink)?;
     Ok(summary)
 }
 

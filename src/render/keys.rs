@@ -26,6 +26,7 @@ use super::lists::{Lists, page_counts};
 use super::pages::Pages;
 use super::views::{Linker, PageRows};
 use super::{PageOut, home, map, print, url};
+use crate::links::Graph;
 use crate::model::Site;
 
 /// A hash of `value` (FxHash: fast, and stable within one process, which is as long as
@@ -89,9 +90,9 @@ pub type Keys = PerOutput<u64>;
 pub type Select = PerOutput<bool>;
 
 impl Select {
-    /// Every output of `site`.
-    pub fn all(site: &Site) -> Self {
-        let (lists, tags) = page_counts(site);
+    /// Every output of `site`, whose links are `graph`.
+    pub fn all(site: &Site, graph: &Graph) -> Self {
+        let (lists, tags) = page_counts(site, graph);
         let all = |counts: Vec<usize>| counts.into_iter().map(|n| vec![true; n]).collect();
         Select {
             pages: vec![true; site.pages.len()],

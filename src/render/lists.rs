@@ -40,26 +40,17 @@ pub(super) fn page_entries(list: &[usize], per: usize, n: usize) -> &[usize] {
     &list[start..(start + per).min(list.len())]
 }
 
-/// How many list pages each kind has, and each tag (what the link graph's kind and tag
-/// lists will hold, counted from the pages).
-pub(super) fn page_counts(site: &Site) -> (Vec<usize>, Vec<usize>) {
-    let mut kinds = vec![0; site.config.kinds.len()];
-    let mut tags = vec![0; site.tags.len()];
-    for page in &site.pages {
-        if let Role::Kind(k) = page.role {
-            kinds[k] += 1;
-        }
-        for &t in &page.tags {
-            tags[t] += 1;
-        }
-    }
-    let kinds = kinds
-        .iter()
-        .zip(&site.config.kinds)
-        .map(|(&n, kind)| page_count(n, kind.paginate))
+/// How many list pages each kind has, and each tag, from the graph's kind and tag lists.
+pub(super) fn page_counts(site: &Site, graph: &Graph) -> (Vec<usize>, Vec<usize>) {
+    let kinds = (graph.kind_pages.iter().zip(&site.config.kinds))
+        .map(|(list, kind)| page_count(list.len(), kind.paginate))
         .collect();
     let per = site.config.tags.paginate;
-    (kinds, tags.iter().map(|&n| page_count(n, per)).collect())
+    let tags = graph
+        .tag_pages
+        .iter()
+        .map(|list| page_count(list.len(), per));
+    (kinds, tags.collect())
 }
 
 /// A tag's pages in the order its page shows them: by kind, in declaration order, then
@@ -234,7 +225,7 @@ impl<'a> Lists<'a> {
     /// The keys of every page of every kind's list and tag's list, from `key_of`, which
     /// hashes the context it is given to compute or reuses a known key.
     pub(super) fn keys(&self, key_of: &ListKey<'_>) -> (ListKeys, ListKeys) {
-        let (kinds, tags) = page_counts(self.site);
+        let (kinds, tags) = page_counts(self.site, self.graph);
         let jobs = |family: Family, counts: &[usize]| -> Vec<Vec<Known<u64>>> {
             let flat: Vec<(usize, usize)> = counts
                 .iter()

@@ -247,7 +247,7 @@ pub struct Planned<'a> {
 impl<'a> Planned<'a> {
     /// What the table of `site`'s outputs is made of, for these build options.
     pub fn new(site: &'a Site, graph: &'a Graph, theme: &'a Theme, options: Options) -> Self {
-        let (list_pages, tag_pages) = super::lists::page_counts(site);
+        let (list_pages, tag_pages) = super::lists::page_counts(site, graph);
         let config = &site.config;
         Planned {
             pages: (site.pages.iter().filter(|p| p.role != Role::Home))

@@ -131,7 +131,8 @@ impl Write<'_> {
             // An output that is new but was not selected: the selection missed a
             // dependency. Render everything rather than leave the file out.
             let kept = outs.into_iter().map(Some).collect();
-            let all = Select::all(self.renderer.parts().0);
+            let (site, graph, _, _) = self.renderer.parts();
+            let all = Select::all(site, graph);
             match self.renderer.render(&all, kept, &update) {
                 Ok(done) => done,
                 Err(e) => return Err(failed(update, e)),
