@@ -18,6 +18,7 @@
 //! pages is recorded, and what it reads of the graph is a value it takes.
 
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHasher;
@@ -138,8 +139,9 @@ pub fn select(old: &Keys, new: &Keys) -> Select {
 #[derive(Clone, Debug, Default)]
 pub(super) struct Known<T> {
     key: T,
-    /// The pages whose links its views made.
-    reads: Vec<u32>,
+    /// The pages whose links its views made, shared by the records of the rebuilds that
+    /// keep the key: not copied for each of 10,000 pages on every rebuild (#16).
+    reads: Arc<[u32]>,
     /// A hash of the rows of the link graph its views take.
     rows: u64,
 }
@@ -208,7 +210,11 @@ fn known<T: Copy>(
     });
     kept.unwrap_or_else(|| {
         let (key, reads) = super::views::recording_reads(compute);
-        Known { key, reads, rows }
+        Known {
+            key,
+            reads: reads.into(),
+            rows,
+        }
     })
 }
 
