@@ -67,12 +67,37 @@ struct Ranking<'a> {
     /// How many related pages it shows (none for the home page).
     wanted: usize,
     /// The windows of its tags.
-    windows: Vec<&'a Hashed<Window>>,
+    windows: TagWindows<'a>,
     /// The pages it is already linked with: its references, its body links (sorted) and
     /// its backlinks.
     refs: &'a [Vec<usize>],
     body: &'a [usize],
     backlinks: &'a [usize],
+}
+
+/// The windows of a page's tags, hashed as the list of those windows without making it
+/// (ranking's key is computed for each of 10,000 pages on a rebuild, #16).
+struct TagWindows<'a> {
+    /// The page's tags.
+    tags: &'a [usize],
+    /// Every tag's window.
+    all: &'a [Hashed<Window>],
+}
+
+impl<'a> TagWindows<'a> {
+    /// The windows, in the order of the page's tags.
+    fn iter(&self) -> impl Iterator<Item = &'a Hashed<Window>> + '_ {
+        self.tags.iter().map(|&t| &self.all[t])
+    }
+}
+
+impl Hash for TagWindows<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_usize(self.tags.len());
+        for window in self.iter() {
+            window.hash(state);
+        }
+    }
 }
 
 /// What ranking reads for every page: each page's input, each tag's window, the
@@ -119,7 +144,10 @@ impl<'a> Ranked<'a> {
         Ranking {
             page: i,
             wanted: if page.role == Role::Home { 0 } else { wanted },
-            windows: page.tags.iter().map(|&t| &self.windows[t]).collect(),
+            windows: TagWindows {
+                tags: page.tags,
+                all: &self.windows,
+            },
             refs: page.refs,
             body: &page.body,
             backlinks: &self.backlinks[i],
@@ -200,7 +228,7 @@ fn rank(
     if r.wanted == 0 {
         return Vec::new();
     }
-    for window in &r.windows {
+    for window in r.windows.iter() {
         for &(j, date) in &window.value.candidates {
             if scores[j] == 0.0 {
                 touched.push((j, date));
