@@ -167,9 +167,10 @@ impl Rendered {
     }
 
     /// What rendering each page of `site` left, and the keys, with the pages in `site`'s
-    /// order (a page the previous render did not have has no key: 0).
-    fn realign(&mut self, site: &model::Site) -> (Vec<Option<PageOut>>, Keys) {
-        let old_index: Vec<Option<usize>> = if self.same_pages(site) {
+    /// order (a page the previous render did not have has no key: 0); `same` tells
+    /// whether it rendered the same pages ([`Rendered::same_pages`]).
+    fn realign(&mut self, site: &model::Site, same: bool) -> (Vec<Option<PageOut>>, Keys) {
+        let old_index: Vec<Option<usize>> = if same {
             (0..site.pages.len()).map(Some).collect()
         } else {
             let by_id: HashMap<&str, usize> = self
