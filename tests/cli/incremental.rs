@@ -41,6 +41,24 @@ fn text(diags: &[Diagnostic]) -> String {
     diag::render(diags, Format::Human, false, Lang::En)
 }
 
+/// The files of the output at `out`, once checked equal to those of the clean build at
+/// `clean` (else a panic that says `at`, which files differ and where the first does).
+fn same_as_clean(out: &Path, clean: &Path, at: &str) -> BTreeMap<String, Vec<u8>> {
+    let (a, b) = (tree(out), tree(clean));
+    let differ: Vec<&String> = a
+        .keys()
+        .chain(b.keys())
+        .filter(|k| a.get(*k) != b.get(*k))
+        .collect();
+    if let Some(first) = differ.first() {
+        panic!(
+            "{at}: differs from a clean build: {differ:?}\n{}",
+            first_difference(a.get(*first), b.get(*first))
+        );
+    }
+    a
+}
+
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
@@ -143,18 +161,7 @@ fn random_edit_sequences_match_a_clean_build() {
             let at = format!("seed {seed}, step {step} ({touched:?})");
             match (&incremental, &full) {
                 (Ok(inc), Ok(full)) => {
-                    let (a, b) = (tree(&out), tree(&clean));
-                    let differ: Vec<&String> = a
-                        .keys()
-                        .chain(b.keys())
-                        .filter(|k| a.get(*k) != b.get(*k))
-                        .collect();
-                    if let Some(first) = differ.first() {
-                        panic!(
-                            "{at}: differs from a clean build: {differ:?}\n{}",
-                            first_difference(a.get(*first), b.get(*first))
-                        );
-                    }
+                    let a = same_as_clean(&out, &clean, &at);
                     assert_eq!(text(&inc.warnings), text(&full.warnings), "{at}: warnings");
                     last_good = a;
                     successes += 1;
@@ -331,18 +338,7 @@ fn a_retitled_page_moves_across_list_pages_as_in_a_clean_build() {
         cache.invalidate(Path::new(page));
         build::rebuild(site.root(), &out, Options::default(), &mut cache).unwrap();
         build::build(site.root(), &clean, Options::default()).unwrap();
-        let (a, b) = (tree(&out), tree(&clean));
-        let differ: Vec<&String> = a
-            .keys()
-            .chain(b.keys())
-            .filter(|k| a.get(*k) != b.get(*k))
-            .collect();
-        if let Some(first) = differ.first() {
-            panic!(
-                "retitled {title:?}: differs from a clean build: {differ:?}\n{}",
-                first_difference(a.get(*first), b.get(*first))
-            );
-        }
+        same_as_clean(&out, &clean, &format!("retitled {title:?}"));
         pages_seen.push(holder(&out));
     }
     // The edits did move the page from one page of the list to another.
