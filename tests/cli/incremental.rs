@@ -286,14 +286,7 @@ fn a_removed_alias_leaves_the_output() {
 /// and the output stays that of a clean build at each step.
 #[test]
 fn a_retitled_page_moves_across_list_pages_as_in_a_clean_build() {
-    let site = Fixture::copy("site");
-    let config =
-        site.read("archipel.toml")
-            .replacen("sort = \"date\"", "sort = \"date\"\npaginate = 2", 1);
-    site.write(
-        "archipel.toml",
-        &format!("{config}\n[tags]\npaginate = 2\n"),
-    );
+    let site = crate::paginate::paginated_by(2, 2);
     // Cases of one date (sorted by title among themselves), all tagged `ecoute`, each
     // naming and citing the active listening method.
     for n in 1..=5 {

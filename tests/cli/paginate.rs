@@ -9,13 +9,21 @@ use crate::support::{Fixture, attr_values};
 
 /// The fixture site with one case per list page and two pages per tag page.
 fn paginated() -> Fixture {
+    paginated_by(1, 2)
+}
+
+/// The fixture site with `cases` cases per page of their list and `tagged` pages per
+/// tag page.
+pub(crate) fn paginated_by(cases: usize, tagged: usize) -> Fixture {
     let site = Fixture::copy("site");
-    let config =
-        site.read("archipel.toml")
-            .replacen("sort = \"date\"", "sort = \"date\"\npaginate = 1", 1);
+    let config = site.read("archipel.toml").replacen(
+        "sort = \"date\"",
+        &format!("sort = \"date\"\npaginate = {cases}"),
+        1,
+    );
     site.write(
         "archipel.toml",
-        &format!("{config}\n[tags]\npaginate = 2\n"),
+        &format!("{config}\n[tags]\npaginate = {tagged}\n"),
     );
     site
 }
