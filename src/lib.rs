@@ -4,6 +4,9 @@
 //! validates it, [`links`] resolves its cross-references, [`render`] turns it into pages
 //! that [`output`] writes. [`build`] chains the stages; [`serve`] is a loop around it.
 
+// One exception, in `load::Text::get`, says why it holds; nothing else may be unsafe.
+#![deny(unsafe_code)]
+
 pub mod build;
 pub mod config;
 pub mod console;
