@@ -398,9 +398,7 @@ pub fn read_source(root: &Path, rel: &str) -> Option<Result<Source, Diagnostic>>
 
 /// Splits and parses one file's text.
 pub fn parse_source(path: PathBuf, rel: String, text: String) -> Result<Source, Diagnostic> {
-    // Indexed by line only for an error: scanning every file for its line starts
-    // showed in the profile of loading 100,000 pages.
-    let index = std::cell::LazyCell::new(|| LineIndex::new(&text));
+    let index = LineIndex::new(&text);
     let (front_range, body_offset) = split(&text).map_err(|(offset, key)| {
         let help = match key {
             "front-matter" => t!("front-matter.help"),
