@@ -172,7 +172,8 @@ pub fn render_into(root: &Path, options: render::Options, sink: &dyn Sink) -> Re
 /// Drops `value` on a thread of its own, so that the caller goes on meanwhile: freeing a
 /// site and its graph took 0.6 s at 100,000 pages, millions of allocations one after
 /// the other at the end of a build, while the output waits to be swapped in and the
-/// command to end.
+/// command to end; in `serve`, what a rebuild replaced is freed before the browser
+/// reloads.
 fn drop_aside<T: Send + 'static>(value: T) {
     // Where no thread can be made, the closure, and `value` with it, is dropped here.
     let _ = std::thread::Builder::new().spawn(move || drop(value));

@@ -372,9 +372,7 @@ pub fn rebuild(
         commits: cache.commits.as_deref(),
     };
     let result = state.build(&job, cache.outputs.take());
-    let spent = std::mem::take(&mut state.spent);
-    // Without a thread (the system refused one), the closure and `spent` are freed here.
-    let _ = std::thread::Builder::new().spawn(move || drop(spent));
+    super::drop_aside(std::mem::take(&mut state.spent));
     match result {
         Ok((rebuilt, hashes)) => {
             cache.outputs = Some(hashes);
