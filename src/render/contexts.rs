@@ -38,9 +38,7 @@ impl std::hash::Hash for Html<'_> {
 /// `page.html` (or a kind's own template): a content page.
 #[derive(Serialize, Hash)]
 pub struct PageContext<'a> {
-    /// The site. Not serialized with the rest: the theme serializes it once for the many
-    /// pages that share it ([`super::Theme::render_page`]).
-    #[serde(skip_serializing)]
+    /// The site.
     pub site: SiteView<'a>,
     /// The page.
     pub page: PageView<'a>,

@@ -292,8 +292,7 @@ impl<'a> Pages<'a> {
                 key: 0,
             };
             let ctx = self.context(i, &l, content, &rendered.headings);
-            let html = theme.render_page(self.template(i), &ctx.site, &ctx, &file)?;
-            sink.put(&file, &html)?;
+            sink.put(&file, &theme.render(self.template(i), &ctx, &file)?)?;
         }
         for (file, ctx) in self.aliases(i) {
             sink.put(&file, &theme.render("alias.html", &ctx, &file)?)?;

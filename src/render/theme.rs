@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 use tera::{Context, Tera};
 
 use super::i18n;
-use super::views::SiteView;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Error, LineIndex};
 
@@ -40,19 +39,9 @@ pub struct Theme {
     pub(super) statics: BTreeMap<String, PathBuf>,
     /// Each template's file, relative to the site root, for diagnostics.
     files: BTreeMap<String, PathBuf>,
-    /// Contexts holding the strings (`t`, `search_strings`), one per thread that renders,
-    /// taken for a render and given back (see [`Theme::render`]), each with the `site` a
-    /// content page left in it ([`Theme::render_page`]).
-    contexts: std::sync::Mutex<Vec<Kept>>,
-}
-
-/// A context kept between renders: the strings, and the `site` of the last content page
-/// rendered with it, if it still holds one.
-#[derive(Default)]
-struct Kept {
-    context: Context,
-    /// The hash ([`super::keys::key`]) of the `site` view it holds, if any.
-    site: Option<u64>,
+    /// Contexts holding only the strings (`t`, `search_strings`), one per thread that
+    /// renders, taken for a render and given back (see [`Theme::render`]).
+    contexts: std::sync::Mutex<Vec<Context>>,
 }
 
 /// Loads the theme named in the configuration, with the site's overrides.
@@ -235,32 +224,6 @@ impl Theme {
         context: &impl serde::Serialize,
         file: &str,
     ) -> Result<Vec<u8>, Error> {
-        self.render_with(template, None, context, file)
-    }
-
-    /// Renders a content page's `template` with `context`, whose own serialization leaves
-    /// out its `site` (see [`super::contexts::PageContext`]), and `site`. The pages of one
-    /// directory and kind share their `site` view: a kept context that holds the same one
-    /// is used as it is, so that the view is serialized and dropped once for many pages
-    /// rather than for each (2% of the instructions of a build).
-    pub(super) fn render_page(
-        &self,
-        template: &str,
-        site: &SiteView<'_>,
-        context: &impl serde::Serialize,
-        file: &str,
-    ) -> Result<Vec<u8>, Error> {
-        self.render_with(template, Some(site), context, file)
-    }
-
-    /// Renders `template` with `context` and, when given, `site` as its `site`.
-    fn render_with(
-        &self,
-        template: &str,
-        site: Option<&SiteView<'_>>,
-        context: &impl serde::Serialize,
-        file: &str,
-    ) -> Result<Vec<u8>, Error> {
         let error = |e: &tera::Error| {
             let path = self
                 .files
@@ -276,39 +239,22 @@ impl Theme {
             serde_json::Value::Object(map) => map,
             _ => return Err(error(&tera::Error::msg("a view is an object"))),
         };
-        let mut kept = self.kept_context();
-        if let Some(site) = site {
-            let key = super::keys::key(site);
-            if kept.site != Some(key) {
-                kept.site = None;
-                kept.context
-                    .try_insert("site", site)
-                    .map_err(|e| error(&e))?;
-                kept.site = Some(key);
-            }
-        }
-        let context = &mut kept.context;
+        let mut context = self.strings_context();
         // Moved into a context that already holds the strings and taken out after: cloning
         // or serializing the 77 strings of `t` for every file was 4 to 5% of a build.
-        let keys: Vec<String> = view.keys().filter(|k| !is_kept_key(k)).cloned().collect();
-        if view.contains_key("site") {
-            kept.site = None;
-        }
+        let keys: Vec<String> = view.keys().filter(|k| !is_string_key(k)).cloned().collect();
         let view = view.into_iter().filter(|(k, _)| !is_string_key(k));
         context.extend(Context::from_value(view.collect()).map_err(|e| error(&e))?);
         let mut out = Vec::with_capacity(32 * 1024);
         depth::reset();
-        let rendered = self.tera.render_to(template, context, &mut out);
+        let rendered = self.tera.render_to(template, &context, &mut out);
         for key in &keys {
             context.remove(key);
-        }
-        if kept.site.is_none() {
-            context.remove("site");
         }
         self.contexts
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(kept);
+            .push(context);
         rendered.map_err(|e| match depth::tripped() {
             Some(d) => Error::Config(vec![d]),
             None => error(&e),
@@ -316,8 +262,8 @@ impl Theme {
         Ok(out)
     }
 
-    /// A context holding the strings: one given back by an earlier render, or new.
-    fn kept_context(&self) -> Kept {
+    /// A context holding only the strings: one given back by an earlier render, or new.
+    fn strings_context(&self) -> Context {
         let kept = self
             .contexts
             .lock()
@@ -327,10 +273,7 @@ impl Theme {
             let mut context = Context::new();
             context.insert("t", &self.strings.table);
             context.insert("search_strings", &self.strings.script);
-            Kept {
-                context,
-                site: None,
-            }
+            context
         })
     }
 }
@@ -338,10 +281,4 @@ impl Theme {
 /// The names of the strings in every context, which a view's fields never replace.
 fn is_string_key(key: &str) -> bool {
     key == "t" || key == "search_strings"
-}
-
-/// The names a render leaves in the context it gives back: the strings and `site`, which
-/// the render removes itself unless it is a content page's ([`Theme::render_page`]).
-fn is_kept_key(key: &str) -> bool {
-    is_string_key(key) || key == "site"
 }
