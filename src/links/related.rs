@@ -170,23 +170,10 @@ impl<'a> Ranked<'a> {
         keys: &[u64],
         reuse: &Reuse<'_>,
     ) -> Vec<Vec<usize>> {
-        // Scores live in one dense array per worker, reset after each page through the
-        // list of the entries it touched: no map, no allocation per page, and no sort of
-        // every candidate (the profile of 10,000 pages showed that sort as 70% of
-        // `check`).
-        (0..self.pages.len())
-            .into_par_iter()
-            .map_init(
-                || (vec![0.0_f64; self.pages.len()], Vec::new()),
-                |(scores, touched), i| {
-                    // The same key, the same list: the previous build's, if it has one.
-                    if let Some(list) = reuse(i, keys[i]) {
-                        return list;
-                    }
-                    rank(&self.ranking(i, wanted), scores, touched)
-                },
-            )
-            .collect()
+        self.rank_each((0..self.pages.len()).into_par_iter(), wanted, |i| {
+            // The same key, the same list: the previous build's, if it has one.
+            reuse(i, keys[i])
+        })
     }
 
     /// `lists`, each page's related pages as a previous build ranked them under the keys
@@ -202,16 +189,32 @@ impl<'a> Ranked<'a> {
         let stale: Vec<usize> = (0..self.pages.len())
             .filter(|&i| kept.get(i) != Some(&keys[i]))
             .collect();
-        let ranked: Vec<(usize, Vec<usize>)> = stale
-            .into_par_iter()
-            .map_init(
-                || (vec![0.0_f64; self.pages.len()], Vec::new()),
-                |(scores, touched), i| (i, rank(&self.ranking(i, wanted), scores, touched)),
-            )
-            .collect();
-        for (i, list) in ranked {
+        let ranked = self.rank_each(stale.par_iter().copied(), wanted, |_| None);
+        for (i, list) in stale.into_iter().zip(ranked) {
             lists[i] = list;
         }
+    }
+
+    /// The related pages of each of `pages`, in their order: `known(i)`'s list where it
+    /// has one, else ranked.
+    fn rank_each(
+        &self,
+        pages: impl IndexedParallelIterator<Item = usize>,
+        wanted: usize,
+        known: impl Fn(usize) -> Option<Vec<usize>> + Sync + Send,
+    ) -> Vec<Vec<usize>> {
+        // Scores live in one dense array per worker, reset after each page through the
+        // list of the entries it touched: no map, no allocation per page, and no sort of
+        // every candidate (the profile of 10,000 pages showed that sort as 70% of
+        // `check`).
+        pages
+            .map_init(
+                || (vec![0.0_f64; self.pages.len()], Vec::new()),
+                |(scores, touched), i| {
+                    known(i).unwrap_or_else(|| rank(&self.ranking(i, wanted), scores, touched))
+                },
+            )
+            .collect()
     }
 }
 
