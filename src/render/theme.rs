@@ -178,8 +178,11 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
 }
 
 /// Files under `dir` (if it exists) but hidden ones, keyed by their `/`-separated path relative to it.
+/// A symbolic link is neither followed (it could publish a file from outside the site, as
+/// under `content/`) nor skipped without a word: each one is an error.
 fn files_under(root: &Path, dir: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
     let mut out = Vec::new();
+    let mut links = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
     }
@@ -190,13 +193,25 @@ fn files_under(root: &Path, dir: &Path) -> Result<Vec<(String, PathBuf)>, Error>
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
         let entry = entry.map_err(|e| Error::io(relative(root, dir), e.into()))?;
-        if entry.file_type().is_file() {
+        if entry.path_is_symlink() {
+            links.push(
+                Diagnostic::error(
+                    "symlink",
+                    relative(root, entry.path()),
+                    crate::t!("symlink"),
+                )
+                .help(crate::t!("symlink.static.help")),
+            );
+        } else if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
             out.push((
                 rel.to_string_lossy().replace('\\', "/"),
                 entry.path().to_path_buf(),
             ));
         }
+    }
+    if !links.is_empty() {
+        return Err(Error::Config(links));
     }
     Ok(out)
 }

@@ -1,4 +1,4 @@
-//! Symbolic links under `content/` are never followed (a pull request could otherwise
+//! Symbolic links under `content/` and `static/` are never followed (a pull request could otherwise
 //! publish a file of the machine that builds the site), and never dropped without a word:
 //! a linked page or directory is an error naming it. Also: a reader that closes its pipe
 //! early (`archipel check | head`) does not make archipel panic.
@@ -125,4 +125,49 @@ fn a_reader_that_closes_its_pipe_does_not_make_archipel_panic() {
         assert_eq!(output.status.code(), Some(code), "{args:?}: {stderr}");
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
+}
+
+#[test]
+fn a_symbolic_link_in_static_is_an_error_and_its_target_is_not_published() {
+    let site = Fixture::copy("site");
+    let target = secret(&site);
+    std::fs::create_dir_all(site.path("static/docs")).unwrap();
+    std::fs::write(site.path("static/docs/plan.txt"), "un vrai fichier").unwrap();
+    symlink(&target, site.path("static/docs/notes.txt")).unwrap();
+    let run = site.run(&["build"]).expect(2);
+    assert!(run.stderr.contains("error[symlink]"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("static/docs/notes.txt"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("put a copy of the file itself here, not a link to it"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.path("public").exists());
+    // The file itself in its place is published.
+    std::fs::remove_file(site.path("static/docs/notes.txt")).unwrap();
+    std::fs::copy(&target, site.path("static/docs/notes.txt")).unwrap();
+    site.run(&["build"]).expect(0);
+    assert_eq!(site.read("public/docs/notes.txt"), "MOT-DE-PASSE-PRIVE");
+    assert_eq!(site.read("public/docs/plan.txt"), "un vrai fichier");
+}
+
+#[test]
+fn a_template_that_is_a_symbolic_link_is_an_error() {
+    let site = Fixture::copy("site");
+    let target = secret(&site);
+    std::fs::create_dir_all(site.path("templates")).unwrap();
+    symlink(&target, site.path("templates/page.html")).unwrap();
+    let run = site.run(&["build"]).expect(2);
+    assert!(
+        run.stderr.contains("error[symlink]") && run.stderr.contains("templates/page.html"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("MOT-DE-PASSE-PRIVE"), "{}", run.stderr);
+    assert!(!site.path("public").exists());
 }
