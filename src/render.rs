@@ -8,6 +8,7 @@
 //! context's hash moved ([`Renderer::keys`], [`select`]). Files copied as they are
 //! ([`outputs::copies`]) are the caller's.
 
+mod cards;
 pub mod contexts;
 pub mod feed;
 pub mod forge;
@@ -33,6 +34,7 @@ use crate::diag::{Error, Lang, tr};
 use crate::links::Graph;
 use crate::model::{Role, Site};
 use crate::output::Sink;
+use cards::Cards;
 use contexts::Html;
 pub use keys::{Keys, Record, Reuse, Select, select};
 use lists::Put;
@@ -175,6 +177,7 @@ impl<'a> Renderer<'a> {
             graph: self.graph,
             options: self.options,
             map: self.map.as_ref(),
+            cards: None,
         }
     }
 
@@ -236,7 +239,12 @@ impl<'a> Renderer<'a> {
         let one_shot = self.sources.is_empty() && previous.iter().all(Option::is_none);
         let chunks = self.chunks(select, one_shot);
         previous.resize_with(self.site.pages.len(), || None);
-        let pages = self.pages();
+        // The cards of the pages' relations and related pages, freed with the pages.
+        let cards = Cards::new(self.theme, self.site.pages.len());
+        let pages = Pages {
+            cards: cards.as_ref(),
+            ..self.pages()
+        };
         let outs: Vec<PageOut> = previous
             .into_par_iter()
             .enumerate()
@@ -255,6 +263,7 @@ impl<'a> Renderer<'a> {
                 }
             })
             .collect::<Result<_, _>>()?;
+        drop(cards);
         // Kind lists and tag pages hold every page between them and come after all pages:
         // rendered one after the other, with the search index, they were the serial tail
         // of a build (a fifth of a 50,000-page build's time, see benches/README.md). They
@@ -282,12 +291,15 @@ impl<'a> Renderer<'a> {
             site: self.site,
             from: file,
             offline: self.options.offline,
+            cards: None,
         }
     }
 
     fn lists(&self, select: &Select, put: &Put<'_>) -> Result<(), Error> {
         let print = self.site.config.site.print;
-        let lists = lists::Lists::new(self.site, self.graph, self.options.offline, print);
+        let cards = Cards::new(self.theme, self.site.pages.len());
+        let (site, graph, offline) = (self.site, self.graph, self.options.offline);
+        let lists = lists::Lists::new(site, graph, offline, print, cards.as_ref());
         lists.kinds(self.theme, select, put)?;
         lists.tags(self.theme, select, put)
     }
@@ -331,7 +343,13 @@ impl<'a> Renderer<'a> {
             html: html.unwrap_or(""),
             key: 0,
         };
-        let ctx = home::context(self.site, self.graph, &self.linker(&file), content);
+        let cards = Cards::new(self.theme, self.site.pages.len());
+        let l = Linker {
+            cards: cards.as_ref(),
+            ..self.linker(&file)
+        };
+        let ctx = home::context(self.site, self.graph, &l, content);
+        l.cards_rendered()?;
         put(&file, self.theme.render("index.html", &ctx, &file)?)
     }
 

@@ -34,7 +34,7 @@ pub(super) fn context<'a>(
                 description: &kind.description,
                 href: l.href(&url::kind_file(&kind.dir)),
                 count: pages.len(),
-                pages: l.pages(&pages[..pages.len().min(HOME_PER_KIND)]),
+                pages: l.entries(&pages[..pages.len().min(HOME_PER_KIND)], false),
             }
         })
         .collect();

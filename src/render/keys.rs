@@ -248,7 +248,7 @@ pub(super) fn keys(
         .collect();
     let bodies: Vec<(u64, u64)> = per_page.iter().map(|k| k.key.2).collect();
     let print = site.config.site.print;
-    let lists = Lists::new(site, graph, options.offline, print);
+    let lists = Lists::new(site, graph, options.offline, print, None);
     let (list_known, tag_known) = lists.keys(&|family, k, n, rows, compute| {
         known(
             reuse,
@@ -265,6 +265,7 @@ pub(super) fn keys(
         site,
         from: file,
         offline: options.offline,
+        cards: None,
     };
     let home_file = url::page_file("");
     let home = site.page_index("").map_or(0, |i| bodies[i].0);

@@ -6,6 +6,7 @@
 //! it. Each list page has its own key (a hash of its context), so with pagination a title
 //! edit renders again only the list pages that hold the page, not the whole list.
 
+use super::cards::Cards;
 use super::contexts::{
     ListContext, ListView, PageNumber, Pagination, TagContext, TagGroup, TagSummary, TagView,
     TagsContext,
@@ -119,17 +120,27 @@ pub(super) struct Lists<'a> {
     /// sorting it for each made the tag pages grow with the square of the site's size
     /// (5 % of a 100,000-page build's CPU, see benches/README.md).
     tag_entries: Vec<OnceLock<Vec<usize>>>,
+    /// The cards of the entries, when rendering with a theme that has them.
+    cards: Option<&'a Cards<'a>>,
 }
 
 impl<'a> Lists<'a> {
-    /// The lists of `site` linked by `graph`, with the build's options.
-    pub(super) fn new(site: &'a Site, graph: &'a Graph, offline: bool, print: bool) -> Self {
+    /// The lists of `site` linked by `graph`, with the build's options and the cards of
+    /// their entries, if any.
+    pub(super) fn new(
+        site: &'a Site,
+        graph: &'a Graph,
+        offline: bool,
+        print: bool,
+        cards: Option<&'a Cards<'a>>,
+    ) -> Self {
         Lists {
             site,
             graph,
             offline,
             print,
             tag_entries: (0..site.tags.len()).map(|_| OnceLock::new()).collect(),
+            cards,
         }
     }
 
@@ -157,7 +168,7 @@ impl<'a> Lists<'a> {
                 plural: &kind.plural,
                 description: &kind.description,
                 count: list.len(),
-                pages: l.pages(page_entries(list, kind.paginate, n)),
+                pages: l.entries(page_entries(list, kind.paginate, n), false),
                 new_href: l.new_href(k),
                 new_label: &kind.new_label,
             },
@@ -180,10 +191,10 @@ impl<'a> Lists<'a> {
                 Role::Home | Role::Standalone => "",
             };
             match groups.last_mut() {
-                Some(g) if g.label == label => g.pages.push(l.page(i)),
+                Some(g) if g.label == label => g.pages.push(l.entry(i, false)),
                 _ => groups.push(TagGroup {
                     label,
-                    pages: vec![l.page(i)],
+                    pages: vec![l.entry(i, false)],
                 }),
             }
         }
@@ -265,6 +276,7 @@ impl<'a> Lists<'a> {
         jobs.into_par_iter().try_for_each(|(k, n)| {
             let file = self.kind_file(k, n);
             let ctx = self.kind_context(k, n, &file);
+            self.linker(&file).cards_rendered()?;
             put(&file, theme.render("list.html", &ctx, &file)?)
         })
     }
@@ -285,6 +297,7 @@ impl<'a> Lists<'a> {
         jobs.into_par_iter().try_for_each(|(t, n)| {
             let file = self.tag_file(t, n);
             let ctx = self.tag_context(t, n, &file);
+            self.linker(&file).cards_rendered()?;
             put(&file, theme.render("tag.html", &ctx, &file)?)
         })
     }
@@ -294,6 +307,7 @@ impl<'a> Lists<'a> {
             site: self.site,
             from: file,
             offline: self.offline,
+            cards: self.cards,
         }
     }
 }

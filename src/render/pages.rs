@@ -13,6 +13,7 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHasher;
 
+use super::cards::Cards;
 use super::contexts::{AliasContext, AliasTarget, Html, PageContext};
 use super::views::{Linker, PageRows};
 use super::{Options, PageOut, Theme, map, print, search, url};
@@ -84,6 +85,8 @@ pub(super) struct Pages<'a> {
     pub(super) options: Options,
     /// The typed links of the map, when it is built: each page draws its neighbourhood.
     pub(super) map: Option<&'a map::Links>,
+    /// The cards of the lists on pages, when rendering with a theme that has them.
+    pub(super) cards: Option<&'a Cards<'a>>,
 }
 
 impl<'a> Pages<'a> {
@@ -92,6 +95,7 @@ impl<'a> Pages<'a> {
             site: self.site,
             from: file,
             offline: self.options.offline,
+            cards: self.cards,
         }
     }
 
@@ -292,6 +296,7 @@ impl<'a> Pages<'a> {
                 key: 0,
             };
             let ctx = self.context(i, &l, content, &rendered.headings);
+            l.cards_rendered()?;
             sink.put(&file, &theme.render(self.template(i), &ctx, &file)?)?;
         }
         for (file, ctx) in self.aliases(i) {

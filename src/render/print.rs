@@ -183,6 +183,7 @@ pub fn context<'a>(
         site,
         from: url::PRINT_FILE,
         offline,
+        cards: None,
     };
     let link = |t: usize| PrintLink {
         title: &site.pages[t].title,

@@ -239,17 +239,7 @@ impl Theme {
         context: &impl serde::Serialize,
         file: &str,
     ) -> Result<Vec<u8>, Error> {
-        let error = |e: &tera::Error| {
-            let path = self
-                .files
-                .get(template)
-                .map_or_else(|| PathBuf::from("templates").join(template), PathBuf::clone);
-            Error::Config(vec![Diagnostic::error(
-                "template",
-                path,
-                crate::t!("template.render", file = file, message = chain(e)),
-            )])
-        };
+        let error = |e: &tera::Error| self.error(template, file, e);
         let view = match serde_json::to_value(context).map_err(|e| error(&e.into()))? {
             serde_json::Value::Object(map) => map,
             _ => return Err(error(&tera::Error::msg("a view is an object"))),
@@ -260,25 +250,56 @@ impl Theme {
         let keys: Vec<String> = view.keys().filter(|k| !is_string_key(k)).cloned().collect();
         let view = view.into_iter().filter(|(k, _)| !is_string_key(k));
         context.extend(Context::from_value(view.collect()).map_err(|e| error(&e))?);
-        let mut out = Vec::with_capacity(32 * 1024);
-        depth::reset();
-        let rendered = self.tera.render_to(template, &context, &mut out);
+        let rendered = self.render_context(template, &context, file, 32 * 1024);
         for key in &keys {
             context.remove(key);
         }
-        self.contexts
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(context);
+        self.give_back(context);
+        rendered
+    }
+
+    /// Renders `template` with a ready `context` (one of [`Theme::strings_context`] with
+    /// the template's variables added) into a buffer of `capacity` bytes to start with.
+    pub(super) fn render_context(
+        &self,
+        template: &str,
+        context: &Context,
+        file: &str,
+        capacity: usize,
+    ) -> Result<Vec<u8>, Error> {
+        let mut out = Vec::with_capacity(capacity);
+        depth::reset();
+        let rendered = self.tera.render_to(template, context, &mut out);
         rendered.map_err(|e| match depth::tripped() {
             Some(d) => Error::Config(vec![d]),
-            None => error(&e),
+            None => self.error(template, file, &e),
         })?;
         Ok(out)
     }
 
+    /// The diagnostic of `template` failing to render `file`.
+    fn error(&self, template: &str, file: &str, e: &tera::Error) -> Error {
+        let path = self
+            .files
+            .get(template)
+            .map_or_else(|| PathBuf::from("templates").join(template), PathBuf::clone);
+        Error::Config(vec![Diagnostic::error(
+            "template",
+            path,
+            crate::t!("template.render", file = file, message = chain(e)),
+        )])
+    }
+
+    /// Gives back a context of [`Theme::strings_context`] for a later render.
+    pub(super) fn give_back(&self, context: Context) {
+        self.contexts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(context);
+    }
+
     /// A context holding only the strings: one given back by an earlier render, or new.
-    fn strings_context(&self) -> Context {
+    pub(super) fn strings_context(&self) -> Context {
         let kept = self
             .contexts
             .lock()

@@ -4,10 +4,12 @@
 
 use serde::Serialize;
 
+use super::cards::{Card, Cards};
 use super::contexts::Html;
 use super::url;
 use crate::config::Licence;
 use crate::date::Date;
+use crate::diag::Error;
 use crate::links::{Graph, Group, Link};
 use crate::markdown::Heading;
 use crate::model::{Page, Role, Site};
@@ -76,6 +78,9 @@ pub struct PageLink<'a> {
     pub date: Option<Date>,
     /// A draft, published only by `build --drafts` and `serve`.
     pub draft: bool,
+    /// The page's card, as the theme's `card.html` renders it, in lists.
+    #[serde(skip_serializing_if = "Card::is_none")]
+    pub card: Card<'a>,
 }
 
 /// A link to a tag.
@@ -236,6 +241,8 @@ pub struct Linker<'a, 'f> {
     pub from: &'f str,
     /// Whether links must name files.
     pub offline: bool,
+    /// The cards of the lists, when rendering with a theme that has them.
+    pub cards: Option<&'a Cards<'a>>,
 }
 
 impl<'a> Linker<'a, '_> {
@@ -265,12 +272,28 @@ impl<'a> Linker<'a, '_> {
             kind: self.site.kind_of(i).map_or("", |k| k.singular.as_str()),
             date: page.date,
             draft: page.draft,
+            card: Card::default(),
         }
     }
 
-    /// Links to pages `list`.
-    pub fn pages(&self, list: &[usize]) -> Vec<PageLink<'a>> {
-        list.iter().map(|&i| self.page(i)).collect()
+    /// Page `i` as an entry of a list, with its card when there are cards; `mixed`:
+    /// the list holds pages of several kinds (a page's relations and related pages).
+    pub fn entry(&self, i: usize, mixed: bool) -> PageLink<'a> {
+        let mut link = self.page(i);
+        if let Some(cards) = self.cards {
+            link.card = Card(cards.card(i, &link, self.from, mixed));
+        }
+        link
+    }
+
+    /// The entries of a list of pages `list` ([`Linker::entry`]).
+    pub fn entries(&self, list: &[usize], mixed: bool) -> Vec<PageLink<'a>> {
+        list.iter().map(|&i| self.entry(i, mixed)).collect()
+    }
+
+    /// The error of a card that could not be rendered for this file's lists, if any.
+    pub fn cards_rendered(&self) -> Result<(), Error> {
+        self.cards.map_or(Ok(()), Cards::check)
     }
 
     /// Links to the tags `list`.
@@ -307,7 +330,7 @@ impl<'a> Linker<'a, '_> {
             field,
             direction,
             label,
-            pages: self.pages(&group.pages),
+            pages: self.entries(&group.pages, true),
         }
     }
 
@@ -379,7 +402,7 @@ impl<'a> Linker<'a, '_> {
             relations: rows.relations.iter().map(|g| self.relation(g)).collect(),
             previous: rows.neighbours.0.map(|j| self.page(j)),
             next: rows.neighbours.1.map(|j| self.page(j)),
-            related: self.pages(rows.related),
+            related: self.entries(rows.related, true),
             draft: page.draft,
             edit_href: self.edit_href(i),
         }

@@ -4,6 +4,7 @@
 mod aliases;
 mod anchors;
 mod build;
+mod cards;
 mod check;
 mod codes;
 mod dates;

@@ -1,0 +1,169 @@
+//! Cards: a page as lists show it (its kind, title, link, summary), rendered once by the
+//! theme's optional `card.html` and reused wherever the page is listed. A page is listed
+//! a dozen times on average (its kind's list, its tags' pages, the related pages and
+//! relations of other pages), and running the theme's card loop for each use was a
+//! seventh of a build's instructions (benches/README.md).
+//!
+//! A card's link is relative, so a card is made once per depth of the file that lists
+//! it (the number of directories above it), and per variant: `mixed` lists (a page's
+//! relations and related pages) hold pages of several kinds. Each (depth, variant) gets
+//! its slots on first use; each slot is filled once, by whichever thread needs it first.
+
+use std::borrow::Cow;
+use std::sync::{Mutex, OnceLock};
+
+use tera::Context;
+
+use super::Theme;
+use super::views::PageLink;
+use crate::diag::Error;
+
+/// The theme's card template.
+const TEMPLATE: &str = "card.html";
+
+/// Depths whose cards are kept: the deepest file that lists pages is a tag's later page,
+/// `tags/<id>/page/<n>/index.html` (depth 4); a deeper one would render its cards each
+/// time it lists them.
+const KEPT_DEPTHS: usize = 8;
+
+/// The slot of the cards listed by output file `from` in a `mixed` list or not, if its
+/// depth is kept.
+fn slot(from: &str, mixed: bool) -> Option<usize> {
+    let depth = from.bytes().filter(|&b| b == b'/').count();
+    (depth < KEPT_DEPTHS).then_some(2 * depth + usize::from(mixed))
+}
+
+/// A page's card, as [`PageLink::card`]: present in lists when the theme has a
+/// `card.html`, the link alone otherwise. Not hashed: it is made from the link's other
+/// fields, which are, and from the list's variant, which its place fixes.
+#[derive(Default)]
+pub struct Card<'a>(pub Option<Cow<'a, str>>);
+
+impl Card<'_> {
+    pub(super) fn is_none(&self) -> bool {
+        self.0.is_none()
+    }
+}
+
+impl serde::Serialize for Card<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            Some(card) => s.serialize_str(card),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+impl std::hash::Hash for Card<'_> {
+    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
+}
+
+/// One card slot per page, filled on first use.
+type Slots = Box<[OnceLock<Box<str>>]>;
+
+/// The cards of one phase of a render, each made on first use.
+pub struct Cards<'t> {
+    theme: &'t Theme,
+    /// How many pages the site has.
+    pages: usize,
+    /// For each depth then variant, one slot per page.
+    slots: [OnceLock<Slots>; 2 * KEPT_DEPTHS],
+    /// The first error a card's template gave, until [`Cards::check`] reports it.
+    error: Mutex<Option<Error>>,
+    /// Contexts of the theme's strings, one per thread that renders cards, each taking
+    /// the card's variables in turn: a card is a few lookups, and building a whole
+    /// context for each cost more than rendering it.
+    contexts: Mutex<Vec<Context>>,
+}
+
+impl<'t> Cards<'t> {
+    /// The cards of a site of `pages` pages, or `None` when `theme` has no
+    /// `card.html` (its lists then show the links' fields themselves).
+    pub fn new(theme: &'t Theme, pages: usize) -> Option<Self> {
+        theme.tera.get_template(TEMPLATE).ok()?;
+        Some(Cards {
+            theme,
+            pages,
+            slots: std::array::from_fn(|_| OnceLock::new()),
+            error: Mutex::default(),
+            contexts: Mutex::default(),
+        })
+    }
+
+    /// The card of `link`, the link to page `i` from output file `from`, in a `mixed`
+    /// list or not. `None` when its template failed: [`Cards::check`] says why.
+    pub fn card(
+        &self,
+        i: usize,
+        link: &PageLink<'_>,
+        from: &str,
+        mixed: bool,
+    ) -> Option<Cow<'_, str>> {
+        let Some(slots) = slot(from, mixed).map(|s| &self.slots[s]) else {
+            return self.render(link, from, mixed).map(Cow::Owned);
+        };
+        let slots = slots.get_or_init(|| (0..self.pages).map(|_| OnceLock::new()).collect());
+        if let Some(card) = slots[i].get() {
+            return Some(Cow::Borrowed(card));
+        }
+        let card = self.render(link, from, mixed)?;
+        Some(Cow::Borrowed(
+            slots[i].get_or_init(|| card.into_boxed_str()),
+        ))
+    }
+
+    /// Renders the card of `link` from `from`, keeping the error if it fails.
+    fn render(&self, link: &PageLink<'_>, from: &str, mixed: bool) -> Option<String> {
+        let kept = self
+            .contexts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop();
+        let mut context = kept.unwrap_or_else(|| self.theme.strings_context());
+        // The link's fields as variables of their own: Tera looks a dotted name up
+        // segment by segment, each unescaped with two replacements (benches/README.md).
+        // (A link always serializes as a map.)
+        if let Ok(fields) = Context::from_serialize(link) {
+            context.extend(fields);
+        }
+        context.insert("mixed", &mixed);
+        let rendered = self.theme.render_context(TEMPLATE, &context, from, 512);
+        self.contexts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(context);
+        match rendered {
+            Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+            Err(e) => {
+                let mut error = self.error.lock().unwrap_or_else(|e| e.into_inner());
+                error.get_or_insert(e);
+                None
+            }
+        }
+    }
+
+    /// The error of a card that could not be rendered, if any.
+    pub fn check(&self) -> Result<(), Error> {
+        match self.error.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_depth_and_variant_has_its_slot_up_to_the_kept_depths() {
+        assert_eq!(slot("index.html", false), Some(0));
+        assert_eq!(slot("index.html", true), Some(1));
+        assert_eq!(slot("methodes/index.html", false), Some(2));
+        assert_eq!(slot("tags/vote/index.html", false), Some(4));
+        assert_eq!(slot("cas/second/index.html", true), Some(5));
+        assert_eq!(slot("tags/vote/page/2/index.html", false), Some(8));
+        assert_eq!(slot("a/b/c/d/e/f/g/index.html", true), Some(15));
+        assert_eq!(slot("a/b/c/d/e/f/g/h/index.html", false), None);
+    }
+}
