@@ -9,6 +9,8 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::date::Date;
 use crate::diag::{Diagnostic, LineIndex, Pos};
@@ -204,14 +206,26 @@ pub fn validate(config: Config, loaded: Loaded, drafts: bool) -> (Site, Vec<Diag
     let tag_index = tag_index(&tags);
     let mut pages = Vec::with_capacity(loaded.sources.len());
     let mut unpublished_drafts = HashSet::new();
-    for source in loaded.sources {
-        let (rel, errors) = (source.rel.clone(), diags.len());
-        match page(&config, &tags, &tag_index, source, &mut diags) {
+    // Each page is checked on its own, in parallel: one after the other, they were a
+    // serial stretch of a build (0.3 s at 100,000 pages). Their problems are reported in
+    // page order all the same.
+    let checked: Vec<(String, Option<Page>, Vec<Diagnostic>)> = (loaded.sources)
+        .into_par_iter()
+        .map(|source| {
+            let (rel, mut found) = (source.rel.clone(), Vec::new());
+            let page = page(&config, &tags, &tag_index, source, &mut found);
+            (rel, page, found)
+        })
+        .collect();
+    for (rel, page, found) in checked {
+        let failed = found.iter().any(Diagnostic::is_error);
+        diags.extend(found);
+        match page {
             Some(page) if page.draft && !drafts => {
                 unpublished_drafts.insert(page.id);
             }
             Some(page) => pages.push(page),
-            None if diags[errors..].iter().any(Diagnostic::is_error) => {
+            None if failed => {
                 invalid.insert(id_of(&rel).to_string());
             }
             None => {}
