@@ -117,13 +117,23 @@ pub fn scan(body: &str) -> Scan {
 }
 
 /// Gives each heading of a page its id: the explicit `{#id}`, else the slug of its text,
-/// made unique within the page by a suffix (`-2`, `-3`…).
+/// made unique within the page by a suffix (`-2`, `-3`…); or, when rendering a body
+/// whose [`scan`] gave them, the ids it gave, in order (each slugified once).
 #[derive(Default)]
-struct HeadingIds {
+struct HeadingIds<'k> {
     used: HashSet<String>,
+    known: std::slice::Iter<'k, String>,
 }
 
-impl HeadingIds {
+impl HeadingIds<'_> {
+    /// The next heading's id: the next known one, else one made by [`HeadingIds::assign`].
+    fn next(&mut self, explicit: Option<&str>, text: &str) -> String {
+        match self.known.next() {
+            Some(id) => id.clone(),
+            None => self.assign(explicit, text),
+        }
+    }
+
     fn assign(&mut self, explicit: Option<&str>, text: &str) -> String {
         let base = match explicit {
             Some(explicit) => explicit.to_string(),
@@ -223,6 +233,17 @@ pub fn to_html(body: &str, rewrite: &dyn Fn(&str) -> Option<Rewrite>, policy: Ra
     to_html_nested(body, rewrite, policy, Nesting::default())
 }
 
+/// Renders a body as [`to_html`] does, with `ids`, the heading ids its [`scan`] gave
+/// (made again if they are not one per heading).
+pub fn to_html_scanned(
+    body: &str,
+    ids: &[String],
+    rewrite: &dyn Fn(&str) -> Option<Rewrite>,
+    policy: RawHtml,
+) -> Rendered {
+    render(body, ids, rewrite, policy, Nesting::default())
+}
+
 /// Renders a body as [`to_html`] does, nested as `nesting` says.
 pub fn to_html_nested(
     body: &str,
@@ -230,10 +251,29 @@ pub fn to_html_nested(
     policy: RawHtml,
     nesting: Nesting<'_>,
 ) -> Rendered {
+    render(body, &[], rewrite, policy, nesting)
+}
+
+/// [`to_html_nested`], with the heading ids of [`to_html_scanned`].
+fn render(
+    body: &str,
+    ids: &[String],
+    rewrite: &dyn Fn(&str) -> Option<Rewrite>,
+    policy: RawHtml,
+    nesting: Nesting<'_>,
+) -> Rendered {
     let mut events: Vec<Event<'_>> = Parser::new_ext(body, options()).collect();
     rewrite_links(&mut events, rewrite, policy, nesting);
     let mut rendered = Rendered::default();
-    let mut ids = HeadingIds::default();
+    let headings = events
+        .iter()
+        .filter(|e| matches!(e, Event::Start(Tag::Heading { .. })))
+        .count();
+    let known: &[String] = if ids.len() == headings { ids } else { &[] };
+    let mut ids = HeadingIds {
+        used: HashSet::new(),
+        known: known.iter(),
+    };
     let mut i = 0;
     while i < events.len() {
         match &mut events[i] {
@@ -256,7 +296,7 @@ pub fn to_html_nested(
                 let Event::Start(Tag::Heading { id, .. }) = &mut events[i] else {
                     unreachable!()
                 };
-                let unique = nesting.id(&ids.assign(id.as_deref(), &text));
+                let unique = nesting.id(&ids.next(id.as_deref(), &text));
                 *id = Some(CowStr::from(unique.clone()));
                 // Named after its heading, so that a screen reader says where it leads;
                 // explicit ids are written as they are, so they are escaped like the label.
@@ -419,6 +459,30 @@ mod tests {
             r.html
         );
         assert!(!r.html.contains("aria-hidden"));
+    }
+
+    #[test]
+    fn a_scanned_body_keeps_the_ids_its_scan_gave() {
+        let body = "## Étape un\n\n## Étape un\n\n### Custom {#moi}\n\n### Custom {#moi}\n";
+        let ids = scan(body).ids;
+        assert_eq!(ids, ["etape-un", "etape-un-2", "moi", "moi-2"]);
+        let none = |_: &str| None;
+        assert_eq!(
+            to_html_scanned(body, &ids, &none, RawHtml::Sanitize),
+            to_html(body, &none, RawHtml::Sanitize)
+        );
+        // Taken as given, not made again.
+        let given: Vec<String> = ["a", "b", "c", "d"].map(String::from).into();
+        let r = to_html_scanned(body, &given, &none, RawHtml::Sanitize);
+        let got: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(got, ["a", "b", "c", "d"]);
+        assert!(
+            r.html
+                .contains(r##"<h2 id="b">Étape un <a class="anchor" href="#b""##)
+        );
+        // Not one per heading: made again.
+        let r = to_html_scanned(body, &given[..3], &none, RawHtml::Sanitize);
+        assert_eq!(r, to_html(body, &none, RawHtml::Sanitize));
     }
 
     #[test]

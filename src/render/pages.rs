@@ -137,7 +137,11 @@ impl<'a> Pages<'a> {
         let rewrite = self.rewriter(&l, i);
         // Decompressed once (a large site's sources are kept packed, see `load::Text`).
         let text = page.body();
-        let (rendered, memo) = Memo::record(&rewrite, |r| markdown::to_html(&text, r, policy));
+        // The heading ids as the link stage's scan gave them, not slugified again.
+        let ids = &self.graph.anchors[i].ids;
+        let (rendered, memo) = Memo::record(&rewrite, |r| {
+            markdown::to_html_scanned(&text, ids, r, policy)
+        });
         let (print, print_memo) = match self.site.config.site.print {
             true => {
                 let rewrite = self.print_rewriter(i);
