@@ -1,14 +1,11 @@
 //! The postings of a render that keeps nothing afterwards (a build, `check`), made while
 //! the pages render (#16). Each rendering thread adds the terms of the pages it renders
-//! to postings of its own, split by term into [`PARTS`] parts; once every page is in, the
-//! threads' parts are put together, part by part in parallel, into the [`Index`] that
-//! [`files`](super::files) writes, the same as one made from every page in order. Made on
-//! one thread at the end of a build, from the terms every page held until then, the
-//! postings were a serial tail of the build and the last part of its peak memory (see
-//! benches/README.md).
+//! to postings of its own; once every page is in, the threads' postings are put
+//! together, term by term in parallel, into the [`Index`] that [`files`](super::files)
+//! writes, the same as one made from every page in order. Made on one thread at the end
+//! of a build, from the terms every page held until then, the postings were a serial
+//! tail of the build and the last part of its peak memory (see benches/README.md).
 
-use std::collections::hash_map::Entry;
-use std::hash::BuildHasher;
 use std::sync::Mutex;
 
 use rayon::prelude::*;
@@ -16,13 +13,9 @@ use rayon::prelude::*;
 use super::index::{Index, TermPostings};
 use super::{IndexedDoc, WordMap};
 
-/// The parts the terms are split into, by a hash of the term, so that putting the
-/// threads' postings together runs in parallel.
-const PARTS: usize = 64;
-
-/// One part: each term with its postings (document, weight), in the order the documents
-/// came to the thread.
-type Part = WordMap<Box<str>, Segments>;
+/// The postings of one thread: each term with its postings (document, weight), in the
+/// order the documents came to the thread.
+type Thread = WordMap<Box<str>, Segments>;
 
 /// The postings of one term in one thread, in segments of at most [`SEGMENT`] postings:
 /// small allocations, which take the room that the pages' texts, freed as the pages
@@ -37,15 +30,15 @@ const SEGMENT: usize = 1024;
 pub struct Postings {
     /// How many documents the index has.
     docs: usize,
-    /// The parts of each rendering thread, by thread (see [`Postings::add`]).
-    threads: Vec<Mutex<Vec<Part>>>,
+    /// The postings of each rendering thread, by thread (see [`Postings::add`]).
+    threads: Vec<Mutex<Thread>>,
 }
 
 impl Postings {
     /// The postings of an index of `docs` documents, none added yet.
     pub fn new(docs: usize) -> Self {
         let threads = (0..rayon::current_num_threads().max(1))
-            .map(|_| Mutex::new((0..PARTS).map(|_| Part::default()).collect()))
+            .map(|_| Mutex::default())
             .collect();
         Postings { docs, threads }
     }
@@ -55,18 +48,17 @@ impl Postings {
     /// threads do not wait for each other (a thread outside the pool shares some).
     pub fn add(&self, d: usize, doc: &mut IndexedDoc) {
         let slot = rayon::current_thread_index().unwrap_or(0) % self.threads.len();
-        let mut parts = self.threads[slot].lock().unwrap_or_else(|e| e.into_inner());
+        let mut thread = self.threads[slot].lock().unwrap_or_else(|e| e.into_inner());
         for (term, weight) in doc.terms() {
-            let part = &mut parts[part_of(term)];
             let posting = (d as u32, weight);
-            match part.get_mut(term) {
+            match thread.get_mut(term) {
                 Some(segments) => push(segments, posting),
                 None => {
-                    part.insert(term.into(), vec![vec![posting]]);
+                    thread.insert(term.into(), vec![vec![posting]]);
                 }
             }
         }
-        drop(parts);
+        drop(thread);
         doc.term_text = String::new();
         doc.term_ends = Vec::new();
     }
@@ -76,55 +68,36 @@ impl Postings {
         self.docs
     }
 
-    /// The index of every document added: each part's postings put together from every
-    /// thread's, each term's sorted by document.
+    /// The index of every document added: each term's postings put together from every
+    /// thread's, sorted by document.
     pub(super) fn into_index(self) -> Index {
-        let mut by_part: Vec<Vec<Part>> = (0..PARTS).map(|_| Vec::new()).collect();
-        for thread in self.threads {
-            let parts = thread.into_inner().unwrap_or_else(|e| e.into_inner());
-            for (p, part) in parts.into_iter().enumerate() {
-                by_part[p].push(part);
+        let mut all: Vec<(Box<str>, Segments)> = (self.threads.into_iter())
+            .flat_map(|t| t.into_inner().unwrap_or_else(|e| e.into_inner()))
+            .collect();
+        all.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut terms: Vec<(Box<str>, Vec<Segments>)> = Vec::with_capacity(all.len());
+        for (term, segments) in all {
+            match terms.last_mut() {
+                Some((last, each)) if *last == term => each.push(segments),
+                _ => terms.push((term, vec![segments])),
             }
         }
-        let terms = by_part
-            .into_par_iter()
-            .flat_map_iter(merge)
-            .collect::<Vec<_>>();
+        let terms: Vec<TermPostings> = terms.into_par_iter().map(merge).collect();
         Index::from_postings(terms)
     }
 }
 
-/// The part of `term`: bits of its hash that the maps of the parts use neither for their
-/// buckets (low bits) nor for their tags (the top bits).
-fn part_of(term: &str) -> usize {
-    let hash = rustc_hash::FxBuildHasher.hash_one(term);
-    (hash >> 32) as usize % PARTS
-}
-
-/// One part's postings from every thread, put together: each term with its postings
-/// sorted by document. A document gives a term once, so no two postings of a term share
-/// a document; each thread's come in runs of increasing documents, which the sort keeps.
-fn merge(parts: Vec<Part>) -> impl Iterator<Item = TermPostings> {
-    let mut parts = parts.into_iter();
-    let mut all = parts.next().unwrap_or_default();
-    for part in parts {
-        for (term, mut segments) in part {
-            match all.entry(term) {
-                Entry::Occupied(mut e) => e.get_mut().append(&mut segments),
-                Entry::Vacant(e) => {
-                    e.insert(segments);
-                }
-            }
-        }
+/// One term's postings from every thread, put together, sorted by document. A document
+/// gives a term once, so no two postings of a term share a document; each thread's come
+/// in runs of increasing documents, which the sort keeps.
+fn merge((term, threads): (Box<str>, Vec<Segments>)) -> TermPostings {
+    let size = threads.iter().flatten().map(Vec::len).sum();
+    let mut list = Vec::with_capacity(size);
+    for segment in threads.into_iter().flatten() {
+        list.extend_from_slice(&segment);
     }
-    all.into_iter().map(|(term, segments)| {
-        let mut list = Vec::with_capacity(segments.iter().map(Vec::len).sum());
-        for segment in segments {
-            list.extend_from_slice(&segment);
-        }
-        list.sort_by_key(|&(d, _)| d);
-        (term, list)
-    })
+    list.sort_by_key(|&(d, _)| d);
+    (term, list)
 }
 
 /// Adds `posting` to the last segment of `segments`, or to a new one when it is full.
@@ -211,7 +184,7 @@ mod tests {
             }
         });
         let filled = (postings.threads.iter())
-            .filter(|t| t.lock().unwrap().iter().any(|p| !p.is_empty()))
+            .filter(|t| !t.lock().unwrap().is_empty())
             .count();
         assert_eq!(filled, threads);
         let freed = docs.into_iter().map(|d| d.into_inner().unwrap());
