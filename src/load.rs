@@ -303,7 +303,6 @@ pub fn content_paths(root: &Path) -> Result<(Vec<String>, Vec<String>), Error> {
     let mut paths = Vec::new();
     let mut assets = Vec::new();
     let walker = walkdir::WalkDir::new(&content)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
@@ -338,6 +337,13 @@ pub fn content_paths(root: &Path) -> Result<(Vec<String>, Vec<String>), Error> {
         } else if rel != TAGS_FILE {
             assets.push(rel);
         }
+    }
+    // The walk goes in the file system's order; sorted once here by path components,
+    // the order of a walk sorted by file name. Sorting the walk itself, at 60,000 files
+    // in one folder, parsed both paths of every comparison: a serial stretch at the
+    // start of a build (0.2 s at 100,000 pages).
+    for list in [&mut paths, &mut assets] {
+        list.sort_unstable_by(|a, b| a.split('/').cmp(b.split('/')));
     }
     Ok((paths, assets))
 }
@@ -611,6 +617,29 @@ mod tests {
         }
         let loaded = load_packing(dir.path(), 3 * text.len()).unwrap();
         assert!(loaded.sources.iter().all(|s| !s.text.is_packed()));
+    }
+
+    /// The order of a walk that visits each folder's entries sorted by name: a folder's
+    /// files come before a sibling whose name its own extends (`a/` before `a-b.md`,
+    /// although `/` sorts after `-`), byte order within a folder.
+    #[test]
+    fn content_paths_come_in_the_order_of_their_components() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join(CONTENT_DIR);
+        let files = [
+            "a/z.md", "a/b/c.md", "a-b.md", "a.md", "B.md", "é.md", "a/b.png",
+        ];
+        for file in files {
+            let path = content.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        let (paths, assets) = content_paths(dir.path()).unwrap();
+        assert_eq!(
+            paths,
+            ["B.md", "a/b/c.md", "a/z.md", "a-b.md", "a.md", "é.md"]
+        );
+        assert_eq!(assets, ["a/b.png"]);
     }
 
     #[test]
