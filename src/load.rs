@@ -339,11 +339,12 @@ pub fn content_paths(root: &Path) -> Result<(Vec<String>, Vec<String>), Error> {
         }
     }
     // The walk goes in the file system's order; sorted once here by path components,
-    // the order of a walk sorted by file name. Sorting the walk itself, at 60,000 files
-    // in one folder, parsed both paths of every comparison: a serial stretch at the
-    // start of a build (0.2 s at 100,000 pages).
+    // the order of a walk sorted by file name: byte order with `/` below any byte of a
+    // name (a file name holds no NUL). Sorting the walk itself, at 60,000 files in one
+    // folder, parsed both paths of every comparison, and comparing split paths was not
+    // much faster: a serial stretch at the start of a build (0.2 s at 100,000 pages).
     for list in [&mut paths, &mut assets] {
-        list.sort_unstable_by(|a, b| a.split('/').cmp(b.split('/')));
+        list.sort_by_cached_key(|path| path.replace('/', "\0"));
     }
     Ok((paths, assets))
 }
