@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod keys;
 mod lists;
 pub mod map;
+mod ordered;
 pub mod outputs;
 mod pages;
 pub mod print;
@@ -246,10 +247,11 @@ impl<'a> Renderer<'a> {
             cards: cards.as_ref(),
             ..self.pages()
         };
-        let outs: Vec<PageOut> = previous
-            .into_par_iter()
-            .enumerate()
-            .map(|(i, kept)| match kept {
+        // A template that fails for every page names the first one, whichever thread
+        // met it first (render/ordered.rs).
+        let outs: Vec<PageOut> = ordered::try_map(
+            previous.into_par_iter().enumerate(),
+            |(i, kept)| match kept {
                 Some(out) if !select.pages[i] && out.search.is_some() => Ok(out),
                 kept => {
                     let body = kept.map(|o| o.body);
@@ -267,8 +269,8 @@ impl<'a> Renderer<'a> {
                     }
                     Ok(out)
                 }
-            })
-            .collect::<Result<_, _>>()?;
+            },
+        )?;
         drop(cards);
         // Kind lists and tag pages hold every page between them and come after all pages:
         // rendered one after the other, with the search index, they were the serial tail

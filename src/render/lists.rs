@@ -273,12 +273,13 @@ impl<'a> Lists<'a> {
             .flat_map(|k| (0..select.lists[k].len()).map(move |n| (k, n)))
             .filter(|&(k, n)| select.lists[k][n])
             .collect();
-        jobs.into_par_iter().try_for_each(|(k, n)| {
+        super::ordered::try_map(jobs.into_par_iter(), |(k, n)| {
             let file = self.kind_file(k, n);
             let ctx = self.kind_context(k, n, &file);
             self.linker(&file).cards_rendered()?;
             put(&file, theme.render("list.html", &ctx, &file)?)
         })
+        .map(drop)
     }
 
     /// Renders the tag pages that `select` names, and the tag index if it does.
@@ -294,12 +295,13 @@ impl<'a> Lists<'a> {
             .flat_map(|t| (0..select.tags[t].len()).map(move |n| (t, n)))
             .filter(|&(t, n)| select.tags[t][n])
             .collect();
-        jobs.into_par_iter().try_for_each(|(t, n)| {
+        super::ordered::try_map(jobs.into_par_iter(), |(t, n)| {
             let file = self.tag_file(t, n);
             let ctx = self.tag_context(t, n, &file);
             self.linker(&file).cards_rendered()?;
             put(&file, theme.render("tag.html", &ctx, &file)?)
         })
+        .map(drop)
     }
 
     fn linker<'f>(&self, file: &'f str) -> Linker<'a, 'f> {

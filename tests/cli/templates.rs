@@ -203,3 +203,43 @@ fn serve_keeps_serving_the_last_good_site_when_a_macro_never_stops() {
         r.status == 200 && !r.body.contains("role=\"alert\"")
     });
 }
+
+/// A template that fails for every page (or every list page) names the first one in
+/// order, on every build: with four threads each starting at its own quarter of the
+/// pages, the first to fail used to be any of them.
+#[test]
+fn a_template_failing_for_every_page_always_names_the_first() {
+    let site = site_with(&[
+        ("page.html", "{{ nowhere.field }}"),
+        ("list.html", "{{ nowhere.field }}"),
+    ]);
+    for n in 0..200 {
+        site.write(
+            &format!("content/cas/p{n:03}.md"),
+            &format!("+++\ntitle = \"Cas {n}\"\ntags = [\"vote\"]\nmethods = []\n+++\n\nTexte.\n"),
+        );
+    }
+    // Kind lists of 10 entries: 21 list pages for the cases.
+    let config = site.read("archipel.toml");
+    site.write(
+        "archipel.toml",
+        &config.replacen("sort = \"date\"\n", "sort = \"date\"\npaginate = 10\n", 1),
+    );
+    let named = |first: &str| {
+        for _ in 0..6 {
+            let run = site
+                .command(&["build"])
+                .env("RAYON_NUM_THREADS", "4")
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&run.stderr);
+            assert_eq!(run.status.code(), Some(2), "{stderr}");
+            assert!(stderr.contains(&format!("rendering {first}:")), "{stderr}");
+        }
+    };
+    // `content/apropos.md` is the first page by path.
+    named("apropos/index.html");
+    // With the pages right, the first list page of the first kind.
+    std::fs::remove_file(site.path("templates/page.html")).unwrap();
+    named("cas/index.html");
+}
