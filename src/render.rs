@@ -237,9 +237,9 @@ impl<'a> Renderer<'a> {
         };
         // Nothing is kept for a later render (a one-shot build): each page's text is
         // freed once the page is rendered, its last use, and the search index's chunks
-        // and postings are made as the pages come.
+        // are made as the pages come.
         let one_shot = self.sources.is_empty() && previous.iter().all(Option::is_none);
-        let streamed = self.streamed(select, one_shot);
+        let chunks = self.chunks(select, one_shot);
         previous.resize_with(self.site.pages.len(), || None);
         // The cards of the pages' relations and related pages, freed with the pages.
         let cards = Cards::new(self.theme, self.site.pages.len());
@@ -256,13 +256,8 @@ impl<'a> Renderer<'a> {
                 kept => {
                     let body = kept.map(|o| o.body);
                     let mut out = pages.render(self.theme, i, self.source(i), body, sink)?;
-                    let chunk = match (&streamed, out.search.as_mut()) {
-                        (Some((chunks, postings)), Some(doc)) => {
-                            postings.add(i, doc);
-                            chunks.add(i, doc)
-                        }
-                        _ => None,
-                    };
+                    let search = out.search.as_mut();
+                    let chunk = chunks.as_ref().zip(search).and_then(|(c, s)| c.add(i, s));
                     chunk.map_or(Ok(()), |(file, bytes)| put(&file, bytes))?;
                     if one_shot {
                         self.site.pages[i].source.text.release();
@@ -278,7 +273,7 @@ impl<'a> Renderer<'a> {
         // run in parallel, beside the search index.
         let (lists, index) = rayon::join(
             || self.lists(select, &put),
-            || self.search_index(select, &outs, streamed.map(|(_, p)| p), &put, sink),
+            || self.search_index(select, &outs, chunks.is_some(), &put, sink),
         );
         lists?;
         index?;
@@ -312,26 +307,19 @@ impl<'a> Renderer<'a> {
         lists.tags(self.theme, select, put)
     }
 
-    /// The search index's chunks and postings made while the pages render, when every
-    /// page renders now and nothing is kept for a later render (`one_shot`; see
-    /// [`search::Chunks`], [`search::Postings`]).
-    fn streamed(
-        &self,
-        select: &Select,
-        one_shot: bool,
-    ) -> Option<(search::Chunks, search::Postings)> {
+    /// The search index's chunks made while the pages render, when every page renders
+    /// now and nothing is kept for a later render (`one_shot`; see [`search::Chunks`]).
+    fn chunks(&self, select: &Select, one_shot: bool) -> Option<search::Chunks> {
         let all = select.search_index && select.pages.iter().all(|&s| s);
-        let docs = self.site.pages.len();
-        (all && one_shot).then(|| (search::Chunks::new(docs), search::Postings::new(docs)))
+        (all && one_shot).then(|| search::Chunks::new(self.site.pages.len()))
     }
 
-    /// The search index's files: from the postings `streamed` as the pages rendered, or
-    /// else from what each page left, with its chunks.
+    /// The search index's files; its chunks only when they were not `streamed`.
     fn search_index(
         &self,
         select: &Select,
         outs: &[PageOut],
-        streamed: Option<search::Postings>,
+        streamed: bool,
         put: &Put<'_>,
         sink: &dyn Sink,
     ) -> Result<(), Error> {
@@ -341,7 +329,7 @@ impl<'a> Renderer<'a> {
         let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
         let shard_above = self.site.config.search.shard_above;
         let index = index.as_mut();
-        write_search_index(outs.iter(), index, shard_above, streamed, put, sink)
+        write_search_index(outs.iter(), index, shard_above, !streamed, put, sink)
     }
 
     fn home(&self, select: &Select, outs: &[PageOut], put: &Put<'_>) -> Result<(), Error> {
@@ -408,29 +396,25 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// Writes the search index into `sink` through `put`: from the `postings` made as the
-/// pages rendered (their chunks were made then too), or else from what rendering left of
-/// each page (`outs`, in page order), with its chunks; `index` as in
+/// Writes the search index of the pages that rendering left (`outs`, in page order) into
+/// `sink` through `put`, with its chunks when `chunks`; `index` as in
 /// [`Renderer::with_index`].
 fn write_search_index<'o>(
     outs: impl Iterator<Item = &'o PageOut>,
     index: Option<&mut search::Index>,
     shard_above: usize,
-    postings: Option<search::Postings>,
+    chunks: bool,
     put: &Put<'_>,
     sink: &dyn Sink,
 ) -> Result<(), Error> {
+    let docs: Vec<&search::IndexedDoc> = outs.filter_map(|o| o.search.as_ref()).collect();
     let put = |file: String, bytes| put(&file, bytes);
     let kept = |file: &str| sink.kept(file);
     let out = search::Out {
         put: &put,
         kept: &kept,
     };
-    if let Some(postings) = postings {
-        return search::write_postings(postings, shard_above, &out);
-    }
-    let docs: Vec<&search::IndexedDoc> = outs.filter_map(|o| o.search.as_ref()).collect();
-    search::write_index(index, &docs, shard_above, true, &out)
+    search::write_index(index, &docs, shard_above, chunks, &out)
 }
 
 /// Writes the search index alone into `sink`, after a render that left it for later:
@@ -448,6 +432,6 @@ pub fn search_index_alone(
         sink.put(file, &bytes)
     };
     let outs = outs.iter().flatten();
-    write_search_index(outs, Some(index), shard_above, None, &put, sink)?;
+    write_search_index(outs, Some(index), shard_above, true, &put, sink)?;
     Ok(files.into_inner())
 }

@@ -17,12 +17,10 @@ use crate::slug::fold;
 
 mod files;
 mod index;
-mod postings;
 mod record;
 mod vocabulary;
-pub use files::{Chunks, Out, Put, SHARD_ABOVE, SHARD_DIR, write_index, write_postings};
+pub use files::{Chunks, Out, Put, SHARD_ABOVE, SHARD_DIR, write_index};
 pub use index::Index;
-pub use postings::Postings;
 
 /// One document to index.
 pub struct Doc<'a> {

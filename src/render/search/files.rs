@@ -22,7 +22,6 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use super::index::{Changes, Index};
-use super::postings::Postings;
 use super::{IndexedDoc, WordMap};
 
 /// The directory of the index's shards.
@@ -87,19 +86,6 @@ pub fn write_index<E: Send>(
             let (file, bytes) = chunk_file(k, &records);
             (out.put)(file, bytes)
         })
-}
-
-/// Writes the manifest and term shards of the `postings` made as the pages rendered
-/// (their chunks were made then too, by [`Chunks`]) into `out`.
-pub fn write_postings<E: Send>(
-    postings: Postings,
-    shard_above: usize,
-    out: &Out<'_, E>,
-) -> Result<(), E> {
-    let docs = postings.docs();
-    let mut index = postings.into_index();
-    let changes = index.made(docs);
-    write_terms(&mut index, &changes, shard_above, out)
 }
 
 /// The document chunks of a render that keeps nothing afterwards (a build, `check`),

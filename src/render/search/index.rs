@@ -7,8 +7,6 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use rayon::prelude::*;
-
 use super::{IndexedDoc, WordMap};
 
 /// A number no other [`IndexedDoc`] gets: an index knows a document it indexed by it,
@@ -35,9 +33,6 @@ pub struct Index {
     /// The term shards last written: each key with its terms' numbers.
     pub(super) shards: WordMap<String, Vec<u32>>,
 }
-
-/// A term with its postings, (document, weight) by document.
-pub(super) type TermPostings = (Box<str>, Vec<(u32, u32)>);
 
 struct Term {
     text: Box<str>,
@@ -114,44 +109,6 @@ impl Index {
             terms: dirty,
             docs: changed,
             before,
-        }
-    }
-
-    /// The index of postings made elsewhere ([`super::Postings`]): each term with its
-    /// postings, sorted by document, as [`Index::update`] would have made them from the
-    /// documents in order. It does not track documents.
-    pub(super) fn from_postings(mut postings: Vec<TermPostings>) -> Self {
-        postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let terms: Vec<Term> = postings
-            .into_par_iter()
-            .map(|(text, list)| Term {
-                size: list_size(&list),
-                listed: !list.is_empty(),
-                text,
-                list,
-            })
-            .collect();
-        let ids = (terms.iter().enumerate())
-            .map(|(t, term)| (term.text.clone(), t as u32))
-            .collect();
-        let order = (0..terms.len() as u32)
-            .filter(|&t| terms[t as usize].listed)
-            .collect();
-        Index {
-            ids,
-            terms,
-            order,
-            ..Index::default()
-        }
-    }
-
-    /// What making the index of `docs` documents from nothing changed: every term, every
-    /// document.
-    pub(super) fn made(&self, docs: usize) -> Changes {
-        Changes {
-            terms: vec![true; self.terms.len()],
-            docs: vec![true; docs],
-            before: 0,
         }
     }
 
