@@ -133,7 +133,11 @@ impl<'t> Cards<'t> {
             .unwrap_or_else(|e| e.into_inner())
             .push(context);
         match rendered {
-            Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+            // Tera writes only `str`s: the check passes, and the bytes are not copied.
+            Ok(bytes) => Some(
+                String::from_utf8(bytes)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            ),
             Err(e) => {
                 let mut error = self.error.lock().unwrap_or_else(|e| e.into_inner());
                 error.get_or_insert(e);
