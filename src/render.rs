@@ -20,6 +20,7 @@ pub mod map;
 mod ordered;
 pub mod outputs;
 mod pages;
+mod partials;
 pub mod print;
 pub mod search;
 mod theme;

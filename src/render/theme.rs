@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use tera::{Context, Tera};
 
 use super::i18n;
+use super::partials::Partials;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Error, LineIndex};
 
@@ -42,6 +43,8 @@ pub struct Theme {
     /// Contexts holding only the strings (`t`, `search_strings`), one per thread that
     /// renders, taken for a render and given back (see [`Theme::render`]).
     contexts: std::sync::Mutex<Vec<Context>>,
+    /// The templates of `partials/`, rendered once per distinct `site`.
+    pub(super) partials: Partials,
 }
 
 /// Loads the theme named in the configuration, with the site's overrides.
@@ -114,12 +117,14 @@ pub fn theme(config: &Config) -> Result<Theme, Error> {
         .into_iter()
         .map(|(name, (path, _))| (name, relative(&config.root, &path)))
         .collect();
+    let partials = Partials::new(&tera);
     Ok(Theme {
         tera,
         strings,
         statics,
         files,
         contexts: std::sync::Mutex::default(),
+        partials,
     })
 }
 
@@ -240,10 +245,11 @@ impl Theme {
         file: &str,
     ) -> Result<Vec<u8>, Error> {
         let error = |e: &tera::Error| self.error(template, file, e);
-        let view = match serde_json::to_value(context).map_err(|e| error(&e.into()))? {
+        let mut view = match serde_json::to_value(context).map_err(|e| error(&e.into()))? {
             serde_json::Value::Object(map) => map,
             _ => return Err(error(&tera::Error::msg("a view is an object"))),
         };
+        self.add_partials(&mut view, file)?;
         let mut context = self.strings_context();
         // Moved into a context that already holds the strings and taken out after: cloning
         // or serializing the 77 strings of `t` for every file was 4 to 5% of a build.

@@ -23,6 +23,7 @@ mod new;
 mod offline;
 mod outputs;
 mod paginate;
+mod partials;
 mod print;
 mod properties;
 mod publish;
