@@ -9,6 +9,12 @@ use archipel::diag::{self, Diagnostic, Error, Format, Lang, tr};
 use archipel::{build, render};
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// mimalloc rather than the system's allocator: a build allocates and frees millions of
+/// small strings and maps across its threads, and glibc's malloc was an eighth of a
+/// 10,000-page build's samples (benches/README.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A static knowledge-base site generator.
 #[derive(Parser)]
 #[command(name = "archipel", version, about, propagate_version = true)]
