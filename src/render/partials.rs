@@ -140,3 +140,47 @@ fn with_help(diag: crate::diag::Diagnostic) -> crate::diag::Diagnostic {
         None => diag.help(crate::t!("template.partial.help")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::views::Linker;
+
+    /// What the partials of output `file` of `site` see, with `kind` current.
+    fn seen(site: &crate::model::Site, file: &str, kind: Option<usize>) -> Value {
+        let l = Linker {
+            site,
+            from: file,
+            offline: false,
+            cards: None,
+        };
+        let mut view = serde_json::to_value(l.site_view(kind, true)).unwrap();
+        view.as_object_mut().unwrap().remove(UNSEEN);
+        view
+    }
+
+    #[test]
+    fn pages_of_one_kind_and_depth_share_their_partials() {
+        let pages = [
+            ("a", "title = \"A\"".to_owned()),
+            ("b", "title = \"B\"".to_owned()),
+        ];
+        let (mut site, _) = crate::links::test_site(&pages, &[]);
+        // Online with a base URL, where each page has its own canonical address.
+        site.config.site.base_url = "https://exemple.org/".into();
+        // A field of `site` that differs from page to page would make the partials
+        // render once per page: it must be one they do not see (`UNSEEN`).
+        assert_eq!(
+            seen(&site, "k/a/index.html", Some(0)),
+            seen(&site, "k/b/index.html", Some(0))
+        );
+        assert_ne!(
+            seen(&site, "k/a/index.html", Some(0)),
+            seen(&site, "k/a/index.html", None)
+        );
+        assert_ne!(
+            seen(&site, "k/a/index.html", Some(0)),
+            seen(&site, "k/index.html", Some(0))
+        );
+    }
+}
