@@ -81,37 +81,51 @@ pub struct Scan {
 }
 
 /// Scans a body for its relative links, its links to its own headings and its heading ids.
+/// One pass over the parser's events: a heading's text is gathered as its events go by.
 pub fn scan(body: &str) -> Scan {
-    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, options())
-        .into_offset_iter()
-        .collect();
     let mut out = Scan::default();
     let mut ids = HeadingIds::default();
-    for (i, (event, range)) in events.iter().enumerate() {
+    // The heading being read: its explicit id, its range and its text so far.
+    let mut heading: Option<(Option<CowStr<'_>>, Range<usize>, String)> = None;
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let (dest, image) = match event {
             Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
             Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
             Event::Start(Tag::Heading { id, .. }) => {
-                let end = heading_end(&events[i..], |(e, _)| e);
-                let text = plain(events[i + 1..i + end].iter().map(|(e, _)| e));
-                if let Some(explicit) = id.as_deref().filter(|id| ids.used.contains(*id)) {
-                    out.duplicates.push((explicit.to_string(), range.clone()));
+                heading = Some((id, range, String::new()));
+                continue;
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, text)) = &mut heading {
+                    text.push_str(&t);
                 }
-                out.ids.push(ids.assign(id.as_deref(), &text));
+                continue;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((id, range, text)) = heading.take() {
+                    if let Some(explicit) = id.as_deref().filter(|id| ids.used.contains(*id)) {
+                        out.duplicates.push((explicit.to_string(), range));
+                    }
+                    out.ids.push(ids.assign(id.as_deref(), text.trim()));
+                }
                 continue;
             }
             _ => continue,
         };
-        let link = BodyLink {
-            dest: dest.to_string(),
-            range: range.clone(),
-            image,
-        };
-        if relative_target(dest).is_some() || scheme(dest).is_some_and(|s| !known_scheme(s)) {
-            out.links.push(link);
+        let list = if relative_target(&dest).is_some()
+            || scheme(&dest).is_some_and(|s| !known_scheme(s))
+        {
+            &mut out.links
         } else if dest.starts_with('#') && !image {
-            out.fragments.push(link);
-        }
+            &mut out.fragments
+        } else {
+            continue;
+        };
+        list.push(BodyLink {
+            dest: dest.to_string(),
+            range,
+            image,
+        });
     }
     out
 }
@@ -571,5 +585,21 @@ mod tests {
                 "coopération"
             ]
         );
+    }
+
+    #[test]
+    fn the_scan_reads_headings_with_markup_links_and_repeated_ids() {
+        let body = "## Un *beau* [lien](a.md) `x`\n\n## B {#x}\n\n## C {#x}\n\n\
+                    [f](#x) [g](https://e.org) [h](zz:y)\n";
+        let s = scan(body);
+        assert_eq!(s.ids, ["un-beau-lien-x", "x", "x-2"]);
+        assert_eq!(s.duplicates.len(), 1);
+        assert_eq!(s.duplicates[0].0, "x");
+        assert_eq!(body[s.duplicates[0].1.clone()].trim_end(), "## C {#x}");
+        let dests: Vec<&str> = s.links.iter().map(|l| l.dest.as_str()).collect();
+        assert_eq!(dests, ["a.md", "zz:y"]);
+        assert_eq!(&body[s.links[0].range.clone()], "[lien](a.md)");
+        assert_eq!(s.fragments.len(), 1);
+        assert_eq!(&body[s.fragments[0].range.clone()], "[f](#x)");
     }
 }
