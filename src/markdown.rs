@@ -10,6 +10,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use crate::slug::slugify;
 
 mod raw_html;
+mod render;
 pub use raw_html::{Change as RawHtmlChange, Policy as RawHtml};
 
 fn options() -> Options {
@@ -170,14 +171,6 @@ impl HeadingIds<'_> {
     }
 }
 
-/// The index, in `events`, of the end of the heading that starts it.
-fn heading_end<T>(events: &[T], event: impl Fn(&T) -> &Event<'_>) -> usize {
-    events
-        .iter()
-        .position(|e| matches!(event(e), Event::End(TagEnd::Heading(_))))
-        .unwrap_or(events.len())
-}
-
 /// One heading of a body, for the table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Heading {
@@ -255,7 +248,7 @@ pub fn to_html_scanned(
     rewrite: &dyn Fn(&str) -> Option<Rewrite>,
     policy: RawHtml,
 ) -> Rendered {
-    render(body, ids, rewrite, policy, Nesting::default())
+    render::render(body, ids, rewrite, policy, Nesting::default())
 }
 
 /// Renders a body as [`to_html`] does, nested as `nesting` says.
@@ -265,137 +258,7 @@ pub fn to_html_nested(
     policy: RawHtml,
     nesting: Nesting<'_>,
 ) -> Rendered {
-    render(body, &[], rewrite, policy, nesting)
-}
-
-/// [`to_html_nested`], with the heading ids of [`to_html_scanned`].
-fn render(
-    body: &str,
-    ids: &[String],
-    rewrite: &dyn Fn(&str) -> Option<Rewrite>,
-    policy: RawHtml,
-    nesting: Nesting<'_>,
-) -> Rendered {
-    let mut events: Vec<Event<'_>> = Parser::new_ext(body, options()).collect();
-    rewrite_links(&mut events, rewrite, policy, nesting);
-    let mut rendered = Rendered::default();
-    let headings = events
-        .iter()
-        .filter(|e| matches!(e, Event::Start(Tag::Heading { .. })))
-        .count();
-    let known: &[String] = if ids.len() == headings { ids } else { &[] };
-    let mut ids = HeadingIds {
-        used: HashSet::new(),
-        known: known.iter(),
-    };
-    let mut i = 0;
-    while i < events.len() {
-        match &mut events[i] {
-            Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) => {
-                *label = CowStr::from(nesting.id(label));
-            }
-            Event::End(TagEnd::Heading(level)) => {
-                *level = shifted(*level, nesting.shift);
-                let at = rendered.text.len();
-                if let Some(span) = rendered.heading_spans.last_mut() {
-                    span.end = at;
-                }
-                rendered.text.push(' ');
-            }
-            Event::Start(Tag::Heading { level, .. }) => {
-                *level = shifted(*level, nesting.shift);
-                let level = heading_level(*level);
-                let end = i + heading_end(&events[i..], |e| e);
-                let text = plain(events[i + 1..end].iter());
-                let Event::Start(Tag::Heading { id, .. }) = &mut events[i] else {
-                    unreachable!()
-                };
-                let unique = nesting.id(&ids.next(id.as_deref(), &text));
-                *id = Some(CowStr::from(unique.clone()));
-                // Named after its heading, so that a screen reader says where it leads;
-                // explicit ids are written as they are, so they are escaped like the label.
-                let mut label = String::new();
-                pulldown_cmark_escape::escape_html(&mut label, &text).expect("writing a String");
-                let mut href = String::new();
-                pulldown_cmark_escape::escape_html(&mut href, &unique).expect("writing a String");
-                let anchor =
-                    format!(r##" <a class="anchor" href="#{href}" aria-label="{label}">#</a>"##);
-                events.insert(end, Event::InlineHtml(CowStr::from(anchor)));
-                rendered.headings.push(Heading {
-                    level,
-                    id: unique,
-                    text,
-                });
-                let at = rendered.text.len();
-                rendered.heading_spans.push(at..at);
-            }
-            Event::Text(t) | Event::Code(t) => {
-                rendered.text.push_str(t);
-            }
-            // Blocks separate words: without a space, the last word of a list item and
-            // the first of its nested list would become one search term (#5).
-            Event::SoftBreak | Event::HardBreak | Event::Rule => rendered.text.push(' '),
-            Event::Start(tag) if !is_inline(tag) => rendered.text.push(' '),
-            Event::End(end) if !is_inline_end(end) => rendered.text.push(' '),
-            _ => {}
-        }
-        i += 1;
-    }
-    // After the text and the headings were read, so that search and the table of contents
-    // keep the words inside raw HTML.
-    raw_html::apply(&mut events, policy);
-    pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
-    rendered
-}
-
-/// Rewrites relative links and images as `rewrite` says, in-page `#fragment` links as
-/// `nesting` says, and takes the link off `javascript:` URLs unless raw HTML is allowed.
-fn rewrite_links(
-    events: &mut [Event<'_>],
-    rewrite: &dyn Fn(&str) -> Option<Rewrite>,
-    policy: RawHtml,
-    nesting: Nesting<'_>,
-) {
-    for i in 0..events.len() {
-        match &mut events[i] {
-            Event::Start(Tag::Link { dest_url, .. })
-                if policy != RawHtml::Allow && raw_html::runs_script(dest_url) =>
-            {
-                unlink(events, i);
-            }
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                match relative_target(dest_url).and_then(|_| rewrite(dest_url)) {
-                    Some(Rewrite::To(url)) => *dest_url = CowStr::from(url),
-                    Some(Rewrite::Text) => unlink(events, i),
-                    None => {
-                        if let Some(fragment) = dest_url.strip_prefix('#') {
-                            *dest_url = CowStr::from(format!("#{}", nesting.id(fragment)));
-                        }
-                    }
-                }
-            }
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                if let Some(Rewrite::To(url)) =
-                    relative_target(dest_url).and_then(|_| rewrite(dest_url))
-                {
-                    *dest_url = CowStr::from(url);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// Removes the link that starts at `events[start]`, keeping what it holds. Links do not
-/// nest, so it ends at the next link end.
-fn unlink(events: &mut [Event<'_>], start: usize) {
-    let end = events[start..]
-        .iter()
-        .position(|e| matches!(e, Event::End(TagEnd::Link)))
-        .map(|p| start + p);
-    for i in std::iter::once(start).chain(end) {
-        events[i] = Event::Text(CowStr::Borrowed(""));
-    }
+    render::render(body, &[], rewrite, policy, nesting)
 }
 
 fn is_inline(tag: &Tag<'_>) -> bool {
@@ -496,6 +359,9 @@ mod tests {
         );
         // Not one per heading: made again.
         let r = to_html_scanned(body, &given[..3], &none, RawHtml::Sanitize);
+        assert_eq!(r, to_html(body, &none, RawHtml::Sanitize));
+        let more: Vec<String> = ["a", "b", "c", "d", "e"].map(String::from).into();
+        let r = to_html_scanned(body, &more, &none, RawHtml::Sanitize);
         assert_eq!(r, to_html(body, &none, RawHtml::Sanitize));
     }
 
