@@ -284,11 +284,13 @@ fn draft_link(path: &Path, id: &str) -> Diagnostic {
 }
 
 /// Whether the relative link `dest`, in the file `from` (relative to `content/`), leads
-/// to a draft that `site` leaves out: such links are rendered as plain text.
+/// to a draft that `site` leaves out: such links are rendered as plain text. Asked of
+/// every link a page renders, so a site without such drafts is spared the path join.
 pub fn leads_to_draft(site: &Site, from: &str, dest: &str) -> bool {
-    relative_target(dest)
-        .and_then(|(target, _)| join(from, target))
-        .is_some_and(|p| p.ends_with(".md") && site.is_draft(id_of(&p)))
+    !site.unpublished().drafts.is_empty()
+        && relative_target(dest)
+            .and_then(|(target, _)| join(from, target))
+            .is_some_and(|p| p.ends_with(".md") && site.is_draft(id_of(&p)))
 }
 
 /// A link with a scheme that archipel does not publish as it is (see
