@@ -205,6 +205,13 @@ pub enum Rewrite {
     Text,
 }
 
+/// Whether `body` may hold raw HTML: every piece of it starts with a `<`, which most
+/// bodies lack. Asked of every body by the link stage and by the render, so searched
+/// with SIMD (the standard library's search for a byte reads a word at a time).
+pub fn may_hold_html(body: &str) -> bool {
+    memchr::memchr(b'<', body.as_bytes()).is_some()
+}
+
 /// Each piece of raw HTML in `body` that `policy` removes or escapes, in order.
 pub fn raw_html_changes(body: &str, policy: RawHtml) -> Vec<RawHtmlChange> {
     let events: Vec<_> = Parser::new_ext(body, options())

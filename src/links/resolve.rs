@@ -256,7 +256,7 @@ fn raw_html(
     diags: &mut Vec<Diagnostic>,
 ) {
     // Most pages hold no HTML at all: spare them a second parse.
-    if policy == RawHtml::Allow || !body.contains('<') {
+    if policy == RawHtml::Allow || !markdown::may_hold_html(body) {
         return;
     }
     for change in markdown::raw_html_changes(body, policy) {

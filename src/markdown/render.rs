@@ -40,7 +40,7 @@ pub(super) fn render(
     // inline HTML, into text (as it did before this pass streamed).
     let whole = match policy {
         RawHtml::Allow => false,
-        RawHtml::Sanitize => body.contains('<'),
+        RawHtml::Sanitize => super::may_hold_html(body),
         RawHtml::Escape => true,
     };
     if whole {
