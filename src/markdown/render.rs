@@ -80,14 +80,13 @@ impl<'a> Iterator for Pass<'a, '_> {
         if let Some(event) = self.ready.pop_front() {
             return Some(event);
         }
-        let event = self.events.next()?;
-        Some(match self.link(event) {
-            event @ Event::Start(Tag::Heading { .. }) => self.heading(event),
-            mut event => {
-                self.read(&mut event);
-                event
-            }
-        })
+        let mut event = self.events.next()?;
+        self.link(&mut event);
+        if matches!(event, Event::Start(Tag::Heading { .. })) {
+            return Some(self.heading(event));
+        }
+        read(&mut self.out, self.nesting, &mut event);
+        Some(event)
     }
 }
 
@@ -106,8 +105,8 @@ impl<'a> Pass<'a, '_> {
         };
         let level = shifted(level, self.nesting.shift);
         let mut end = None;
-        while let Some(event) = self.events.next() {
-            let event = self.link(event);
+        while let Some(mut event) = self.events.next() {
+            self.link(&mut event);
             if matches!(event, Event::End(TagEnd::Heading(_))) {
                 end = Some(event);
                 break;
@@ -147,15 +146,11 @@ impl<'a> Pass<'a, '_> {
         })
     }
 
-    fn read(&mut self, event: &mut Event<'a>) {
-        read(&mut self.out, self.nesting, event);
-    }
-
-    /// `event`, with its link rewritten as `rewrite` says, in-page `#fragment` links as
-    /// `nesting` says, and the link taken off `javascript:` URLs unless raw HTML is
-    /// allowed. A link taken off leaves empty text at its start and end.
-    fn link(&mut self, mut event: Event<'a>) -> Event<'a> {
-        let unlink = match &mut event {
+    /// Rewrites `event`'s link as `rewrite` says, an in-page `#fragment` link as `nesting`
+    /// says, and takes the link off `javascript:` URLs unless raw HTML is allowed. A link
+    /// taken off leaves empty text at its start and end.
+    fn link(&mut self, event: &mut Event<'a>) {
+        let unlink = match event {
             Event::Start(Tag::Link { dest_url, .. })
                 if self.policy != RawHtml::Allow && raw_html::runs_script(dest_url) =>
             {
@@ -164,7 +159,7 @@ impl<'a> Pass<'a, '_> {
             Event::Start(Tag::Link { dest_url, .. }) => {
                 match relative_target(dest_url).and_then(|_| (self.rewrite)(dest_url)) {
                     Some(Rewrite::To(url)) => *dest_url = CowStr::from(url),
-                    Some(Rewrite::Text) => return self.unlink(),
+                    Some(Rewrite::Text) => return self.unlink(event),
                     None => {
                         if let Some(fragment) = dest_url.strip_prefix('#') {
                             *dest_url = CowStr::from(format!("#{}", self.nesting.id(fragment)));
@@ -184,16 +179,19 @@ impl<'a> Pass<'a, '_> {
             // Links do not nest: the next link end is that of the link taken off.
             Event::End(TagEnd::Link) if self.unlinking => {
                 self.unlinking = false;
-                return Event::Text(CowStr::Borrowed(""));
+                *event = Event::Text(CowStr::Borrowed(""));
+                false
             }
             _ => false,
         };
-        if unlink { self.unlink() } else { event }
+        if unlink {
+            self.unlink(event);
+        }
     }
 
-    fn unlink(&mut self) -> Event<'a> {
+    fn unlink(&mut self, event: &mut Event<'a>) {
         self.unlinking = true;
-        Event::Text(CowStr::Borrowed(""))
+        *event = Event::Text(CowStr::Borrowed(""));
     }
 }
 
