@@ -318,7 +318,11 @@ fn scheme_link(path: &Path, scheme: &str, dest: &str) -> Diagnostic {
 /// to, with `%XX` escapes decoded (`mon%20image.svg`); a `target` that starts with `/`
 /// is read from `content/`. `None` when it climbs out of `content/`.
 pub fn join(from: &str, target: &str) -> Option<String> {
-    let decoded = crate::render::url::percent_decode(target);
+    // Without a `%` there is nothing to decode (and no copy to make).
+    let decoded = target
+        .contains('%')
+        .then(|| crate::render::url::percent_decode(target))
+        .flatten();
     let target = decoded.as_deref().unwrap_or(target);
     let mut parts: Vec<&str> = from.split('/').collect();
     parts.pop();
