@@ -123,7 +123,7 @@ pub fn scan(body: &str) -> Scan {
             continue;
         };
         list.push(BodyLink {
-            dest: dest.to_string(),
+            dest: dest.into_string(),
             range,
             image,
         });

@@ -117,11 +117,12 @@ impl<'a> Pass<'a, '_> {
         let unique = self.nesting.id(&self.ids.next(id.as_deref(), &text));
         // Named after its heading, so that a screen reader says where it leads;
         // explicit ids are written as they are, so they are escaped like the label.
-        let mut label = String::new();
-        pulldown_cmark_escape::escape_html(&mut label, &text).expect("writing a String");
-        let mut href = String::new();
-        pulldown_cmark_escape::escape_html(&mut href, &unique).expect("writing a String");
-        let anchor = format!(r##" <a class="anchor" href="#{href}" aria-label="{label}">#</a>"##);
+        let mut anchor = String::with_capacity(64 + unique.len() + text.len());
+        anchor.push_str(r##" <a class="anchor" href="#"##);
+        pulldown_cmark_escape::escape_html(&mut anchor, &unique).expect("writing a String");
+        anchor.push_str(r#"" aria-label=""#);
+        pulldown_cmark_escape::escape_html(&mut anchor, &text).expect("writing a String");
+        anchor.push_str(r#"">#</a>"#);
         let at = self.out.text.len();
         self.out.heading_spans.push(at..at);
         for event in self.ready.iter_mut() {
@@ -149,6 +150,7 @@ impl<'a> Pass<'a, '_> {
     /// Rewrites `event`'s link as `rewrite` says, an in-page `#fragment` link as `nesting`
     /// says, and takes the link off `javascript:` URLs unless raw HTML is allowed. A link
     /// taken off leaves empty text at its start and end.
+    #[inline]
     fn link(&mut self, event: &mut Event<'a>) {
         let unlink = match event {
             Event::Start(Tag::Link { dest_url, .. })
@@ -197,6 +199,7 @@ impl<'a> Pass<'a, '_> {
 
 /// Reads `event` (not a heading's start) into `out`'s text and heading spans, and gives
 /// its footnote labels their prefix and its heading end its level.
+#[inline]
 fn read(out: &mut Rendered, nesting: Nesting<'_>, event: &mut Event<'_>) {
     match event {
         Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) => {
