@@ -142,30 +142,26 @@ fn html_of(events: &[Event<'_>]) -> String {
     html
 }
 
-/// Applies `policy` to the raw HTML of a body's events, after links were rewritten.
-pub(super) fn apply(events: &mut Vec<Event<'_>>, policy: Policy) {
-    match policy {
-        Policy::Allow => {}
-        Policy::Escape => {
-            for event in events.iter_mut() {
-                if let Event::Html(html) | Event::InlineHtml(html) = event {
-                    *event = Event::Text(std::mem::replace(html, CowStr::Borrowed("")));
-                }
-            }
-        }
-        Policy::Sanitize => {
-            // From the last run back, so that earlier indexes stay valid.
-            for run in runs(events, true).into_iter().rev() {
-                let clean = STRICT.clean(&html_of(&events[run.clone()])).to_string();
-                let block = matches!(events[run.start], Event::Html(_));
-                let replacement = if block {
-                    Event::Html(clean.into())
-                } else {
-                    Event::InlineHtml(clean.into())
-                };
-                events.splice(run, [replacement]);
-            }
-        }
+/// Sanitizes the raw HTML of a body's events, after links were rewritten: each run of
+/// raw HTML pieces is cleaned as one.
+pub(super) fn sanitize(events: &mut Vec<Event<'_>>) {
+    // From the last run back, so that earlier indexes stay valid.
+    for run in runs(events, true).into_iter().rev() {
+        let clean = STRICT.clean(&html_of(&events[run.clone()])).to_string();
+        let block = matches!(events[run.start], Event::Html(_));
+        let replacement = if block {
+            Event::Html(clean.into())
+        } else {
+            Event::InlineHtml(clean.into())
+        };
+        events.splice(run, [replacement]);
+    }
+}
+
+/// `event` as the `escape` policy shows it: raw HTML becomes text, shown as written.
+pub(super) fn escape(event: &mut Event<'_>) {
+    if let Event::Html(html) | Event::InlineHtml(html) = event {
+        *event = Event::Text(std::mem::replace(html, CowStr::Borrowed("")));
     }
 }
 

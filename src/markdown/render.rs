@@ -36,18 +36,14 @@ pub(super) fn render(
         out: Rendered::default(),
     };
     let mut html = String::new();
-    // Raw HTML needs a '<'; `escape` also turns the heading anchors, which are
-    // inline HTML, into text (as it did before this pass streamed).
-    let whole = match policy {
-        RawHtml::Allow => false,
-        RawHtml::Sanitize => super::may_hold_html(body),
-        RawHtml::Escape => true,
-    };
+    // Sanitizing needs runs of events, and raw HTML needs a '<'; `escape` turns each
+    // piece into text as it passes (not the heading anchors this pass adds).
+    let whole = policy == RawHtml::Sanitize && super::may_hold_html(body);
     if whole {
         let mut events: Vec<Event<'_>> = pass.by_ref().collect();
         // After the text and the headings were read, so that search and the table of
         // contents keep the words inside raw HTML.
-        raw_html::apply(&mut events, policy);
+        raw_html::sanitize(&mut events);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
     } else {
         pulldown_cmark::html::push_html(&mut html, pass.by_ref());
@@ -86,6 +82,7 @@ impl<'a> Iterator for Pass<'a, '_> {
             return Some(self.heading(event));
         }
         read(&mut self.out, self.nesting, &mut event);
+        escape(self.policy, &mut event);
         Some(event)
     }
 }
@@ -127,6 +124,7 @@ impl<'a> Pass<'a, '_> {
         self.out.heading_spans.push(at..at);
         for event in self.ready.iter_mut() {
             read(&mut self.out, self.nesting, event);
+            escape(self.policy, event);
         }
         self.ready
             .push_back(Event::InlineHtml(CowStr::from(anchor)));
@@ -194,6 +192,16 @@ impl<'a> Pass<'a, '_> {
     fn unlink(&mut self, event: &mut Event<'a>) {
         self.unlinking = true;
         *event = Event::Text(CowStr::Borrowed(""));
+    }
+}
+
+/// Turns `event`, if it is raw HTML, into text when `policy` is `escape`: once it was
+/// read, so that search and heading ids keep the words inside raw HTML; the anchors
+/// this pass adds to headings are never escaped.
+#[inline]
+fn escape(policy: RawHtml, event: &mut Event<'_>) {
+    if policy == RawHtml::Escape {
+        raw_html::escape(event);
     }
 }
 
@@ -313,5 +321,23 @@ mod tests {
         );
         let r = to_html("<i>z</i> w\n", &|_| None, RawHtml::Escape);
         assert_eq!(r.html, "<p>&lt;i&gt;z&lt;/i&gt; w</p>\n");
+    }
+
+    /// `escape` shows a heading's raw HTML as text, and its anchor stays a link: the
+    /// anchor is the engine's own HTML, not the author's.
+    #[test]
+    fn raw_html_in_a_heading_is_escaped_and_its_anchor_kept() {
+        let body = "## A <b>x</b>\n\nUn <i>mot</i>.\n";
+        let r = to_html(body, &|_| None, RawHtml::Escape);
+        assert_eq!(
+            r.html,
+            "<h2 id=\"a-x\">A &lt;b&gt;x&lt;/b&gt; <a class=\"anchor\" href=\"#a-x\" \
+             aria-label=\"A x\">#</a></h2>\n<p>Un &lt;i&gt;mot&lt;/i&gt;.</p>\n"
+        );
+        assert_eq!(r.headings[0].id, "a-x");
+        assert_eq!(
+            r.text.split_whitespace().collect::<Vec<_>>(),
+            ["A", "x", "Un", "mot."]
+        );
     }
 }

@@ -64,10 +64,23 @@ fn escape_shows_raw_html_as_text_and_allow_keeps_it() {
         "{}",
         run.stdout
     );
+    // A heading with raw HTML: its HTML is shown, its anchor (the engine's) stays a link.
+    let text = site.read("content/cas/second.md");
+    site.write(
+        "content/cas/second.md",
+        &format!("{text}\n## Le <i>vote</i>\n\nFin.\n"),
+    );
     site.run(&["build"]).expect(0);
     let page = site.read("public/cas/second/index.html");
     assert!(page.contains("&lt;script&gt;alert("), "{page}");
     assert!(page.contains("Un &lt;b&gt;mot&lt;/b&gt;"), "{page}");
+    assert!(
+        page.contains(
+            "<h2 id=\"le-vote\">Le &lt;i&gt;vote&lt;/i&gt; <a class=\"anchor\" href=\"#le-vote\""
+        ),
+        "{page}"
+    );
+    assert!(!page.contains("&lt;a class="), "{page}");
 
     site.write(
         "archipel.toml",
