@@ -165,6 +165,13 @@ impl Site {
         names(&self.unpublished.drafts, id)
     }
 
+    /// Whether the page id `id`, as a link's path gives it, is a draft left out of this
+    /// build: the id itself, never a bare slug (a published `x.md` is not a draft
+    /// `dir/x.md`).
+    pub fn leaves_out_draft(&self, id: &str) -> bool {
+        self.unpublished.drafts.contains(id)
+    }
+
     /// The pages this build leaves out, by id.
     pub fn unpublished(&self) -> &Unpublished {
         &self.unpublished

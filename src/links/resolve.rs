@@ -202,12 +202,13 @@ impl Resolver<'_> {
     /// errors, else an error with the nearest page as a relative path.
     fn broken_page_link(&mut self, inside: bool, id: &str, dest: &str, offset: usize) {
         let site = self.site;
-        if inside && site.is_draft(id) {
+        // A link's path names a page by its id, never by a bare slug as a reference may.
+        if inside && site.is_draft_id(id) {
             let d = draft_link(self.path(), id).at(&self.index, offset);
             self.diags.push(d);
             return;
         }
-        if inside && site.is_invalid(id) {
+        if inside && site.is_invalid_id(id) {
             return;
         }
         let help = crate::diag::suggest(id, site.pages().map(|(id, _)| id))
@@ -290,7 +291,7 @@ pub fn leads_to_draft(site: &Site, from: &str, dest: &str) -> bool {
     !site.unpublished().drafts.is_empty()
         && relative_target(dest)
             .and_then(|(target, _)| join(from, target))
-            .is_some_and(|p| p.ends_with(".md") && site.is_draft(id_of(&p)))
+            .is_some_and(|p| p.ends_with(".md") && site.leaves_out_draft(id_of(&p)))
 }
 
 /// A link with a scheme that archipel does not publish as it is (see

@@ -123,6 +123,21 @@ impl<'a> Targets<'a> {
     pub fn is_draft(&self, id: &str) -> bool {
         names(self.outline.drafts.iter().copied(), id)
     }
+
+    /// Whether the page id `id` (not a bare slug) is a file that failed validation.
+    pub fn is_invalid_id(&self, id: &str) -> bool {
+        has_id(&self.outline.invalid, id)
+    }
+
+    /// Whether the page id `id` (not a bare slug) is a draft left out of this build.
+    pub fn is_draft_id(&self, id: &str) -> bool {
+        has_id(&self.outline.drafts, id)
+    }
+}
+
+/// Whether `ids`, sorted, hold `id`.
+fn has_id(ids: &[&String], id: &str) -> bool {
+    ids.binary_search_by(|i| i.as_str().cmp(id)).is_ok()
 }
 
 #[cfg(test)]

@@ -154,3 +154,45 @@ fn a_reference_to_a_draft_is_dropped_from_the_page() {
     // `methods = ["methodes/ecoute"]` was its only reference: no section left.
     assert!(!premier.contains("ref-methods"), "{premier}");
 }
+
+/// A link's path names a page by its id: `ecoute.md` at the top of `content/` is not the
+/// draft `methodes/ecoute.md`, as a bare slug in a reference would be. Missing, it is a
+/// broken link (not a link to a draft); published, a link to it.
+#[test]
+fn a_link_to_a_page_named_like_a_draft_elsewhere_is_not_a_draft_link() {
+    let site = with_draft();
+    let about = site.read("content/apropos.md");
+    site.write(
+        "content/apropos.md",
+        &format!("{about}\nVoir [la page publiée](ecoute.md).\n"),
+    );
+    let run = site.run(&["build"]).expect(1);
+    let broken: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("error[broken-link]"))
+        .collect();
+    assert_eq!(broken.len(), 1, "{}", run.stderr);
+    assert!(
+        broken[0].starts_with("content/apropos.md:7:"),
+        "{}",
+        run.stderr
+    );
+
+    site.write(
+        "content/ecoute.md",
+        "+++\ntitle = \"Écoute publiée\"\n+++\n\nUne page publiée.\n",
+    );
+    let run = site.run(&["build"]).expect(0);
+    let draft_links = run.stderr.matches("warning[draft-link]").count();
+    assert_eq!(
+        draft_links, 4,
+        "only the links to the draft: {}",
+        run.stderr
+    );
+    let page = site.read("public/apropos/index.html");
+    assert!(
+        page.contains("<a href=\"../ecoute/\">la page publiée</a>"),
+        "{page}"
+    );
+}
