@@ -18,6 +18,7 @@ use crate::slug::fold;
 mod files;
 mod index;
 mod record;
+mod scan;
 mod vocabulary;
 pub use files::{Chunks, Out, Put, SHARD_ABOVE, SHARD_DIR, write_index};
 pub use index::Index;
@@ -120,72 +121,10 @@ fn is_stop_word(word: &str) -> bool {
 }
 
 /// The words of a text: its maximal runs of alphanumeric characters, as
-/// `split(|c| !c.is_alphanumeric())` gives them less the empty ones, but deciding ASCII
-/// bytes by a table and the accented letters of French without decoding characters: this
-/// loop runs over every byte of every page, and was most of the time of indexing.
+/// `split(|c| !c.is_alphanumeric())` gives them less the empty ones (see [`scan`]).
 fn words(text: &str) -> impl Iterator<Item = &str> {
-    let bytes = text.as_bytes();
-    // Whether the character beyond ASCII at `i` is alphanumeric, and its length in bytes.
-    let at = move |i: usize| match bytes[i] {
-        // U+00C0 to U+00FF are letters but for `×` and `÷`; U+0100 to U+017F all are.
-        0xc3 => (!matches!(bytes.get(i + 1), Some(0x97 | 0xb7)), 2),
-        0xc4 | 0xc5 => (true, 2),
-        _ => text[i..]
-            .chars()
-            .next()
-            .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
-    };
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        loop {
-            let &b = bytes.get(i)?;
-            let (alnum, len) = match BYTE_CLASS[usize::from(b)] {
-                ALNUM => break,
-                SEPARATOR => (false, 1),
-                _ => at(i),
-            };
-            if alnum {
-                break;
-            }
-            i += len;
-        }
-        let start = i;
-        while let Some(&b) = bytes.get(i) {
-            let (alnum, len) = match BYTE_CLASS[usize::from(b)] {
-                ALNUM => (true, 1),
-                SEPARATOR => break,
-                _ => at(i),
-            };
-            if !alnum {
-                break;
-            }
-            i += len;
-        }
-        Some(&text[start..i])
-    })
+    scan::spans(text).map(move |span| &text[span])
 }
-
-/// An ASCII letter or digit, for [`words`].
-const ALNUM: u8 = 0;
-/// Another ASCII character.
-const SEPARATOR: u8 = 1;
-/// A byte of a character beyond ASCII, decided by decoding it.
-const OTHER: u8 = 2;
-
-/// The class of each byte, for [`words`].
-static BYTE_CLASS: [u8; 256] = {
-    let mut class = [OTHER; 256];
-    let mut b = 0;
-    while b < 0x80 {
-        class[b] = if (b as u8).is_ascii_alphanumeric() {
-            ALNUM
-        } else {
-            SEPARATOR
-        };
-        b += 1;
-    }
-    class
-};
 
 /// The terms of an already folded text, borrowed from it where possible.
 fn folded_terms(folded: &str) -> impl Iterator<Item = Cow<'_, str>> {

@@ -11,6 +11,7 @@
 
 use std::cell::RefCell;
 
+use super::scan::{pack, spans};
 use super::{BODY, BODY_CAP, WordMap, is_stop_word, stem_str, words};
 use crate::slug::fold;
 
@@ -71,14 +72,15 @@ impl Memo {
         self.page += 1;
         let mut weighed: Vec<Weighed> = Vec::with_capacity(256);
         for (text, weight) in texts {
-            for word in words(text) {
-                let known = match pack(word) {
+            for span in spans(text) {
+                let key = pack(text.as_bytes(), span.clone());
+                let known = match key {
                     Some(key) => self.short.get(&key),
-                    None => self.words.get(word),
+                    None => self.words.get(&text[span.clone()]),
                 };
                 let (start, len) = match known {
                     Some(&range) => range,
-                    None => self.learn(word),
+                    None => self.learn(&text[span], key),
                 };
                 for &number in &self.parts[start as usize..(start + len) as usize] {
                     let last = &mut self.last_use[number as usize];
@@ -112,8 +114,9 @@ impl Memo {
         (text, ends)
     }
 
-    /// Folds, splits, filters and stems a raw word not seen yet, numbering its new terms.
-    fn learn(&mut self, word: &str) -> (u32, u32) {
+    /// Folds, splits, filters and stems a raw word not seen yet (packed as `key` if it
+    /// is short), numbering its new terms.
+    fn learn(&mut self, word: &str, key: Option<u128>) -> (u32, u32) {
         let start = self.parts.len() as u32;
         let folded = fold(word);
         for part in words(&folded).filter(|w| w.len() >= 2 && !is_stop_word(w)) {
@@ -131,22 +134,12 @@ impl Memo {
             self.parts.push(number);
         }
         let range = (start, self.parts.len() as u32 - start);
-        match pack(word) {
+        match key {
             Some(key) => self.short.insert(key, range),
             None => self.words.insert(word.into(), range),
         };
         range
     }
-}
-
-/// The bytes of `word` in one number, if it has at most 16: its bytes then zeros. A word
-/// is a run of alphanumeric characters, which never holds a zero byte (UTF-8 puts none
-/// in a character but U+0000), so no two words pack to the same number.
-fn pack(word: &str) -> Option<u128> {
-    let bytes = word.as_bytes();
-    let mut packed = [0u8; 16];
-    packed.get_mut(..bytes.len())?.copy_from_slice(bytes);
-    Some(u128::from_le_bytes(packed))
 }
 
 #[cfg(test)]
@@ -178,7 +171,8 @@ mod tests {
         let text = "écologiquement conflictualites Réorganisations anticonstitution \
                     professionnalisme organisationnelles";
         for word in text.split(' ') {
-            assert_eq!(pack(word).is_some(), word.len() <= 16, "{word}");
+            let key = pack(word.as_bytes(), 0..word.len());
+            assert_eq!(key.is_some(), word.len() <= 16, "{word}");
         }
         let mut expected: Vec<String> = super::super::terms(text).collect();
         expected.dedup();
