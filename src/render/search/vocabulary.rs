@@ -26,15 +26,14 @@ thread_local! {
 /// The memo of one thread.
 #[derive(Default)]
 struct Memo {
-    /// Each raw word seen of at most 16 bytes, packed ([`pack`]) → the range of `parts`
-    /// holding the numbers of its terms (none for a stop word or a word too short; more
-    /// than one where folding splits it). Most words are that short: their key is in the
-    /// table itself, where a `Box<str>` sent every lookup to the word's bytes elsewhere in
-    /// memory (at 10,000 pages, comparing them was a third of the time of weighing).
-    short: WordMap<u128, (u32, u32)>,
+    /// Each raw word seen of at most 16 bytes, packed ([`pack`]) → what it gives. Most
+    /// words are that short: their key is in the table itself, where a `Box<str>` sent
+    /// every lookup to the word's bytes elsewhere in memory (at 10,000 pages, comparing
+    /// them was a third of the time of weighing).
+    short: WordMap<u128, Gives>,
     /// Likewise for the longer words.
-    words: WordMap<Box<str>, (u32, u32)>,
-    /// The term numbers of the raw words, laid end to end.
+    words: WordMap<Box<str>, Gives>,
+    /// The term numbers of the raw words that give several, laid end to end.
     parts: Vec<u32>,
     /// Each term's number, by its text.
     numbers: WordMap<Box<str>, u32>,
@@ -45,6 +44,18 @@ struct Memo {
     last_use: Vec<(u32, u32)>,
     /// The number of the page being weighed, from 1.
     page: u32,
+}
+
+/// The terms a raw word gives.
+#[derive(Clone, Copy)]
+enum Gives {
+    /// None: a stop word, or a word too short.
+    Nothing,
+    /// One, by its number: most words, read from the map's entry itself.
+    One(u32),
+    /// The terms numbered in this range of [`Memo::parts`], where folding splits the
+    /// word (`l’œuvre`).
+    Several(u32, u32),
 }
 
 /// One term of the page being weighed.
@@ -78,28 +89,20 @@ impl Memo {
                     Some(key) => self.short.get(&key),
                     None => self.words.get(&text[span.clone()]),
                 };
-                let (start, len) = match known {
-                    Some(&range) => range,
+                let gives = match known {
+                    Some(&gives) => gives,
                     None => self.learn(&text[span], key),
                 };
-                for &number in &self.parts[start as usize..(start + len) as usize] {
-                    let last = &mut self.last_use[number as usize];
-                    if last.0 != self.page {
-                        *last = (self.page, weighed.len() as u32);
-                        weighed.push(Weighed {
-                            number,
-                            weight: 0,
-                            body: 0,
-                        });
-                    }
-                    let entry = &mut weighed[last.1 as usize];
-                    if weight == BODY {
-                        if entry.body < BODY_CAP {
-                            entry.body += 1;
-                            entry.weight += BODY;
-                        }
-                    } else {
-                        entry.weight += weight;
+                let mut tally = |number| {
+                    tally(&mut self.last_use, self.page, &mut weighed, number, weight);
+                };
+                match gives {
+                    Gives::Nothing => {}
+                    Gives::One(number) => tally(number),
+                    Gives::Several(start, end) => {
+                        self.parts[start as usize..end as usize]
+                            .iter()
+                            .for_each(|&number| tally(number));
                     }
                 }
             }
@@ -116,7 +119,7 @@ impl Memo {
 
     /// Folds, splits, filters and stems a raw word not seen yet (packed as `key` if it
     /// is short), numbering its new terms.
-    fn learn(&mut self, word: &str, key: Option<u128>) -> (u32, u32) {
+    fn learn(&mut self, word: &str, key: Option<u128>) -> Gives {
         let start = self.parts.len() as u32;
         let folded = fold(word);
         for part in words(&folded).filter(|w| w.len() >= 2 && !is_stop_word(w)) {
@@ -133,12 +136,48 @@ impl Memo {
             };
             self.parts.push(number);
         }
-        let range = (start, self.parts.len() as u32 - start);
-        match key {
-            Some(key) => self.short.insert(key, range),
-            None => self.words.insert(word.into(), range),
+        let gives = match self.parts[start as usize..] {
+            [] => Gives::Nothing,
+            [number] => {
+                self.parts.truncate(start as usize);
+                Gives::One(number)
+            }
+            _ => Gives::Several(start, self.parts.len() as u32),
         };
-        range
+        match key {
+            Some(key) => self.short.insert(key, gives),
+            None => self.words.insert(word.into(), gives),
+        };
+        gives
+    }
+}
+
+/// Counts one use of term `number`, with `weight`, in the terms `weighed` of `page`.
+#[inline]
+fn tally(
+    last_use: &mut [(u32, u32)],
+    page: u32,
+    weighed: &mut Vec<Weighed>,
+    number: u32,
+    weight: u32,
+) {
+    let last = &mut last_use[number as usize];
+    if last.0 != page {
+        *last = (page, weighed.len() as u32);
+        weighed.push(Weighed {
+            number,
+            weight: 0,
+            body: 0,
+        });
+    }
+    let entry = &mut weighed[last.1 as usize];
+    if weight == BODY {
+        if entry.body < BODY_CAP {
+            entry.body += 1;
+            entry.weight += BODY;
+        }
+    } else {
+        entry.weight += weight;
     }
 }
 
@@ -204,5 +243,38 @@ mod tests {
         assert_eq!(page(), first);
         let other = weigh([("local", 1)].into_iter());
         assert_eq!(other, ("local".to_string(), vec![(5, 1)]));
+    }
+
+    /// A raw word gives no term (a stop word, a letter), one, or several where folding
+    /// splits it (`İ` lowercases to `i` and a combining dot, which is not alphanumeric):
+    /// each counts every one of its terms, on first sight and from the memo, short (10
+    /// bytes) or long (23 bytes).
+    #[test]
+    fn words_give_none_one_or_several_terms() {
+        let (short, long) = ("ÇİFTLİK", "ÇİFTLİKLERİMİZDEN");
+        assert_eq!(super::super::terms(short).count(), 2);
+        assert!(super::super::terms(long).count() > 2);
+        let text = format!("Les {short} réseau, l’ a {long} réseau {short} l’œuvre {long}");
+        let text = text.as_str();
+        let mut expected: Vec<(String, u32)> = Vec::new();
+        for term in super::super::terms(text) {
+            match expected.iter_mut().find(|(t, _)| *t == term) {
+                Some((_, weight)) => *weight += 4,
+                None => expected.push((term, 4)),
+            }
+        }
+        for _ in 0..2 {
+            let (joined, ends) = weigh([(text, 4)].into_iter());
+            let mut start = 0;
+            let got: Vec<(String, u32)> = ends
+                .iter()
+                .map(|&(end, weight)| {
+                    let term = joined[start..end as usize].to_string();
+                    start = end as usize;
+                    (term, weight)
+                })
+                .collect();
+            assert_eq!(got, expected);
+        }
     }
 }
