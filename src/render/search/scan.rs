@@ -19,10 +19,19 @@ const HIGH: u64 = ONES * 0x80;
 pub(super) fn spans(text: &str) -> impl Iterator<Item = Range<usize>> {
     let mut i = 0;
     std::iter::from_fn(move || {
-        let start = next_start(text, i)?;
-        i = end_of_word(text, start);
-        Some(start..i)
+        let span = next_span(text, i)?;
+        i = span.end;
+        Some(span)
     })
+}
+
+/// The span of the first word of `text` at or after byte `i` (a character boundary that
+/// is not inside a word), if any: [`spans`] one at a time, for a loop that the compiler
+/// makes one with its caller's.
+#[inline]
+pub(super) fn next_span(text: &str, i: usize) -> Option<Range<usize>> {
+    let start = next_start(text, i)?;
+    Some(start..end_of_word(text, start))
 }
 
 /// The bytes of the word at `span` of `bytes` in one number, if it has at most 16: its

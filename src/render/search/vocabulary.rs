@@ -11,7 +11,7 @@
 
 use std::cell::RefCell;
 
-use super::scan::{pack, spans};
+use super::scan::{next_span, pack};
 use super::{BODY, BODY_CAP, WordMap, is_stop_word, stem_str, words};
 use crate::slug::fold;
 
@@ -83,7 +83,9 @@ impl Memo {
         self.page += 1;
         let mut weighed: Vec<Weighed> = Vec::with_capacity(256);
         for (text, weight) in texts {
-            for span in spans(text) {
+            let mut i = 0;
+            while let Some(span) = next_span(text, i) {
+                i = span.end;
                 let key = pack(text.as_bytes(), span.clone());
                 let known = match key {
                     Some(key) => self.short.get(&key),
