@@ -8,17 +8,21 @@ use std::process::Stdio;
 
 use crate::support::Fixture;
 
-/// A file outside the site, as a private file of the building machine.
-fn secret(site: &Fixture) -> std::path::PathBuf {
-    let outside = site.path("../secret-notes.txt");
-    std::fs::write(&outside, "MOT-DE-PASSE-PRIVE").unwrap();
-    outside
+/// A file outside the site, as a private file of the building machine, in `outside`: a
+/// directory of the test's own. Tests run in parallel, and one file shared by all of
+/// them (`../secret-notes.txt`, beside every fixture) was rewritten by one test while
+/// another copied it, which then read it back empty.
+fn secret(outside: &tempfile::TempDir) -> std::path::PathBuf {
+    let file = outside.path().join("secret-notes.txt");
+    std::fs::write(&file, "MOT-DE-PASSE-PRIVE").unwrap();
+    file
 }
 
 #[test]
 fn a_page_that_is_a_symbolic_link_is_an_error_and_nothing_is_published() {
     let site = Fixture::copy("site");
-    let target = secret(&site);
+    let outside = tempfile::tempdir().unwrap();
+    let target = secret(&outside);
     symlink(&target, site.path("content/cas/lien.md")).unwrap();
     for command in ["build", "check"] {
         let run = site.run(&[command]).expect(1);
@@ -67,7 +71,8 @@ fn a_broken_or_looping_link_to_a_page_is_an_error_not_a_silent_gap() {
 #[test]
 fn a_linked_directory_of_pages_is_an_error() {
     let site = Fixture::copy("site");
-    let elsewhere = site.path("../autres-cas");
+    let outside = tempfile::tempdir().unwrap();
+    let elsewhere = outside.path().join("autres-cas");
     std::fs::create_dir_all(&elsewhere).unwrap();
     std::fs::copy(
         site.path("content/cas/second.md"),
@@ -83,7 +88,8 @@ fn a_linked_directory_of_pages_is_an_error() {
 #[test]
 fn a_linked_file_is_not_published_even_when_a_page_links_to_it() {
     let site = Fixture::copy("site");
-    let target = secret(&site);
+    let outside = tempfile::tempdir().unwrap();
+    let target = secret(&outside);
     symlink(&target, site.path("content/cas/notes.txt")).unwrap();
     // Unlinked: the build succeeds and the file is not in the output.
     site.run(&["build"]).expect(0);
@@ -130,7 +136,8 @@ fn a_reader_that_closes_its_pipe_does_not_make_archipel_panic() {
 #[test]
 fn a_symbolic_link_in_static_is_an_error_and_its_target_is_not_published() {
     let site = Fixture::copy("site");
-    let target = secret(&site);
+    let outside = tempfile::tempdir().unwrap();
+    let target = secret(&outside);
     std::fs::create_dir_all(site.path("static/docs")).unwrap();
     std::fs::write(site.path("static/docs/plan.txt"), "un vrai fichier").unwrap();
     symlink(&target, site.path("static/docs/notes.txt")).unwrap();
@@ -159,7 +166,8 @@ fn a_symbolic_link_in_static_is_an_error_and_its_target_is_not_published() {
 #[test]
 fn a_template_that_is_a_symbolic_link_is_an_error() {
     let site = Fixture::copy("site");
-    let target = secret(&site);
+    let outside = tempfile::tempdir().unwrap();
+    let target = secret(&outside);
     std::fs::create_dir_all(site.path("templates")).unwrap();
     symlink(&target, site.path("templates/page.html")).unwrap();
     let run = site.run(&["build"]).expect(2);
