@@ -89,17 +89,15 @@ pub fn scan(body: &str) -> Scan {
     // The heading being read: its explicit id, its range and its text so far.
     let mut heading: Option<(Option<CowStr<'_>>, Range<usize>, String)> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if let (Some((_, _, text)), Some(part)) = (&mut heading, plain_part(&event)) {
+            text.push_str(part);
+            continue;
+        }
         let (dest, image) = match event {
             Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
             Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
             Event::Start(Tag::Heading { id, .. }) => {
                 heading = Some((id, range, String::new()));
-                continue;
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((_, _, text)) = &mut heading {
-                    text.push_str(&t);
-                }
                 continue;
             }
             Event::End(TagEnd::Heading(_)) => {
@@ -304,14 +302,22 @@ fn shifted(level: HeadingLevel, shift: u8) -> HeadingLevel {
         .unwrap_or(HeadingLevel::H6)
 }
 
+/// The plain text of a heading's events (trimmed): its text and code, no markup. The
+/// scan and the render both name headings by it, so their ids agree.
 fn plain<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> String {
     let mut s = String::new();
-    for e in events {
-        if let Event::Text(t) | Event::Code(t) = e {
-            s.push_str(t);
-        }
+    for part in events.filter_map(plain_part) {
+        s.push_str(part);
     }
     s.trim().to_string()
+}
+
+/// What `event` gives to a heading's plain text, if anything.
+fn plain_part<'e>(event: &'e Event<'_>) -> Option<&'e str> {
+    match event {
+        Event::Text(t) | Event::Code(t) => Some(t),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! A body's HTML in one pass over the parser's events ([`render`]): links rewritten,
 //! headings given their ids and anchors, the plain text for search gathered, all as the
 //! events stream into the HTML writer. Only a heading's events are held (its text names
-//! its id and its anchor), and a whole body's only when its raw HTML is sanitized or
-//! escaped, which needs runs of events (see [`super::raw_html`]).
+//! its id and its anchor), and a whole body's only when its raw HTML is sanitized, which
+//! needs runs of events (see [`super::raw_html`]); escaping goes event by event.
 
 use std::collections::{HashSet, VecDeque};
 

@@ -127,17 +127,13 @@ impl<'t> Cards<'t> {
             context.extend(fields);
         }
         context.insert("mixed", &mixed);
-        let rendered = self.theme.render_context(TEMPLATE, &context, from, 512);
+        let rendered = self.theme.render_fragment(TEMPLATE, &context, from, 512);
         self.contexts
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(context);
         match rendered {
-            // Tera writes only `str`s: the check passes, and the bytes are not copied.
-            Ok(bytes) => Some(
-                String::from_utf8(bytes)
-                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-            ),
+            Ok(card) => Some(card),
             Err(e) => {
                 let mut error = self.error.lock().unwrap_or_else(|e| e.into_inner());
                 error.get_or_insert(e);

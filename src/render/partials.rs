@@ -105,30 +105,21 @@ impl Theme {
     fn render_partials(&self, site: &Site, file: &str) -> Result<Value, Error> {
         let mut context = self.strings_context();
         context.insert("site", site);
-        let mut partials = Map::new();
-        let mut failed = None;
-        for (name, template) in &self.partials.templates {
-            match self.render_context(template, &context, file, 4096) {
-                // Tera writes only `str`s: the check passes, and the bytes are not copied.
-                Ok(bytes) => {
-                    let html = String::from_utf8(bytes)
-                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-                    partials.insert(name.clone(), Value::String(html));
-                }
-                Err(e) => {
-                    failed = Some(e);
-                    break;
-                }
-            }
-        }
+        let partials: Result<Map<String, Value>, Error> = (self.partials.templates)
+            .iter()
+            .map(|(name, template)| {
+                let html = self.render_fragment(template, &context, file, 4096)?;
+                Ok((name.clone(), Value::String(html)))
+            })
+            .collect();
         context.remove("site");
         self.give_back(context);
-        match failed {
-            Some(Error::Config(diags)) => {
+        match partials {
+            Ok(partials) => Ok(Value::Object(partials)),
+            Err(Error::Config(diags)) => {
                 Err(Error::Config(diags.into_iter().map(with_help).collect()))
             }
-            Some(e) => Err(e),
-            None => Ok(Value::Object(partials)),
+            Err(e) => Err(e),
         }
     }
 }

@@ -283,6 +283,21 @@ impl Theme {
         Ok(out)
     }
 
+    /// Renders `template` with `context` into a `String`: a fragment (a card, a partial)
+    /// that other files print, from a buffer of `capacity` bytes to start with.
+    pub(super) fn render_fragment(
+        &self,
+        template: &str,
+        context: &Context,
+        file: &str,
+        capacity: usize,
+    ) -> Result<String, Error> {
+        let bytes = self.render_context(template, context, file, capacity)?;
+        // Tera writes only `str`s: the check passes, and the bytes are not copied.
+        Ok(String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+
     /// The diagnostic of `template` failing to render `file`.
     fn error(&self, template: &str, file: &str, e: &tera::Error) -> Error {
         let path = self
