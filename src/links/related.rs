@@ -23,11 +23,13 @@ use crate::model::Role;
 const CANDIDATES_PER_TAG: usize = 400;
 
 /// One tag's part in ranking: its weight, and the pages scanned for it with the dates
-/// that break ties between them.
+/// that break ties between them. Ranking reads the dates from [`Ranked`]'s own list,
+/// for the few candidates good enough to need them; they are kept here to be hashed.
 #[derive(Hash)]
 struct Window {
     weight: Weight,
-    candidates: Vec<(usize, Option<Date>)>,
+    pages: Vec<u32>,
+    dates: Vec<Option<Date>>,
 }
 
 /// A tag's inverse document frequency, hashed by its bits.
@@ -59,11 +61,22 @@ impl<T> Hash for Hashed<T> {
     }
 }
 
+/// Every page's date, of which ranking reads only its candidates' dates. It hashes to
+/// nothing: those dates are hashed in the windows that name the candidates.
+struct Dates<'a>(&'a [Option<Date>]);
+
+impl Hash for Dates<'_> {
+    fn hash<H: Hasher>(&self, _: &mut H) {}
+}
+
 /// What ranking one page's related pages reads (see the module header).
 #[derive(Hash)]
 struct Ranking<'a> {
     /// The page itself, never its own related page.
     page: usize,
+    /// Every page's date, read for the candidates whose windows hold their dates (so
+    /// that hashing the windows hashes what is read of this list).
+    dates: Dates<'a>,
     /// How many related pages it shows (none for the home page).
     wanted: usize,
     /// The windows of its tags.
@@ -105,6 +118,7 @@ impl Hash for TagWindows<'_> {
 pub(super) struct Ranked<'a> {
     pages: &'a [DeriveInput<'a>],
     windows: Vec<Hashed<Window>>,
+    dates: Vec<Option<Date>>,
     backlinks: &'a [Vec<usize>],
 }
 
@@ -123,17 +137,18 @@ impl<'a> Ranked<'a> {
                 // Never below 0.01, since no tag has more pages than `n`: a score of 0
                 // means "not a candidate" in `rank`.
                 let weight = Weight((n / list.len().max(1) as f64).ln() + 0.01);
-                let candidates = list
-                    .iter()
-                    .take(CANDIDATES_PER_TAG)
-                    .map(|&j| (j, pages[j].date))
-                    .collect();
-                Hashed::new(Window { weight, candidates })
+                let scanned = &list[..list.len().min(CANDIDATES_PER_TAG)];
+                Hashed::new(Window {
+                    weight,
+                    pages: scanned.iter().map(|&j| j as u32).collect(),
+                    dates: scanned.iter().map(|&j| pages[j].date).collect(),
+                })
             })
             .collect();
         Ranked {
             pages,
             windows,
+            dates: pages.iter().map(|p| p.date).collect(),
             backlinks,
         }
     }
@@ -143,6 +158,7 @@ impl<'a> Ranked<'a> {
         let page = &self.pages[i];
         Ranking {
             page: i,
+            dates: Dates(&self.dates),
             wanted: if page.role == Role::Home { 0 } else { wanted },
             windows: TagWindows {
                 tags: page.tags,
@@ -223,20 +239,18 @@ type Candidate = (usize, f64, Option<Date>);
 
 /// The related pages of one page, best first, from what it reads alone. `scores` is all
 /// zeros, and left so; `touched` is empty, and left so.
-fn rank(
-    r: &Ranking<'_>,
-    scores: &mut [f64],
-    touched: &mut Vec<(usize, Option<Date>)>,
-) -> Vec<usize> {
+fn rank(r: &Ranking<'_>, scores: &mut [f64], touched: &mut Vec<u32>) -> Vec<usize> {
     if r.wanted == 0 {
         return Vec::new();
     }
     for window in r.windows.iter() {
-        for &(j, date) in &window.value.candidates {
-            if scores[j] == 0.0 {
-                touched.push((j, date));
+        let weight = window.value.weight.0;
+        for &j in &window.value.pages {
+            let score = &mut scores[j as usize];
+            if *score == 0.0 {
+                touched.push(j);
             }
-            scores[j] += window.value.weight.0;
+            *score += weight;
         }
     }
     // Best first: higher score, then newer, then file order. A total order, so keeping
@@ -254,8 +268,14 @@ fn rank(
     };
     let wanted = r.wanted;
     let mut best: Vec<Candidate> = Vec::with_capacity(wanted + 1);
-    for (j, date) in touched.drain(..) {
-        let candidate = (j, std::mem::take(&mut scores[j]), date);
+    for j in touched.drain(..) {
+        let j = j as usize;
+        let score = std::mem::take(&mut scores[j]);
+        // Most candidates score below the last of a full list: no need for their date.
+        if best.len() == wanted && score < best[wanted - 1].1 {
+            continue;
+        }
+        let candidate = (j, score, r.dates.0[j]);
         if best.len() == wanted && better(candidate, best[wanted - 1]) != std::cmp::Ordering::Less {
             continue;
         }
@@ -343,5 +363,93 @@ mod tests {
             graph.backlinks[site.page_index("k/a").unwrap()],
             [site.page_index("k/e").unwrap()]
         );
+    }
+
+    /// `rank` against the definition it shortcuts: every candidate scored, the linked
+    /// ones left out, sorted by score, then date (newer first), then file order, cut to
+    /// `wanted`. Many equal weights and few dates, so that ties fill the lists.
+    #[test]
+    fn rank_keeps_the_best_candidates_of_a_full_sort() {
+        use super::{Dates, Hashed, Ranking, TagWindows, Weight, Window, rank};
+        use crate::date::Date;
+        let n = 300;
+        let mut seed = 7_u64;
+        let mut next = |m: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        let dates: Vec<Option<Date>> = (0..n)
+            .map(|_| Date::parse(&format!("20{:02}", 10 + next(3))).filter(|_| next(4) > 0))
+            .collect();
+        let windows: Vec<Hashed<Window>> = (0..6)
+            .map(|t| {
+                let pages: Vec<u32> = (0..40 + t * 20).map(|_| next(n as u64) as u32).collect();
+                let mut pages: Vec<u32> = pages;
+                pages.sort_unstable();
+                pages.dedup();
+                let dates = pages.iter().map(|&j| dates[j as usize]).collect();
+                let weight = Weight([0.5, 1.0][(t % 2) as usize]);
+                Hashed::new(Window {
+                    weight,
+                    pages,
+                    dates,
+                })
+            })
+            .collect();
+        let body: Vec<usize> = (0..30).map(|_| next(n as u64) as usize).collect();
+        let mut body = body;
+        body.sort_unstable();
+        body.dedup();
+        let refs = vec![vec![3, 5, 8]];
+        let backlinks = vec![13, 21];
+        for (page, tags) in [
+            (0, vec![0, 1, 2]),
+            (1, vec![1, 3, 5]),
+            (2, vec![0, 1, 2, 3, 4, 5]),
+        ] {
+            let r = Ranking {
+                page,
+                dates: Dates(&dates),
+                wanted: 7,
+                windows: TagWindows {
+                    tags: &tags,
+                    all: &windows,
+                },
+                refs: &refs,
+                body: &body,
+                backlinks: &backlinks,
+            };
+            let mut scores = vec![0.0; n];
+            let mut touched = Vec::new();
+            let got = rank(&r, &mut scores, &mut touched);
+            assert!(scores.iter().all(|&s| s == 0.0) && touched.is_empty());
+            let mut all: Vec<(usize, f64)> = (0..n)
+                .map(|j| {
+                    let score: f64 = tags
+                        .iter()
+                        .map(|&t| &windows[t].value)
+                        .filter(|w| w.pages.contains(&(j as u32)))
+                        .map(|w| w.weight.0)
+                        .sum();
+                    (j, score)
+                })
+                .filter(|&(j, score)| {
+                    score > 0.0
+                        && j != page
+                        && !refs[0].contains(&j)
+                        && !body.contains(&j)
+                        && !backlinks.contains(&j)
+                })
+                .collect();
+            all.sort_by(|a, b| {
+                b.1.total_cmp(&a.1)
+                    .then(dates[b.0].cmp(&dates[a.0]))
+                    .then(a.0.cmp(&b.0))
+            });
+            let expected: Vec<usize> = all.iter().take(7).map(|&(j, _)| j).collect();
+            assert_eq!(got, expected, "page {page}");
+        }
     }
 }
