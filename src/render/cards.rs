@@ -8,6 +8,12 @@
 //! it (the number of directories above it), and per variant: `mixed` lists (a page's
 //! relations and related pages) hold pages of several kinds. Each (depth, variant) gets
 //! its slots on first use; each slot is filled once, by whichever thread needs it first.
+//! When the template prints the link plainly ([`relocate`]), the card of each variant is
+//! rendered once, with a marker for its link, and each depth's card is that rendering
+//! with the link put in the marker's place: a page listed at three depths costs one
+//! render instead of three.
+
+mod relocate;
 
 use std::borrow::Cow;
 use std::sync::{Mutex, OnceLock};
@@ -20,6 +26,10 @@ use crate::diag::Error;
 
 /// The theme's card template.
 const TEMPLATE: &str = "card.html";
+
+/// What a relocatable card is rendered with in place of its link: no field of a page
+/// holds it (those that do are rendered for each depth), and escaping leaves it as is.
+const MARKER: &str = "\u{1}archipel-href\u{1}";
 
 /// Depths whose cards are kept: the deepest file that lists pages is a tag's later page,
 /// `tags/<id>/page/<n>/index.html` (depth 4); a deeper one would render its cards each
@@ -68,6 +78,9 @@ pub struct Cards<'t> {
     pages: usize,
     /// For each depth then variant, one slot per page.
     slots: [OnceLock<Slots>; 2 * KEPT_DEPTHS],
+    /// When the template is relocatable, for each variant, one slot per page for its card
+    /// rendered with [`MARKER`] as its link.
+    marked: Option<[OnceLock<Slots>; 2]>,
     /// The first error a card's template gave, until [`Cards::check`] reports it.
     error: Mutex<Option<Error>>,
     /// Contexts of the theme's strings, one per thread that renders cards, each taking
@@ -80,11 +93,13 @@ impl<'t> Cards<'t> {
     /// The cards of a site of `pages` pages, or `None` when `theme` has no
     /// `card.html` (its lists then show the links' fields themselves).
     pub fn new(theme: &'t Theme, pages: usize) -> Option<Self> {
-        theme.tera.get_template(TEMPLATE).ok()?;
+        let template = theme.tera.get_template(TEMPLATE).ok()?;
         Some(Cards {
             theme,
             pages,
             slots: std::array::from_fn(|_| OnceLock::new()),
+            marked: relocate::relocatable(&template.ast)
+                .then(|| std::array::from_fn(|_| OnceLock::new())),
             error: Mutex::default(),
             contexts: Mutex::default(),
         })
@@ -102,14 +117,54 @@ impl<'t> Cards<'t> {
         let Some(slots) = slot(from, mixed).map(|s| &self.slots[s]) else {
             return self.render(link, from, mixed).map(Cow::Owned);
         };
-        let slots = slots.get_or_init(|| (0..self.pages).map(|_| OnceLock::new()).collect());
+        let slots = slots.get_or_init(|| self.empty_slots());
         if let Some(card) = slots[i].get() {
             return Some(Cow::Borrowed(card));
         }
-        let card = self.render(link, from, mixed)?;
+        let card = match &self.marked {
+            Some(marked) => self.relocated(&marked[usize::from(mixed)], i, link, from, mixed)?,
+            None => self.render(link, from, mixed)?,
+        };
         Some(Cow::Borrowed(
             slots[i].get_or_init(|| card.into_boxed_str()),
         ))
+    }
+
+    /// One empty slot per page.
+    fn empty_slots(&self) -> Slots {
+        (0..self.pages).map(|_| OnceLock::new()).collect()
+    }
+
+    /// The card of `link` (to page `i`, from `from`) made from the page's card rendered
+    /// with [`MARKER`] for its link, kept in `marked`, the slots of its variant.
+    fn relocated(
+        &self,
+        marked: &OnceLock<Slots>,
+        i: usize,
+        link: &PageLink<'_>,
+        from: &str,
+        mixed: bool,
+    ) -> Option<String> {
+        if [link.title, link.summary, link.kind]
+            .iter()
+            .any(|field| field.contains(MARKER))
+        {
+            return self.render(link, from, mixed);
+        }
+        let slots = marked.get_or_init(|| self.empty_slots());
+        let card = match slots[i].get() {
+            Some(card) => card,
+            None => {
+                let blank = PageLink {
+                    href: MARKER.to_string(),
+                    card: Card::default(),
+                    ..*link
+                };
+                let card = self.render(&blank, from, mixed)?;
+                slots[i].get_or_init(|| card.into_boxed_str())
+            }
+        };
+        Some(splice(card, &link.href))
     }
 
     /// Renders the card of `link` from `from`, keeping the error if it fails.
@@ -151,9 +206,43 @@ impl<'t> Cards<'t> {
     }
 }
 
+/// `card` with `href` in place of each [`MARKER`]: escaped, since `{{ href }}` escapes
+/// what it prints. The marker begins with a byte no text has, found by `memchr`.
+fn splice(card: &str, href: &str) -> String {
+    let href = crate::escape::html(href);
+    let mut out = String::with_capacity(card.len() + href.len());
+    let mut rest = card;
+    while let Some(at) = memchr::memchr(MARKER.as_bytes()[0], rest.as_bytes()) {
+        let (before, after) = rest.split_at(at);
+        out.push_str(before);
+        match after.strip_prefix(MARKER) {
+            Some(after) => {
+                out.push_str(&href);
+                rest = after;
+            }
+            None => {
+                out.push_str(&after[..1]);
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_spliced_card_has_the_escaped_link_in_each_marker_s_place() {
+        let card = format!("<a href=\"{MARKER}\">x\u{1}y</a><a href=\"{MARKER}\">z</a>");
+        assert_eq!(
+            splice(&card, "../a&b/"),
+            "<a href=\"../a&amp;b/\">x\u{1}y</a><a href=\"../a&amp;b/\">z</a>"
+        );
+        assert_eq!(splice("no link", "../x/"), "no link");
+    }
 
     #[test]
     fn each_depth_and_variant_has_its_slot_up_to_the_kept_depths() {

@@ -1,6 +1,7 @@
 //! Cards: a theme's `card.html` renders each listed page once per depth of the file that
-//! lists it and per variant (`mixed` lists), and the engine reuses it wherever the page
-//! is listed; a theme without it shows its lists from the links' fields.
+//! lists it and per variant (`mixed` lists), or once per variant when it prints its link
+//! plainly, and the engine reuses it wherever the page is listed; a theme without it
+//! shows its lists from the links' fields.
 
 use std::path::Path;
 
@@ -113,6 +114,27 @@ fn a_theme_without_a_card_template_lists_pages_from_their_links() {
     assert_eq!(
         card(&case, "Le vote"),
         "<a href=\"../../methodes/vote/\">Le vote</a>"
+    );
+}
+
+#[test]
+fn a_card_that_reads_its_link_is_rendered_for_each_depth() {
+    // This card tests its link, not only prints it: it cannot be rendered once and
+    // given each depth's link, and each depth gets the card that its own link gives.
+    let site = Fixture::copy("site");
+    site.write(
+        "templates/card.html",
+        "<li class=\"card\"><a href=\"{{ href }}\">{{ title }}</a>\
+         {% if href is starting_with(\"../../\") %} <i>loin</i>{% endif %}</li>\n",
+    );
+    site.run(&["build"]).expect(0);
+    assert_eq!(
+        card(&site.read("public/methodes/index.html"), "Le vote"),
+        "<a href=\"../methodes/vote/\">Le vote</a>"
+    );
+    assert_eq!(
+        card(&site.read("public/tags/vote/index.html"), "Le vote"),
+        "<a href=\"../../methodes/vote/\">Le vote</a> <i>loin</i>"
     );
 }
 
