@@ -12,10 +12,12 @@
 //! headings are checked in `anchors`.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use crate::diag::Diagnostic;
+use crate::markdown::Prepared;
 use crate::model::Site;
 pub use anchors::{Anchors, check_anchors};
 pub use lists::{Before, DeriveInput, TitleOrder};
@@ -43,6 +45,9 @@ pub struct Graph {
     /// For each page, its heading ids and its links to headings (checked by
     /// [`check_anchors`]).
     pub anchors: Vec<Anchors>,
+    /// For each page, its body as rendered from the link stage's parse, until the page's
+    /// render takes it (see [`Graph::take_prepared`]).
+    pub prepared: Vec<Mutex<Option<Prepared>>>,
     /// For each page, the pages that reference or link to it, sorted by title.
     pub backlinks: Vec<Vec<usize>>,
     /// For each page, its related pages grouped by relation (see the `relations` module
@@ -147,18 +152,38 @@ fn graph(lists: lists::Lists, per_page: Vec<PageLinks>) -> (Graph, Vec<Diagnosti
         titles: lists.titles,
         ..Graph::default()
     };
-    let mut diags = Vec::new();
-    for links in per_page {
-        graph.refs.push(links.refs);
-        graph.body.push(links.body);
-        graph.assets.push(links.assets);
-        graph.anchors.push(links.anchors);
-        diags.extend(links.diags);
-    }
+    let diags = graph.set_page_links(per_page);
     (graph, diags)
 }
 
 impl Graph {
+    /// Puts each page's resolved links in the graph, in place of those it has, and
+    /// returns the problems resolving found.
+    pub fn set_page_links(&mut self, per_page: Vec<PageLinks>) -> Vec<Diagnostic> {
+        self.refs.clear();
+        self.body.clear();
+        self.assets.clear();
+        self.anchors.clear();
+        self.prepared.clear();
+        let mut diags = Vec::new();
+        for links in per_page {
+            self.refs.push(links.refs);
+            self.body.push(links.body);
+            self.assets.push(links.assets);
+            self.anchors.push(links.anchors);
+            self.prepared.push(Mutex::new(links.prepared));
+            diags.extend(links.diags);
+        }
+        diags
+    }
+
+    /// Page `i`'s body as the link stage rendered it, if it did and nothing took it yet:
+    /// taken, so that it is freed once used.
+    pub fn take_prepared(&self, i: usize) -> Option<Prepared> {
+        let slot = self.prepared.get(i)?;
+        slot.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+
     /// The reading order of the site: each kind's pages in the kind's sort order, kinds
     /// in their declared order. Previous / next links follow it, and so does the
     /// printable guide.
@@ -178,6 +203,8 @@ pub struct PageLinks {
     pub assets: HashMap<String, String>,
     /// Heading ids and links to headings.
     pub anchors: Anchors,
+    /// The body rendered from the same parse as its links, when the texts are not packed.
+    pub prepared: Option<Prepared>,
     /// Problems found.
     pub diags: Vec<Diagnostic>,
 }

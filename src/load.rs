@@ -115,8 +115,7 @@ impl Text {
     }
 
     /// Whether the text is kept compressed.
-    #[cfg(test)]
-    fn is_packed(&self) -> bool {
+    pub fn is_packed(&self) -> bool {
         matches!(self.0, Stored::Packed(_))
     }
 }

@@ -11,7 +11,9 @@ use crate::slug::slugify;
 
 mod raw_html;
 mod render;
+mod splice;
 pub use raw_html::{Change as RawHtmlChange, Policy as RawHtml};
+pub use splice::Prepared;
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -93,40 +95,70 @@ pub fn scan(body: &str) -> Scan {
             text.push_str(part);
             continue;
         }
+        match event {
+            Event::Start(Tag::Heading { id, .. }) => heading = Some((id, range, String::new())),
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((id, range, text)) = heading.take() {
+                    out.heading(&mut ids, id.as_deref(), text.trim(), range);
+                }
+            }
+            event => out.link(&event, range),
+        }
+    }
+    out
+}
+
+/// The body rendered with its links as written, and what [`scan`] gives, from one parse
+/// (see [`Prepared`]); only [`scan`]'s part when the body's raw HTML is sanitized, where
+/// links may pass through the sanitizer with the HTML around them, and for a body of
+/// 256 MiB or more (a prepared body's offsets in its HTML take 32 bits).
+pub fn scan_rendered(body: &str, policy: RawHtml) -> (Scan, Option<Prepared>) {
+    if policy == RawHtml::Sanitize && may_hold_html(body) || body.len() >= 1 << 28 {
+        return (scan(body), None);
+    }
+    let (scan, prepared) = splice::prepare(body, policy);
+    (scan, Some(prepared))
+}
+
+impl Scan {
+    /// Notes `event`, at `range` of the body, if it is a link or image [`Scan`] lists.
+    fn link(&mut self, event: &Event<'_>, range: Range<usize>) {
         let (dest, image) = match event {
             Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
             Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
-            Event::Start(Tag::Heading { id, .. }) => {
-                heading = Some((id, range, String::new()));
-                continue;
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((id, range, text)) = heading.take() {
-                    if let Some(explicit) = id.as_deref().filter(|id| ids.used.contains(*id)) {
-                        out.duplicates.push((explicit.to_string(), range));
-                    }
-                    out.ids.push(ids.assign(id.as_deref(), text.trim()));
-                }
-                continue;
-            }
-            _ => continue,
+            _ => return,
         };
-        let list = if relative_target(&dest).is_some()
-            || scheme(&dest).is_some_and(|s| !known_scheme(s))
-        {
-            &mut out.links
-        } else if dest.starts_with('#') && !image {
-            &mut out.fragments
-        } else {
-            continue;
-        };
+        let list =
+            if relative_target(dest).is_some() || scheme(dest).is_some_and(|s| !known_scheme(s)) {
+                &mut self.links
+            } else if dest.starts_with('#') && !image {
+                &mut self.fragments
+            } else {
+                return;
+            };
         list.push(BodyLink {
-            dest: dest.into_string(),
+            dest: dest.to_string(),
             range,
             image,
         });
     }
-    out
+
+    /// Gives the heading at `range`, with its `explicit` id and its plain `text`, its id
+    /// from `ids`, and notes an explicit id an earlier heading already has.
+    fn heading(
+        &mut self,
+        ids: &mut HeadingIds<'_>,
+        explicit: Option<&str>,
+        text: &str,
+        range: Range<usize>,
+    ) -> String {
+        if let Some(explicit) = explicit.filter(|id| ids.used.contains(*id)) {
+            self.duplicates.push((explicit.to_string(), range));
+        }
+        let id = ids.assign(explicit, text);
+        self.ids.push(id.clone());
+        id
+    }
 }
 
 /// Gives each heading of a page its id: the explicit `{#id}`, else the slug of its text,

@@ -28,7 +28,13 @@ pub fn resolve_page(site: &Targets<'_>, page: &Page) -> PageLinks {
         diags: Vec::new(),
     };
     let refs = page.refs.iter().map(|field| r.refs(field)).collect();
-    let scan = markdown::scan(&text[page.source.body_offset..]);
+    // Rendered now, from the same parse, unless the texts are packed to bound memory:
+    // the rendered body waits for the page's render, which splices its links in.
+    let markdown = &text[page.source.body_offset..];
+    let (scan, prepared) = match page.source.text.is_packed() {
+        true => (markdown::scan(markdown), None),
+        false => markdown::scan_rendered(markdown, site.config().markdown.raw_html),
+    };
     let me = site.page_index(&page.id);
     let mut anchors = Anchors::new(me, page, &scan, &r.index, &mut r.diags);
     let mut body = HashMap::new();
@@ -38,7 +44,7 @@ pub fn resolve_page(site: &Targets<'_>, page: &Page) -> PageLinks {
     }
     raw_html(
         page,
-        &text[page.source.body_offset..],
+        markdown,
         site.config().markdown.raw_html,
         &r.index,
         &mut r.diags,
@@ -48,6 +54,7 @@ pub fn resolve_page(site: &Targets<'_>, page: &Page) -> PageLinks {
         body,
         assets,
         anchors,
+        prepared,
         diags: r.diags,
     }
 }

@@ -5,11 +5,12 @@
 //! needs runs of events (see [`super::raw_html`]); escaping goes event by event.
 
 use std::collections::{HashSet, VecDeque};
+use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, OffsetIter, Parser, Tag, TagEnd};
 
 use super::{
-    Heading, HeadingIds, Nesting, RawHtml, Rendered, Rewrite, heading_level, is_inline,
+    Heading, HeadingIds, Nesting, RawHtml, Rendered, Rewrite, Scan, heading_level, is_inline,
     is_inline_end, options, plain, raw_html, relative_target, shifted,
 };
 
@@ -22,19 +23,7 @@ pub(super) fn render(
     policy: RawHtml,
     nesting: Nesting<'_>,
 ) -> Rendered {
-    let mut pass = Pass {
-        events: Parser::new_ext(body, options()),
-        rewrite,
-        policy,
-        nesting,
-        ids: HeadingIds {
-            used: HashSet::new(),
-            known: ids.iter(),
-        },
-        unlinking: false,
-        ready: VecDeque::new(),
-        out: Rendered::default(),
-    };
+    let mut pass = Pass::new(body, ids, rewrite, policy, nesting);
     let mut html = String::new();
     // Sanitizing needs runs of events, and raw HTML needs a '<'; `escape` turns each
     // piece into text as it passes (not the heading anchors this pass adds).
@@ -56,8 +45,8 @@ pub(super) fn render(
 }
 
 /// The events of a body on their way to the HTML writer, and what was read of them.
-struct Pass<'a, 'r> {
-    events: Parser<'a>,
+pub(super) struct Pass<'a, 'r> {
+    events: OffsetIter<'a>,
     rewrite: &'r dyn Fn(&str) -> Option<Rewrite>,
     policy: RawHtml,
     nesting: Nesting<'r>,
@@ -66,7 +55,46 @@ struct Pass<'a, 'r> {
     unlinking: bool,
     /// A heading's events, after its start was given out.
     ready: VecDeque<Event<'a>>,
-    out: Rendered,
+    pub(super) out: Rendered,
+    /// What a scan of the body finds, when the pass also scans it (see
+    /// [`super::scan_rendered`]); its heading ids are then the pass's.
+    pub(super) scan: Option<Scan>,
+}
+
+impl<'a, 'r> Pass<'a, 'r> {
+    /// The pass over `body`'s events, with `ids` its scan's heading ids (if known).
+    pub(super) fn new(
+        body: &'a str,
+        ids: &'r [String],
+        rewrite: &'r dyn Fn(&str) -> Option<Rewrite>,
+        policy: RawHtml,
+        nesting: Nesting<'r>,
+    ) -> Self {
+        Pass {
+            events: Parser::new_ext(body, options()).into_offset_iter(),
+            rewrite,
+            policy,
+            nesting,
+            ids: HeadingIds {
+                used: HashSet::new(),
+                known: ids.iter(),
+            },
+            unlinking: false,
+            ready: VecDeque::new(),
+            out: Rendered::default(),
+            scan: None,
+        }
+    }
+
+    /// The next event from the parser, with its range in the body, noted by the scan.
+    #[inline]
+    fn pull(&mut self) -> Option<(Event<'a>, Range<usize>)> {
+        let (event, range) = self.events.next()?;
+        if let Some(scan) = &mut self.scan {
+            scan.link(&event, range.clone());
+        }
+        Some((event, range))
+    }
 }
 
 impl<'a> Iterator for Pass<'a, '_> {
@@ -76,10 +104,10 @@ impl<'a> Iterator for Pass<'a, '_> {
         if let Some(event) = self.ready.pop_front() {
             return Some(event);
         }
-        let mut event = self.events.next()?;
+        let (mut event, range) = self.pull()?;
         self.link(&mut event);
         if matches!(event, Event::Start(Tag::Heading { .. })) {
-            return Some(self.heading(event));
+            return Some(self.heading(event, range));
         }
         read(&mut self.out, self.nesting, &mut event);
         escape(self.policy, &mut event);
@@ -89,8 +117,8 @@ impl<'a> Iterator for Pass<'a, '_> {
 
 impl<'a> Pass<'a, '_> {
     /// A heading's start, given its id; its other events, through its end and with its
-    /// anchor before that end, wait in `ready`.
-    fn heading(&mut self, start: Event<'a>) -> Event<'a> {
+    /// anchor before that end, wait in `ready`. `range` is the heading's in the body.
+    fn heading(&mut self, start: Event<'a>, range: Range<usize>) -> Event<'a> {
         let Event::Start(Tag::Heading {
             level,
             id,
@@ -102,7 +130,7 @@ impl<'a> Pass<'a, '_> {
         };
         let level = shifted(level, self.nesting.shift);
         let mut end = None;
-        while let Some(mut event) = self.events.next() {
+        while let Some((mut event, _)) = self.pull() {
             self.link(&mut event);
             if matches!(event, Event::End(TagEnd::Heading(_))) {
                 end = Some(event);
@@ -111,7 +139,11 @@ impl<'a> Pass<'a, '_> {
             self.ready.push_back(event);
         }
         let text = plain(self.ready.iter());
-        let unique = self.nesting.id(&self.ids.next(id.as_deref(), &text));
+        let id = match &mut self.scan {
+            Some(scan) => scan.heading(&mut self.ids, id.as_deref(), &text, range),
+            None => self.ids.next(id.as_deref(), &text),
+        };
+        let unique = self.nesting.id(&id);
         // Named after its heading, so that a screen reader says where it leads;
         // explicit ids are written as they are, so they are escaped like the label.
         let mut anchor = String::with_capacity(64 + unique.len() + text.len());

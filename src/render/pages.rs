@@ -137,10 +137,13 @@ impl<'a> Pages<'a> {
         let rewrite = self.rewriter(&l, i);
         // Decompressed once (a large site's sources are kept packed, see `load::Text`).
         let text = page.body();
-        // The heading ids as the link stage's scan gave them, not slugified again.
+        // The heading ids as the link stage's scan gave them, not slugified again; the
+        // body as its parse rendered it, if it did (see `markdown::Prepared`).
         let ids = &self.graph.anchors[i].ids;
+        let prepared = self.graph.take_prepared(i);
         let (rendered, memo) = Memo::record(&rewrite, |r| {
-            markdown::to_html_scanned(&text, ids, r, policy)
+            let spliced = prepared.and_then(|p| p.splice(&text, r));
+            spliced.unwrap_or_else(|| markdown::to_html_scanned(&text, ids, r, policy))
         });
         let (print, print_memo) = match self.site.config.site.print {
             true => {

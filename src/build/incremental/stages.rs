@@ -354,6 +354,7 @@ fn resolve(site: &model::Site, content: &[u64], prev: Option<&mut Linked>) -> Ve
                 body: std::mem::take(&mut g.body[i]),
                 assets: std::mem::take(&mut g.assets[i]),
                 anchors: std::mem::take(&mut g.anchors[i]),
+                prepared: g.take_prepared(i),
                 diags: std::mem::take(&mut p.diags[i]),
             })
         })
@@ -381,16 +382,8 @@ fn derive(
     match prev {
         Some(p) if p.derived == derived => {
             let mut graph = p.graph;
-            graph.refs.clear();
-            graph.body.clear();
-            graph.assets.clear();
-            graph.anchors.clear();
-            for links in per_page {
-                graph.refs.push(links.refs);
-                graph.body.push(links.body);
-                graph.assets.push(links.assets);
-                graph.anchors.push(links.anchors);
-            }
+            // The problems were taken out of `per_page` (`link`).
+            graph.set_page_links(per_page);
             (graph, Vec::new(), true, None)
         }
         Some(mut p) if p.untitled == untitled => {
