@@ -30,13 +30,21 @@ pub fn unregister(path: &Path) {
     live().retain(|p| p != path);
 }
 
-/// Removes every registered path. Directories go only when they carry the marker (or are
-/// empty), like every removal archipel does.
+/// Removes every registered path. Directories go only when they are empty or carry the
+/// marker, like every removal archipel does.
 pub fn remove_all() {
     for path in live().drain(..) {
         if path.is_dir() {
-            if path.join(MARKER).is_file() || super::is_empty_dir(&path) {
-                let _ = std::fs::remove_dir_all(&path);
+            // The build goes on while this runs, and may be writing the marker, the
+            // first file of a staging tree, right now: asked in the other order, the
+            // marker could be missing, then the tree no longer empty once it is. A tree
+            // that gained a file while it was being removed is removed again.
+            for _ in 0..3 {
+                if !(super::is_empty_dir(&path) || path.join(MARKER).is_file())
+                    || std::fs::remove_dir_all(&path).is_ok()
+                {
+                    break;
+                }
             }
         } else {
             let _ = std::fs::remove_file(&path);
