@@ -20,9 +20,13 @@ mod pieces;
 
 /// A body's HTML with its relative links as written, the rest of its render (headings,
 /// text), and where the rewriter's answers go in the HTML. The HTML and the text are
-/// kept as pieces of the body (see [`pieces`]).
+/// kept as pieces of the body (see [`pieces`]). Boxed: a site that packs its texts
+/// holds a `None` for each page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Prepared {
+pub struct Prepared(Box<Parts>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Parts {
     /// The render, its HTML and text aside.
     rendered: Rendered,
     html: Pieces,
@@ -91,7 +95,7 @@ pub(super) fn prepare(body: &str, policy: RawHtml) -> (Scan, Prepared) {
     // Kept until the page's render as pieces of the body, the buffers kept for the next.
     let mut rendered = pass.out;
     let text = std::mem::take(&mut rendered.text);
-    let prepared = Prepared {
+    let prepared = Parts {
         rendered,
         html: Pieces::placed(&html, body, &words),
         text: Pieces::new(&text, body, words.iter().map(|(_, word)| word)),
@@ -100,7 +104,7 @@ pub(super) fn prepare(body: &str, policy: RawHtml) -> (Scan, Prepared) {
     };
     SCRATCH.set((html, text));
     let scan = pass.scan.take().unwrap_or_default();
-    (scan, prepared)
+    (scan, Prepared(Box::new(prepared)))
 }
 
 impl Prepared {
@@ -109,12 +113,13 @@ impl Prepared {
     /// `body` is the body it was prepared from (`None`, having asked nothing, if it is
     /// not).
     pub fn splice(self, body: &str, rewrite: &dyn Fn(&str) -> Option<Rewrite>) -> Option<Rendered> {
-        if body.len() != self.body {
+        let parts = *self.0;
+        if body.len() != parts.body {
             return None;
         }
-        let mut out = self.rendered;
-        out.html = self.html.get(body)?;
-        out.text = self.text.get(body)?;
+        let mut out = parts.rendered;
+        out.html = parts.html.get(body)?;
+        out.text = parts.text.get(body)?;
         let mut edits = Edits {
             html: &out.html,
             spliced: String::new(),
@@ -122,7 +127,7 @@ impl Prepared {
         };
         // Whether the last link lost its link (it leads to a draft).
         let mut unlinked = false;
-        for hole in &self.holes {
+        for hole in &parts.holes {
             match hole {
                 Hole::Link { dest, tag, href } => match rewrite(dest) {
                     _ if tag.is_empty() => {}
@@ -418,6 +423,15 @@ mod tests {
                 .contains("une autre & encore < une avec un lien assez long du code")
         );
         spliced(body, RawHtml::Allow);
+    }
+
+    /// A site whose texts are packed keeps a `None` for each page: a pointer's worth.
+    #[test]
+    fn no_prepared_body_takes_a_pointer() {
+        assert_eq!(
+            std::mem::size_of::<Option<super::Prepared>>(),
+            std::mem::size_of::<usize>()
+        );
     }
 
     #[test]
