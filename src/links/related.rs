@@ -22,14 +22,12 @@ use crate::model::Role;
 /// weigh little anyway: their inverse document frequency is low.
 const CANDIDATES_PER_TAG: usize = 400;
 
-/// One tag's part in ranking: its weight, and the pages scanned for it with the dates
-/// that break ties between them. Ranking reads the dates from [`Ranked`]'s own list,
-/// for the few candidates good enough to need them; they are kept here to be hashed.
-#[derive(Hash)]
+/// One tag's part in ranking: its weight, and the pages scanned for it. Ranking reads
+/// the dates that break ties from [`Ranked`]'s own list, for the few candidates good
+/// enough to need them; a window's key covers its pages' dates (see [`Ranked::new`]).
 struct Window {
     weight: Weight,
     pages: Vec<u32>,
-    dates: Vec<Option<Date>>,
 }
 
 /// A tag's inverse document frequency, hashed by its bits.
@@ -48,13 +46,6 @@ struct Hashed<T> {
     key: u64,
 }
 
-impl<T: Hash> Hashed<T> {
-    fn new(value: T) -> Self {
-        let key = key(&value);
-        Hashed { value, key }
-    }
-}
-
 impl<T> Hash for Hashed<T> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.key.hash(state);
@@ -62,7 +53,7 @@ impl<T> Hash for Hashed<T> {
 }
 
 /// Every page's date, of which ranking reads only its candidates' dates. It hashes to
-/// nothing: those dates are hashed in the windows that name the candidates.
+/// nothing: those dates are in the keys of the windows that name the candidates.
 struct Dates<'a>(&'a [Option<Date>]);
 
 impl Hash for Dates<'_> {
@@ -74,8 +65,8 @@ impl Hash for Dates<'_> {
 struct Ranking<'a> {
     /// The page itself, never its own related page.
     page: usize,
-    /// Every page's date, read for the candidates whose windows hold their dates (so
-    /// that hashing the windows hashes what is read of this list).
+    /// Every page's date, read for candidates only, whose dates their windows' keys
+    /// cover (so that hashing the windows hashes what is read of this list).
     dates: Dates<'a>,
     /// How many related pages it shows (none for the home page).
     wanted: usize,
@@ -138,11 +129,13 @@ impl<'a> Ranked<'a> {
                 // means "not a candidate" in `rank`.
                 let weight = Weight((n / list.len().max(1) as f64).ln() + 0.01);
                 let scanned = &list[..list.len().min(CANDIDATES_PER_TAG)];
-                Hashed::new(Window {
+                let dates: Vec<Option<Date>> = scanned.iter().map(|&j| pages[j].date).collect();
+                let value = Window {
                     weight,
                     pages: scanned.iter().map(|&j| j as u32).collect(),
-                    dates: scanned.iter().map(|&j| pages[j].date).collect(),
-                })
+                };
+                let key = key(&(&value.weight, &value.pages, dates));
+                Hashed { value, key }
             })
             .collect();
         Ranked {
@@ -385,21 +378,18 @@ mod tests {
             .collect();
         let windows: Vec<Hashed<Window>> = (0..6)
             .map(|t| {
-                let pages: Vec<u32> = (0..40 + t * 20).map(|_| next(n as u64) as u32).collect();
-                let mut pages: Vec<u32> = pages;
+                let mut pages: Vec<u32> = (0..40 + t * 20).map(|_| next(n as u64) as u32).collect();
                 pages.sort_unstable();
                 pages.dedup();
-                let dates = pages.iter().map(|&j| dates[j as usize]).collect();
                 let weight = Weight([0.5, 1.0][(t % 2) as usize]);
-                Hashed::new(Window {
-                    weight,
-                    pages,
-                    dates,
-                })
+                // Ranking never reads a window's key.
+                Hashed {
+                    value: Window { weight, pages },
+                    key: 0,
+                }
             })
             .collect();
-        let body: Vec<usize> = (0..30).map(|_| next(n as u64) as usize).collect();
-        let mut body = body;
+        let mut body: Vec<usize> = (0..30).map(|_| next(n as u64) as usize).collect();
         body.sort_unstable();
         body.dedup();
         let refs = vec![vec![3, 5, 8]];
