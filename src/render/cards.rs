@@ -123,19 +123,23 @@ impl<'t> Cards<'t> {
         let Some(slots) = slot(from, mixed).map(|s| &self.slots[s]) else {
             return self.render(link, from, mixed).map(Cow::Owned);
         };
-        let slots = slots.get_or_init(|| self.empty_slots());
-        if let Some(card) = slots[i].get() {
-            return Some(Cow::Borrowed(card));
-        }
-        let card = self.render(link, from, mixed)?;
-        Some(Cow::Borrowed(
-            slots[i].get_or_init(|| card.into_boxed_str()),
-        ))
+        self.kept(slots, i, || self.render(link, from, mixed))
+            .map(Cow::Borrowed)
     }
 
-    /// One empty slot per page.
-    fn empty_slots(&self) -> Slots {
-        (0..self.pages).map(|_| OnceLock::new()).collect()
+    /// Page `i`'s card in `slots`, made by `make` on first use.
+    fn kept<'s>(
+        &'s self,
+        slots: &'s OnceLock<Slots>,
+        i: usize,
+        make: impl FnOnce() -> Option<String>,
+    ) -> Option<&'s str> {
+        let slots = slots.get_or_init(|| (0..self.pages).map(|_| OnceLock::new()).collect());
+        if let Some(card) = slots[i].get() {
+            return Some(card);
+        }
+        let card = make()?;
+        Some(slots[i].get_or_init(|| card.into_boxed_str()))
     }
 
     /// The card of `link` (to page `i`, from `from`) made from the page's card rendered
@@ -154,19 +158,14 @@ impl<'t> Cards<'t> {
         {
             return self.render(link, from, mixed);
         }
-        let slots = marked.get_or_init(|| self.empty_slots());
-        let card = match slots[i].get() {
-            Some(card) => card,
-            None => {
-                let blank = PageLink {
-                    href: MARKER.to_string(),
-                    card: Card::default(),
-                    ..*link
-                };
-                let card = self.render(&blank, from, mixed)?;
-                slots[i].get_or_init(|| card.into_boxed_str())
-            }
-        };
+        let card = self.kept(marked, i, || {
+            let blank = PageLink {
+                href: MARKER.to_string(),
+                card: Card::default(),
+                ..*link
+            };
+            self.render(&blank, from, mixed)
+        })?;
         Some(splice(card, &link.href))
     }
 
